@@ -1,0 +1,146 @@
+// The typed configuration model. Built once by the loader (loader.h), fully
+// validated, then shared read-only (`std::shared_ptr<const Config>`) by the
+// scheduler, runner and reporter. Nothing here changes after load, so any
+// thread may read it without locks.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "config/template.h"
+#include "core/duration.h"
+
+namespace sonde {
+
+// Where a table or value began in its file, for messages that point at it.
+struct SourceLocation {
+  uint32_t line = 0;    // 1-based; 0 when unknown
+  uint32_t column = 0;  // 1-based
+};
+
+struct Header {
+  std::string name;
+  Template value;
+};
+
+struct TlsOptions {
+  bool insecure_skip_verify = false;  // never the default; for self-signed test networks
+  std::string ca_file;                // PEM bundle to trust instead of the system store
+  std::string cert_file;              // client certificate (PEM), with key_file
+  std::string key_file;
+};
+
+// [targets.GROUP]: the endpoints a journey runs against. A journey runs once
+// per URL, and the URL is the `target` label of its metrics.
+struct TargetGroup {
+  std::string name;
+  std::vector<std::string> urls;  // base URLs: scheme://host[:port][/prefix], no trailing '/'
+  std::vector<Header> headers;    // sent with every request to this group
+  TlsOptions tls;
+  SourceLocation where;
+};
+
+// A literal that a JSON value is compared with.
+using Scalar = std::variant<bool, int64_t, double, std::string>;
+
+enum class JsonOp {
+  kEq,      // value at pointer equals `expected` (numbers compare numerically)
+  kExists,  // pointer resolves
+  kAbsent,  // pointer does not resolve
+};
+
+struct JsonCheck {
+  std::string pointer;  // RFC 6901, e.g. "/result/height"
+  JsonOp op = JsonOp::kEq;
+  Scalar expected;  // meaningful for kEq only
+  SourceLocation where;
+};
+
+// A set of accepted HTTP statuses as inclusive ranges; "2xx" is {200, 299}.
+struct StatusSet {
+  std::vector<std::pair<int, int>> ranges{{200, 299}};
+  bool Contains(int status) const {
+    for (auto [lo, hi] : ranges) {
+      if (status >= lo && status <= hi) return true;
+    }
+    return false;
+  }
+};
+
+struct Expectations {
+  StatusSet status;
+  std::vector<JsonCheck> json;
+};
+
+// `extract = { nonce = "/result" }`: the value at the pointer becomes variable
+// `nonce` for later steps (strings verbatim, anything else as compact JSON).
+struct Extraction {
+  std::string variable;
+  std::string pointer;
+  SourceLocation where;
+};
+
+// `http = { method, path, headers, body | json, max_response_bytes }`
+struct HttpStep {
+  std::string method = "GET";
+  Template path;  // appended to the target's base URL; must start with '/'
+  std::vector<Header> headers;
+  Template body;
+  std::string content_type;  // "application/json" when given as `json`, else empty
+  size_t max_response_bytes = 4 * 1024 * 1024;
+};
+
+// One alternative per step kind; probes/ maps each to its prober.
+using StepAction = std::variant<HttpStep>;
+
+struct Step {
+  std::string name;
+  std::string kind;  // "http", ... (the key that held the action)
+  StepAction action;
+  std::optional<Duration> timeout;  // capped by what is left of the journey's timeout
+  Expectations expect;
+  std::vector<Extraction> extract;
+  SourceLocation where;
+};
+
+struct Journey {
+  std::string name;
+  Duration interval{};
+  Duration timeout{};                    // strictly shorter than interval
+  std::optional<Duration> degraded_after;  // correct but slower than this: degraded
+  std::string target_group;
+  std::vector<std::pair<std::string, std::string>> vars;  // `vars = {...}`, read as ${vars.NAME}
+  std::vector<Step> steps;
+  SourceLocation where;
+};
+
+struct ServiceConfig {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 9464;
+  std::string location;  // added as a `location` label to every series when set
+};
+
+struct Config {
+  std::string source;  // file path (or name given to LoadConfigString)
+  ServiceConfig service;
+  std::map<std::string, TargetGroup> targets;
+  std::vector<Journey> journeys;  // in file order
+
+  const TargetGroup* FindTargets(const std::string& name) const {
+    auto it = targets.find(name);
+    return it == targets.end() ? nullptr : &it->second;
+  }
+  const Journey* FindJourney(const std::string& name) const {
+    for (const Journey& j : journeys) {
+      if (j.name == name) return &j;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace sonde
