@@ -1,0 +1,55 @@
+// The one signature every step kind implements (http today; jsonrpc, tcp,
+// tls and frost later). A prober performs its step's action against one
+// target and reports what happened; it does not judge the response against
+// the step's `expect` — the runner does that the same way for every kind.
+//
+// The deadline is computed in one place (the runner) and every prober only
+// honours it. Probers never throw for network failures.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "config/model.h"
+#include "config/template.h"
+#include "core/result.h"
+#include "probes/http_client.h"
+
+namespace sonde {
+
+// What probers share: the client(s) they use. Owned by the caller, outlives
+// every probe.
+struct ProbeEnv {
+  HttpClient& http;
+};
+
+// One step to perform against one target.
+struct ProbeRequest {
+  const Step& step;
+  const TargetGroup& group;
+  const std::string& target_url;  // one of group.urls
+  const Template::Lookup& vars;   // variables visible to this step
+  std::chrono::steady_clock::time_point deadline;
+};
+
+struct ProbeResult {
+  Reason failure = Reason::kNone;  // transport-level failure, or kNone
+  std::string detail;              // for logs and the result store, never labels
+  // HTTP-like kinds fill these; others leave status 0 and has_phases false.
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  HttpPhases phases;
+  bool has_phases = false;
+};
+
+using ProbeFn = boost::asio::awaitable<ProbeResult> (*)(ProbeEnv&, const ProbeRequest&);
+
+// The explicit map from a step's kind to its prober.
+ProbeFn ProberFor(const StepAction& action);
+
+}  // namespace sonde

@@ -1,0 +1,142 @@
+#include "reporter/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include "core/version.h"
+
+namespace sonde {
+namespace {
+
+using prometheus::Labels;
+
+// Journey and step latencies: from a fast local call to a slow confirmation.
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60};
+
+// Scheduler lag is expected in the sub-millisecond range; the p99 target is
+// 2 ms, so the buckets are dense there.
+const prometheus::Histogram::BucketBoundaries kLagBuckets = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
+
+constexpr std::string_view kPhases[] = {"resolve", "connect", "tls", "processing", "transfer"};
+
+double Seconds(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1e6; }
+
+}  // namespace
+
+class Metrics::Impl {
+ public:
+  explicit Impl(const Config& config)
+      : registry(std::make_shared<prometheus::Registry>()),
+        common(config.service.location.empty() ? Labels{}
+                                               : Labels{{"location", config.service.location}}),
+        runs(Counter("sonde_journey_runs_total",
+                     "Journey runs, by outcome (success, degraded, failed, infra_error).")),
+        duration(Histogram("sonde_journey_duration_seconds",
+                           "Wall time of a journey run, monotonic clock.")),
+        success(Gauge("sonde_journey_success",
+                      "1 if the last run of the journey succeeded (or was degraded), else 0.")),
+        step_duration(Histogram("sonde_step_duration_seconds", "Wall time of a step.")),
+        step_failures(Counter("sonde_step_failures_total", "Step failures, by reason.")),
+        phase(Gauge("sonde_http_phase_seconds",
+                    "Duration of each HTTP phase of a step's last run.")),
+        lag(Histogram("sonde_scheduler_lag_seconds",
+                      "Delay between a run's scheduled instant and its start.")),
+        skipped(Counter("sonde_journey_skipped_total",
+                        "Runs not started because the previous one was still going.")),
+        build_info(Gauge("sonde_build_info", "Always 1; labels carry the build's version.")),
+        lag_histogram(lag.Add({}, kLagBuckets)) {
+    build_info.Add({{"version", kVersion}}).Set(1);
+    for (const Journey& j : config.journeys) {
+      const TargetGroup* group = config.FindTargets(j.target_group);
+      if (!group) continue;
+      for (const std::string& url : group->urls) {
+        for (Outcome o : kAllOutcomes) {
+          runs.Add({{"journey", j.name}, {"target", url}, {"outcome", std::string(ToString(o))}});
+        }
+        skipped.Add({{"journey", j.name}, {"target", url}});
+      }
+    }
+  }
+
+  prometheus::Family<prometheus::Counter>& Counter(const std::string& name, const std::string& help) {
+    return prometheus::BuildCounter().Name(name).Help(help).Labels(common).Register(*registry);
+  }
+  prometheus::Family<prometheus::Gauge>& Gauge(const std::string& name, const std::string& help) {
+    return prometheus::BuildGauge().Name(name).Help(help).Labels(common).Register(*registry);
+  }
+  prometheus::Family<prometheus::Histogram>& Histogram(const std::string& name,
+                                                       const std::string& help) {
+    return prometheus::BuildHistogram().Name(name).Help(help).Labels(common).Register(*registry);
+  }
+
+  std::shared_ptr<prometheus::Registry> registry;
+  Labels common;
+  prometheus::Family<prometheus::Counter>& runs;
+  prometheus::Family<prometheus::Histogram>& duration;
+  prometheus::Family<prometheus::Gauge>& success;
+  prometheus::Family<prometheus::Histogram>& step_duration;
+  prometheus::Family<prometheus::Counter>& step_failures;
+  prometheus::Family<prometheus::Gauge>& phase;
+  prometheus::Family<prometheus::Histogram>& lag;
+  prometheus::Family<prometheus::Counter>& skipped;
+  prometheus::Family<prometheus::Gauge>& build_info;
+  prometheus::Histogram& lag_histogram;
+};
+
+Metrics::Metrics(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
+Metrics::~Metrics() = default;
+
+void Metrics::OnRunFinished(const JourneyResult& r) {
+  Impl& m = *impl_;
+  const Labels journey_labels{{"journey", r.journey}, {"target", r.target}};
+  m.runs.Add({{"journey", r.journey}, {"target", r.target}, {"outcome", std::string(ToString(r.outcome))}})
+      .Increment();
+  // infra_error runs say nothing about the target: they stay out of the
+  // latency and last-result series as well as the SLIs.
+  if (r.outcome == Outcome::kInfraError) return;
+  m.duration.Add(journey_labels, kLatencyBuckets).Observe(ToSeconds(r.duration));
+  const bool ok = r.outcome == Outcome::kSuccess || r.outcome == Outcome::kDegraded;
+  m.success.Add(journey_labels).Set(ok ? 1 : 0);
+  for (const StepResult& s : r.steps) {
+    const Labels step_labels{{"journey", r.journey}, {"step", s.name}, {"target", r.target}};
+    m.step_duration.Add(step_labels, kLatencyBuckets).Observe(ToSeconds(s.duration));
+    if (s.failure != Reason::kNone) {
+      m.step_failures
+          .Add({{"journey", r.journey},
+                {"step", s.name},
+                {"target", r.target},
+                {"reason", std::string(ToString(s.failure))}})
+          .Increment();
+    }
+    if (s.has_phases) {
+      const std::chrono::microseconds values[] = {s.phases.resolve, s.phases.connect, s.phases.tls,
+                                                  s.phases.processing, s.phases.transfer};
+      for (size_t i = 0; i < std::size(kPhases); ++i) {
+        m.phase
+            .Add({{"journey", r.journey},
+                  {"step", s.name},
+                  {"target", r.target},
+                  {"phase", std::string(kPhases[i])}})
+            .Set(Seconds(values[i]));
+      }
+    }
+  }
+}
+
+void Metrics::OnRunSkipped(const std::string& journey, const std::string& target) {
+  impl_->skipped.Add({{"journey", journey}, {"target", target}}).Increment();
+}
+
+void Metrics::OnSchedulerLag(Duration lag) { impl_->lag_histogram.Observe(ToSeconds(lag)); }
+
+std::string Metrics::Serialize() const {
+  return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
+}
+
+}  // namespace sonde

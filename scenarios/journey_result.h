@@ -1,0 +1,38 @@
+// What one run of one journey against one target produced. Plain data: the
+// runner fills it, the scheduler hands it to observers (metrics, later the
+// result store), nobody changes it afterwards.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/duration.h"
+#include "core/result.h"
+#include "probes/http_client.h"
+
+namespace sonde {
+
+struct StepResult {
+  std::string name;
+  Reason failure = Reason::kNone;
+  std::string detail;  // free text: logs and store only
+  Duration duration{};
+  int status = 0;
+  HttpPhases phases;
+  bool has_phases = false;
+};
+
+struct JourneyResult {
+  std::string journey;
+  std::string target;  // the target URL, also the `target` label
+  Outcome outcome = Outcome::kSuccess;
+  Reason reason = Reason::kNone;
+  std::string failing_step;  // empty on success, and for journey-level degradation
+  std::string detail;
+  std::chrono::system_clock::time_point started_at;
+  Duration duration{};  // monotonic
+  std::vector<StepResult> steps;  // the steps that ran, in order
+};
+
+}  // namespace sonde

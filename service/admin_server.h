@@ -1,0 +1,44 @@
+// The admin HTTP server (Boost.Beast) on the daemon's io_context:
+//   GET /metrics  Prometheus text format
+//   GET /healthz  200 while the process serves
+//   GET /readyz   200 once the first round of runs is done, else 503
+// Requests are small and answered from memory; each connection has a read
+// deadline so a slow client cannot hold it open.
+//
+// Thread-safety: call everything on the executor's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+namespace sonde {
+
+class AdminServer {
+ public:
+  struct Handlers {
+    std::function<std::string()> metrics;
+    std::function<bool()> ready;
+  };
+
+  AdminServer(boost::asio::any_io_executor executor, Handlers handlers);
+  ~AdminServer();
+
+  // Binds and starts accepting. Returns an error message (naming the
+  // address) if the address cannot be bound.
+  std::optional<std::string> Listen(const std::string& host, uint16_t port);
+  uint16_t port() const;
+
+  // Stops accepting and closes open connections.
+  void Stop();
+
+ private:
+  class Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace sonde

@@ -1,0 +1,22 @@
+#include <cstdio>
+
+#include "service/commands.h"
+#include "service/load.h"
+
+namespace sonde {
+
+int CommandCheck(const std::string& config_path) {
+  auto config = LoadOrReport(config_path, stdout);
+  if (!config) return 1;
+  size_t runs = 0;
+  for (const Journey& j : config->journeys) {
+    if (const TargetGroup* g = config->FindTargets(j.target_group)) runs += g->urls.size();
+  }
+  std::printf("%s: ok (%zu target group%s, %zu journey%s, %zu journey/target pair%s)\n",
+              config_path.c_str(), config->targets.size(), config->targets.size() == 1 ? "" : "s",
+              config->journeys.size(), config->journeys.size() == 1 ? "" : "s", runs,
+              runs == 1 ? "" : "s");
+  return 0;
+}
+
+}  // namespace sonde

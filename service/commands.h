@@ -1,0 +1,27 @@
+// The sonde subcommands. Each returns the process exit code:
+//   0 success; 1 the job ran and something failed (a journey, a check);
+//   2 the job could not run (bad config, port taken).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/duration.h"
+
+namespace sonde {
+
+struct RunOptions {
+  std::string config_path;
+  Duration shutdown_grace = std::chrono::seconds(10);  // in-flight runs may finish within this
+};
+int CommandRun(const RunOptions& options);
+
+struct OnceOptions {
+  std::string config_path;
+  std::optional<std::string> journey;  // only this journey
+};
+int CommandOnce(const OnceOptions& options);
+
+int CommandCheck(const std::string& config_path);
+
+}  // namespace sonde

@@ -1,0 +1,96 @@
+// `sonde run`: the monitoring daemon. One io_context on the main thread runs
+// the scheduler, the probes and the admin server. SIGINT/SIGTERM stop the
+// scheduling, give in-flight runs up to the grace period to finish, abort
+// what is left, and exit 0. A second signal skips the grace period.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <spdlog/spdlog.h>
+
+#include "core/version.h"
+#include "probes/http_client.h"
+#include "reporter/metrics.h"
+#include "scenarios/runner.h"
+#include "scenarios/scheduler.h"
+#include "service/admin_server.h"
+#include "service/commands.h"
+#include "service/load.h"
+
+namespace sonde {
+
+namespace asio = boost::asio;
+
+int CommandRun(const RunOptions& options) {
+  auto config = LoadOrReport(options.config_path, stderr);
+  if (!config) return 2;
+
+  asio::io_context io(1);
+  HttpClient http(io.get_executor());
+  JourneyRunner runner(ProbeEnv{http});
+  Metrics metrics(*config);
+  Scheduler scheduler(io.get_executor(), config, runner, metrics);
+  AdminServer admin(io.get_executor(),
+                    {.metrics = [&metrics] { return metrics.Serialize(); },
+                     .ready = [&scheduler] { return scheduler.first_round_done(); }});
+  if (auto error = admin.Listen(config->service.listen_host, config->service.listen_port)) {
+    spdlog::error("{}", *error);
+    return 2;
+  }
+  spdlog::info("sonde {} serving /metrics, /healthz, /readyz on http://{}:{}", kVersion,
+               config->service.listen_host, admin.port());
+
+  bool stopping = false;
+  bool force = false;
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::function<void(const boost::system::error_code&, int)> on_signal;
+  on_signal = [&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (stopping) {
+      spdlog::warn("second signal ({}): aborting in-flight runs now", signo);
+      force = true;
+      return;
+    }
+    stopping = true;
+    spdlog::info("signal {}: stopping; {} run(s) in flight, grace {}", signo, scheduler.in_flight(),
+                 FormatDuration(options.shutdown_grace));
+    scheduler.Stop();
+    signals.async_wait(on_signal);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          asio::steady_timer tick(io);
+          const auto give_up = std::chrono::steady_clock::now() + options.shutdown_grace;
+          while (scheduler.in_flight() > 0 && !force &&
+                 std::chrono::steady_clock::now() < give_up) {
+            tick.expires_after(std::chrono::milliseconds(20));
+            co_await tick.async_wait(asio::use_awaitable);
+          }
+          if (scheduler.in_flight() > 0) {
+            spdlog::warn("aborting {} run(s) still in flight", scheduler.in_flight());
+            http.AbortAll();
+            // Aborted runs complete on the next turns of the loop; give them
+            // a moment so their results are recorded.
+            for (int i = 0; i < 50 && scheduler.in_flight() > 0; ++i) {
+              tick.expires_after(std::chrono::milliseconds(10));
+              co_await tick.async_wait(asio::use_awaitable);
+            }
+          }
+          admin.Stop();
+          signals.cancel();
+          io.stop();
+        },
+        asio::detached);
+  };
+  signals.async_wait(on_signal);
+
+  scheduler.Start();
+  io.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace sonde

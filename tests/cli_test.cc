@@ -1,0 +1,276 @@
+// The `sonde` binary as a user runs it: --version, check, once, and the
+// daemon's admin endpoints and signal handling.
+#include <signal.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/support/journey_harness.h"
+#include "tests/support/prom_text.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_server.h"
+
+namespace sonde {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RunProcess;
+using testing::Subprocess;
+
+const std::string kSonde = SONDE_BINARY;
+
+// A config file that lives as long as the test.
+class TempConfig {
+ public:
+  explicit TempConfig(const std::string& text) {
+    char tmpl[] = "/tmp/sonde-cli-XXXXXX.toml";
+    int fd = mkstemps(tmpl, 5);
+    path_ = tmpl;
+    close(fd);
+    std::ofstream(path_) << text;
+  }
+  ~TempConfig() { unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string Lines(const std::string& s) { return "\n" + s; }
+
+TEST(Cli, Version) {
+  auto r = RunProcess({kSonde, "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "sonde 0.1.0\n");
+}
+
+TEST(Cli, CheckAcceptsTheDemoConfig) {
+  const std::string path = std::string(SONDE_SOURCE_DIR) + "/config/examples/demo.toml";
+  auto r = RunProcess({kSonde, "check", "-c", path});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(": ok ("), std::string::npos) << r.out;
+}
+
+// Every planted error is listed, each as FILE:LINE:COL, and the exit is 1.
+TEST(Cli, CheckListsEveryPlantedError) {
+  TempConfig config(R"([service]
+listen = "127.0.0.1:9464"
+[targets.web]
+urls = ["http://127.0.0.1:1"]
+[journey.a]
+intervall = "5s"
+timeout = "2s"
+targets = "web"
+[[journey.a.step]]
+name = "x"
+http = { path = "/" }
+[journey.b]
+interval = "5sec"
+timeout = "1s"
+targets = "wbe"
+[[journey.b.step]]
+name = "s"
+http = { path = "/" }
+[[journey.b.step]]
+name = "s"
+http = { path = "/" }
+[journey.c]
+interval = "1s"
+timeout = "2s"
+targets = "web"
+[[journey.c.step]]
+name = "y"
+http = { path = 42 }
+)");
+  auto r = RunProcess({kSonde, "check", "-c", config.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::string& f = config.path();
+  // (line, col, fragment) of each planted error.
+  const std::vector<std::tuple<int, int, std::string>> planted = {
+      {5, 1, "missing required key \"interval\""},
+      {6, 1, "did you mean \"interval\"?"},
+      {13, 12, "unknown unit \"sec\""},
+      {15, 11, "did you mean \"web\"?"},
+      {20, 8, "duplicate step name \"s\""},
+      {24, 11, "shorter than"},
+      {28, 17, "must be a string"},
+  };
+  for (const auto& [line, col, fragment] : planted) {
+    const std::string prefix = f + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
+    bool found = false;
+    std::istringstream lines(r.out);
+    for (std::string l; std::getline(lines, l);) {
+      if (l.rfind(prefix, 0) == 0 && l.find(fragment) != std::string::npos) found = true;
+    }
+    EXPECT_TRUE(found) << "expected a line starting " << prefix << " with \"" << fragment
+                       << "\" in:" << Lines(r.out);
+  }
+}
+
+TEST(Cli, CheckReportsTheShippedBrokenExample) {
+  const std::string path = std::string(SONDE_SOURCE_DIR) + "/config/examples/broken.toml";
+  auto r = RunProcess({kSonde, "check", "-c", path});
+  EXPECT_EQ(r.exit_code, 1);
+  const std::regex diag("^" + path + R"(:\d+:\d+: .+$)");
+  size_t count = 0;
+  std::istringstream lines(r.out);
+  for (std::string l; std::getline(lines, l);) count += std::regex_match(l, diag);
+  EXPECT_GE(count, 7u) << r.out;
+}
+
+TEST(Cli, CheckOnAMissingFileNamesIt) {
+  auto r = RunProcess({kSonde, "check", "-c", "/nonexistent/sonde.toml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("/nonexistent/sonde.toml:0:0: cannot read file"), std::string::npos) << r.out;
+}
+
+std::string OnceConfig(const std::string& url, uint16_t admin_port = 9464) {
+  return "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin_port) + "\"\n" +
+         "[targets.t]\nurls = [\"" + url + "\"]\n" + R"(
+[journey.ping]
+interval = "2s"
+timeout = "1500ms"
+targets = "t"
+[[journey.ping.step]]
+name = "get"
+http = { path = "/" }
+expect = { json = { "/ok" = true } }
+)";
+}
+
+TEST(Cli, OncePrintsATableAndExitsZeroOnlyWhenAllSucceed) {
+  testing::TestServer server;
+  server.SetHandler([](const testing::TestRequest&) {
+    testing::TestResponse r;
+    r.body = R"({"ok":true})";
+    return r;
+  });
+  TempConfig good(OnceConfig(server.base_url()));
+  auto r = RunProcess({kSonde, "once", "-c", good.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("JOURNEY"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("ping +" + server.base_url() + " +success +- +- +[0-9.]+ +resolve=")))
+      << r.out;
+
+  const std::string refused = "http://127.0.0.1:" + std::to_string(testing::UnusedLoopbackPort());
+  TempConfig bad(OnceConfig(refused));
+  auto f = RunProcess({kSonde, "once", "-c", bad.path()});
+  EXPECT_EQ(f.exit_code, 1) << f.out << f.err;
+  EXPECT_TRUE(std::regex_search(f.out, std::regex("ping +" + refused + " +failed +connect +get ")))
+      << f.out;
+
+  auto unknown = RunProcess({kSonde, "once", "-c", good.path(), "--journey", "nope"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no journey named \"nope\""), std::string::npos) << unknown.err;
+}
+
+// Polls `url` until it answers `status` or the deadline passes.
+bool WaitForStatus(const std::string& url, int status, std::chrono::milliseconds within) {
+  const auto give_up = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (testing::FetchSync(url, 500ms).status == status) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+TEST(Cli, DaemonServesMetricsAndHealth) {
+  testing::TestServer server;
+  server.SetHandler([](const testing::TestRequest&) {
+    testing::TestResponse r;
+    r.body = R"({"ok":true})";
+    return r;
+  });
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  TempConfig config(OnceConfig(server.base_url(), admin));
+  Subprocess daemon({kSonde, "run", "-c", config.path()});
+  const std::string base = "http://127.0.0.1:" + std::to_string(admin);
+  ASSERT_TRUE(WaitForStatus(base + "/healthz", 200, 5s)) << daemon.StderrSoFar();
+  // Ready only after every journey/target ran once (within one interval).
+  ASSERT_TRUE(WaitForStatus(base + "/readyz", 200, 5s)) << daemon.StderrSoFar();
+  auto metrics = testing::FetchSync(base + "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  auto samples = testing::ParsePromText(metrics.body);
+  auto runs = testing::FindSample(samples, "sonde_journey_runs_total",
+                                  {{"journey", "ping"}, {"outcome", "success"}});
+  ASSERT_TRUE(runs) << metrics.body;
+  EXPECT_GE(*runs, 1);
+  EXPECT_EQ(testing::FetchSync(base + "/nope").status, 404);
+
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(5s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+}
+
+// SIGTERM while a run is in flight: the run is allowed to finish, then the
+// daemon exits 0.
+TEST(Cli, SigtermDuringASlowRunLetsItFinishAndExitsCleanly) {
+  testing::TestServer server;
+  server.SetHandler([](const testing::TestRequest&) {
+    testing::TestResponse r;
+    r.body = R"({"ok":true})";
+    r.delay = 700ms;
+    return r;
+  });
+  TempConfig config(OnceConfig(server.base_url(), testing::UnusedLoopbackPort()));
+  Subprocess daemon({kSonde, "run", "-c", config.path()});
+  // Wait until the server holds a request, i.e. a run is in flight.
+  const auto give_up = std::chrono::steady_clock::now() + 5s;
+  while (server.requests().empty() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_FALSE(server.requests().empty()) << daemon.StderrSoFar();
+  const auto signalled = std::chrono::steady_clock::now();
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(5s);
+  ASSERT_TRUE(r) << "daemon did not exit";
+  const auto took = std::chrono::steady_clock::now() - signalled;
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+  EXPECT_NE(r->err.find("1 run(s) in flight"), std::string::npos) << r->err;
+  EXPECT_EQ(r->err.find("aborting"), std::string::npos) << r->err;
+  // It waited for the slow response (~700 ms from its start) but no longer.
+  EXPECT_GE(took, 300ms);
+  EXPECT_LT(took, 3s);
+}
+
+TEST(Cli, SigtermPastTheGracePeriodAbortsAndExitsCleanly) {
+  testing::TestServer server;
+  server.SetHandler([](const testing::TestRequest&) {
+    testing::TestResponse r;
+    r.body = R"({"ok":true})";
+    r.delay = 1400ms;
+    return r;
+  });
+  TempConfig config(OnceConfig(server.base_url(), testing::UnusedLoopbackPort()));
+  Subprocess daemon({kSonde, "run", "-c", config.path(), "--shutdown-grace", "100ms"});
+  const auto give_up = std::chrono::steady_clock::now() + 5s;
+  while (server.requests().empty() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_FALSE(server.requests().empty()) << daemon.StderrSoFar();
+  const auto signalled = std::chrono::steady_clock::now();
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(5s);
+  ASSERT_TRUE(r) << "daemon did not exit";
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+  EXPECT_NE(r->err.find("aborting 1 run(s) still in flight"), std::string::npos) << r->err;
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 1s);
+}
+
+TEST(Cli, DaemonRefusesATakenPortClearly) {
+  testing::TestServer server;  // its port is taken
+  TempConfig config(OnceConfig(server.base_url(), server.port()));
+  auto r = RunProcess({kSonde, "run", "-c", config.path()}, 10s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot listen on 127.0.0.1:" + std::to_string(server.port())),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace sonde
