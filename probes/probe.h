@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,5 +52,10 @@ using ProbeFn = boost::asio::awaitable<ProbeResult> (*)(ProbeEnv&, const ProbeRe
 
 // The explicit map from a step's kind to its prober.
 ProbeFn ProberFor(const StepAction& action);
+
+// Every reason a step of this kind can fail with (the prober's own plus the
+// runner's checks on its response). The reporter initialises a zero failure
+// counter for each, so that increase() sees the very first failure.
+std::span<const Reason> PossibleFailures(const StepAction& action);
 
 }  // namespace sonde

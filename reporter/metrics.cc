@@ -8,6 +8,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "core/version.h"
+#include "probes/probe.h"
 
 namespace sonde {
 namespace {
@@ -60,6 +61,14 @@ class Metrics::Impl {
           runs.Add({{"journey", j.name}, {"target", url}, {"outcome", std::string(ToString(o))}});
         }
         skipped.Add({{"journey", j.name}, {"target", url}});
+        for (const Step& step : j.steps) {
+          for (Reason reason : PossibleFailures(step.action)) {
+            step_failures.Add({{"journey", j.name},
+                               {"step", step.name},
+                               {"target", url},
+                               {"reason", std::string(ToString(reason))}});
+          }
+        }
       }
     }
   }
