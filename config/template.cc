@@ -13,9 +13,11 @@ std::optional<Template> Template::Compile(std::string_view text, std::string* er
   Template t;
   t.source_ = std::string(text);
   std::string literal;
-  auto flush = [&] {
-    if (!literal.empty()) t.segments_.push_back({false, std::move(literal)});
+  size_t literal_start = 0;
+  auto flush = [&](size_t next_start) {
+    if (!literal.empty()) t.segments_.push_back({false, std::move(literal), literal_start});
     literal.clear();
+    literal_start = next_start;
   };
   auto fail = [&](size_t at, std::string why) -> std::optional<Template> {
     if (error) *error = std::move(why);
@@ -41,11 +43,11 @@ std::optional<Template> Template::Compile(std::string_view text, std::string* er
     for (char c : name) {
       if (!IsNameChar(c)) return fail(i, "bad variable name \"" + std::string(name) + "\" in template");
     }
-    flush();
-    t.segments_.push_back({true, std::string(name)});
+    flush(close + 1);
+    t.segments_.push_back({true, std::string(name), i});
     i = close + 1;
   }
-  flush();
+  flush(text.size());
   return t;
 }
 

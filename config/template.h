@@ -1,6 +1,6 @@
 // `${name}` templates, compiled once at config load so a run only
-// concatenates. Names are [A-Za-z_][A-Za-z0-9_.]* ("wallet.address",
-// "vars.to", "nonce"); "$${" writes a literal "${".
+// concatenates. Names are [A-Za-z_][A-Za-z0-9_.-]* ("wallet.address",
+// "vars.to", "nonce", "vars.api-key"); "$${" writes a literal "${".
 // Thread-safe: a Template is immutable after Compile.
 #pragma once
 
@@ -16,7 +16,8 @@ class Template {
  public:
   struct Segment {
     bool is_variable = false;
-    std::string text;  // literal text, or the variable name
+    std::string text;   // literal text, or the variable name
+    size_t offset = 0;  // where the segment starts in source(), for diagnostics
   };
 
   Template() = default;

@@ -1,0 +1,184 @@
+#include "config/journey_parser.h"
+
+#include <algorithm>
+#include <map>
+
+#include "config/fields.h"
+#include "config/step_parser.h"
+#include "config/suggest.h"
+
+namespace sonde {
+namespace {
+
+void ParseTimings(TableReader& r, Journey& j) {
+  std::optional<Duration> interval = r.ReadDuration("interval", /*required=*/true);
+  std::optional<Duration> timeout = r.ReadDuration("timeout", /*required=*/true);
+  std::optional<Duration> degraded = r.ReadDuration("degraded_after");
+  // A probe that may still be running when the next one starts would overlap
+  // itself; a "degraded" threshold at or past the timeout could never fire.
+  if (interval && timeout && *timeout >= *interval) {
+    r.Error(Where(*r.table().get("timeout")), "\"timeout\" (" + FormatDuration(*timeout) +
+                                                  ") must be shorter than \"interval\" (" +
+                                                  FormatDuration(*interval) + ")");
+  }
+  if (degraded && timeout && *degraded >= *timeout) {
+    r.Error(Where(*r.table().get("degraded_after")),
+            "\"degraded_after\" (" + FormatDuration(*degraded) +
+                ") must be shorter than \"timeout\" (" + FormatDuration(*timeout) + ")");
+  }
+  j.interval = interval.value_or(Duration{});
+  j.timeout = timeout.value_or(Duration{});
+  j.degraded_after = degraded;
+}
+
+void ParseTargetRef(TableReader& r, const std::vector<std::string>& groups, Journey& j) {
+  std::optional<std::string> group = r.String("targets", /*required=*/true);
+  if (!group) return;
+  j.target_group = *group;
+  if (std::find(groups.begin(), groups.end(), *group) != groups.end()) return;
+  std::string message = "unknown target group \"" + *group + "\"";
+  if (groups.empty()) {
+    message += " (no [targets.*] group is defined)";
+  } else if (auto guess = ClosestMatch(*group, groups)) {
+    message += " (did you mean \"" + *guess + "\"?)";
+  }
+  r.Error(Where(*r.table().get("targets")), message);
+}
+
+// `vars = { to = "abc", n = 3 }`: numbers and booleans become their text,
+// since a template can only splice in text.
+void ParseVars(TableReader& r, Journey& j) {
+  const toml::table* vars = r.Table("vars");
+  if (!vars) return;
+  for (auto [key, node] : InFileOrder(*vars)) {
+    const std::string name(key->str());
+    if (!IsVariableName(name, /*allow_dash=*/true)) {
+      r.Error(Where(*key), "bad variable name \"" + name +
+                               "\" in \"vars\": use letters, digits, '_' and '-', "
+                               "not starting with a digit or '-'");
+    }
+    if (const auto* s = node->as_string()) {
+      j.vars.emplace_back(name, s->get());
+    } else if (const auto* i = node->as_integer()) {
+      j.vars.emplace_back(name, std::to_string(i->get()));
+    } else if (const auto* b = node->as_boolean()) {
+      j.vars.emplace_back(name, b->get() ? "true" : "false");
+    } else {
+      r.WrongType(*node, "vars." + name, "a string, integer or boolean");
+    }
+  }
+}
+
+// Variables available to step `index`: the built-ins, the journey's vars and
+// whatever earlier steps extract.
+std::vector<std::string> DefinedBefore(const Journey& j, const std::vector<ParsedStep>& steps,
+                                       size_t index) {
+  std::vector<std::string> names(kBuiltinVariables.begin(), kBuiltinVariables.end());
+  for (const auto& [name, value] : j.vars) names.push_back("vars." + name);
+  for (size_t i = 0; i < index; ++i) {
+    for (const Extraction& e : steps[i].step.extract) names.push_back(e.variable);
+  }
+  return names;
+}
+
+// Why `name` is not defined yet, beyond "unknown": a step at or after
+// `index` that extracts it, or a near miss.
+std::string UnknownVariableHint(const std::string& name, const std::vector<ParsedStep>& steps,
+                                size_t index, const std::vector<std::string>& defined) {
+  for (size_t i = index; i < steps.size(); ++i) {
+    for (const Extraction& e : steps[i].step.extract) {
+      if (e.variable != name) continue;
+      if (i == index) return " (this step extracts it, but only after its own request)";
+      return " (extracted only by later step '" + steps[i].step.name + "')";
+    }
+  }
+  if (auto guess = ClosestMatch(name, defined)) return " (did you mean '" + *guess + "'?)";
+  return "";
+}
+
+void CheckVariables(ParseContext& ctx, const Journey& j, const std::vector<ParsedStep>& steps,
+                    const std::string& path) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const std::vector<std::string> defined = DefinedBefore(j, steps, i);
+    for (const VariableUse& use : steps[i].uses) {
+      if (std::find(defined.begin(), defined.end(), use.name) != defined.end()) continue;
+      ReportAt(
+          ctx, use.where, path + ".step[" + std::to_string(i + 1) + "]",
+          "unknown variable '" + use.name + "'" + UnknownVariableHint(use.name, steps, i, defined));
+    }
+  }
+}
+
+void CheckUniqueStepNames(ParseContext& ctx, const std::vector<ParsedStep>& steps,
+                          const std::string& path) {
+  std::map<std::string, uint32_t> first_line;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const ParsedStep& s = steps[i];
+    if (!s.name_node || s.step.name.empty()) continue;
+    auto [it, inserted] = first_line.emplace(s.step.name, Where(*s.name_node).line);
+    if (inserted) continue;
+    ReportAt(ctx, Where(*s.name_node), path + ".step[" + std::to_string(i + 1) + "]",
+             "duplicate step name \"" + s.step.name + "\" (first used on line " +
+                 std::to_string(it->second) + ")");
+  }
+}
+
+std::vector<ParsedStep> ParseSteps(TableReader& r, const std::string& path) {
+  std::vector<ParsedStep> steps;
+  const toml::node* node = r.Get("step", /*required=*/true);
+  if (!node) return steps;
+  const toml::array* array = node->as_array();
+  if (array && array->empty()) {
+    r.Error(Where(*node), "\"step\" must not be empty (add a [[" + path + ".step]] table)");
+    return steps;
+  }
+  if (!array || !array->is_array_of_tables()) {
+    r.WrongType(*node, "step", "an array of tables ([[" + path + ".step]])");
+    return steps;
+  }
+  for (size_t i = 0; i < array->size(); ++i) {
+    const std::string step_path = path + ".step[" + std::to_string(i + 1) + "]";
+    steps.push_back(ParseStep(r.ctx(), *array->get(i)->as_table(), step_path));
+  }
+  return steps;
+}
+
+Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::table& table,
+                     const std::vector<std::string>& groups) {
+  const std::string path = "journey." + PathSegment(name);
+  TableReader r(ctx, table, path, "journey \"" + name + "\"",
+                {"interval", "timeout", "targets", "degraded_after", "vars", "step"});
+  Journey j;
+  j.name = name;
+  j.where = Where(table);
+  ParseTimings(r, j);
+  ParseTargetRef(r, groups, j);
+  ParseVars(r, j);
+  std::vector<ParsedStep> steps = ParseSteps(r, path);
+  CheckUniqueStepNames(ctx, steps, path);
+  CheckVariables(ctx, j, steps, path);
+  for (ParsedStep& s : steps) j.steps.push_back(std::move(s.step));
+  return j;
+}
+
+}  // namespace
+
+void ParseJourneys(ParseContext& ctx, const toml::table& journeys,
+                   const std::vector<std::string>& groups, std::vector<Journey>& out) {
+  for (auto [key, node] : InFileOrder(journeys)) {
+    const std::string name(key->str());
+    if (!IsMetricName(name)) {
+      ReportAt(
+          ctx, Where(*key), "journey",
+          "bad journey name \"" + name + "\": use [a-z][a-z0-9_]* (it becomes a metric label)");
+    }
+    if (!node->is_table()) {
+      ReportAt(ctx, Where(*node), "journey",
+               "\"" + name + "\" must be a table, got " + std::string(TypeName(*node)));
+      continue;
+    }
+    out.push_back(ParseJourney(ctx, name, *node->as_table(), groups));
+  }
+}
+
+}  // namespace sonde

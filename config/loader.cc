@@ -1,0 +1,244 @@
+// Entry points, the top-level tables, [service] and [targets.*]. Journeys
+// and their steps are in journey_parser.cc and step_parser.cc.
+#include "config/loader.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "config/diagnostics.h"
+#include "config/fields.h"
+#include "config/journey_parser.h"
+#include "config/source_text.h"
+#include "config/table_reader.h"
+
+namespace sonde {
+namespace {
+
+// A TCP port, 1..65535, written in decimal.
+std::optional<uint16_t> ParsePort(std::string_view s) {
+  if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != s.npos) {
+    return std::nullopt;
+  }
+  const int port = std::stoi(std::string(s));
+  if (port < 1 || port > 65535) return std::nullopt;
+  return static_cast<uint16_t>(port);
+}
+
+// "host:port" or "[v6]:port" into `service`; the reason when malformed.
+std::optional<std::string> ParseListen(std::string_view text, ServiceConfig& service) {
+  std::string_view host, port;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == text.npos) return "missing ']' after an IPv6 address";
+    host = text.substr(1, close - 1);
+    if (close + 1 == text.size() || text[close + 1] != ':') return "missing \":PORT\"";
+    port = text.substr(close + 2);
+  } else {
+    size_t colon = text.rfind(':');
+    if (colon == text.npos) return "missing \":PORT\"";
+    host = text.substr(0, colon);
+    if (host.find(':') != host.npos) return "an IPv6 address needs brackets, as in \"[::1]:9464\"";
+    port = text.substr(colon + 1);
+  }
+  if (host.empty()) return "missing host";
+  std::optional<uint16_t> number = ParsePort(port);
+  if (!number) return "bad port \"" + std::string(port) + "\" (use 1..65535)";
+  service.listen_host = std::string(host);
+  service.listen_port = *number;
+  return std::nullopt;
+}
+
+void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& service) {
+  TableReader r(ctx, table, "service", "[service]", {"listen", "location"});
+  if (std::optional<std::string> listen = r.String("listen")) {
+    if (auto why = ParseListen(*listen, service)) {
+      r.Error(Where(*table.get("listen")), "bad \"listen\" address \"" + *listen + "\": " + *why);
+    }
+  }
+  if (std::optional<std::string> location = r.String("location")) {
+    if (!IsLabelValue(*location)) {
+      r.Error(Where(*table.get("location")),
+              "bad \"location\" \"" + *location + "\": use letters, digits and _ . : -");
+    }
+    service.location = *location;
+  }
+}
+
+// A base URL as the model wants it (trailing '/' removed); the reason when
+// it is not scheme://host[:port][/prefix] with an http(s) scheme.
+std::optional<std::string> NormalizeBaseUrl(std::string& url) {
+  const size_t sep = url.find("://");
+  if (sep == url.npos) return "is not a URL (expected http://host[:port][/prefix])";
+  const std::string scheme = url.substr(0, sep);
+  if (scheme != "http" && scheme != "https") {
+    return "has scheme \"" + scheme + "\" (use http or https)";
+  }
+  const std::string rest = url.substr(sep + 3);
+  if (rest.find_first_of("?#") != rest.npos) return "must not have a query or fragment";
+  const std::string authority = rest.substr(0, rest.find('/'));
+  if (authority.find('@') != authority.npos) {
+    return "must not hold credentials (send them with `headers`)";
+  }
+  size_t host_end = std::min(authority.find(':'), authority.size());
+  if (!authority.empty() && authority.front() == '[') {
+    host_end = authority.find(']');
+    if (host_end == authority.npos) return "has an unclosed '['";
+    ++host_end;
+  }
+  const std::string_view host = std::string_view(authority).substr(0, host_end);
+  if (host.empty() || host == "[]") return "has no host";
+  const std::string_view port = std::string_view(authority).substr(host_end);
+  if (!port.empty() && (port.front() != ':' || !ParsePort(port.substr(1)))) {
+    return "has a bad port";
+  }
+  while (url.size() > sep + 3 + authority.size() && url.back() == '/') url.pop_back();
+  return std::nullopt;
+}
+
+std::vector<std::string> ParseUrls(TableReader& r) {
+  std::vector<std::string> urls;
+  const toml::array* array = r.Array("urls", /*required=*/true);
+  if (!array) return urls;
+  if (array->empty()) r.Error(Where(*array), "\"urls\" must not be empty");
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& node = *array->get(i);
+    const std::string field = "urls[" + std::to_string(i + 1) + "]";
+    if (!node.is_string()) {
+      r.WrongType(node, field, "a string");
+      continue;
+    }
+    std::string url = node.as_string()->get();
+    if (auto why = NormalizeBaseUrl(url)) {
+      r.Error(Where(node), "\"" + field + "\" \"" + url + "\" " + *why);
+    } else if (std::find(urls.begin(), urls.end(), url) != urls.end()) {
+      r.Error(Where(node), "\"" + field + "\" \"" + url + "\" is listed twice");
+    } else {
+      urls.push_back(std::move(url));
+    }
+  }
+  return urls;
+}
+
+TlsOptions ParseTls(ParseContext& ctx, const toml::table& table, const std::string& path) {
+  TableReader r(ctx, table, path, path,
+                {"insecure_skip_verify", "ca_file", "cert_file", "key_file"});
+  TlsOptions tls;
+  tls.insecure_skip_verify = r.Bool("insecure_skip_verify").value_or(false);
+  tls.ca_file = r.String("ca_file").value_or("");
+  tls.cert_file = r.String("cert_file").value_or("");
+  tls.key_file = r.String("key_file").value_or("");
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    const char* given = tls.cert_file.empty() ? "key_file" : "cert_file";
+    r.Error(Where(*table.get(given)), "\"cert_file\" and \"key_file\" must be given together");
+  }
+  return tls;
+}
+
+// Template variables in a group's headers: the group can't know which
+// journey will use it, so only the built-ins and (any) vars.* are allowed.
+void CheckGroupHeaderVariables(ParseContext& ctx, const std::string& path,
+                               const std::vector<VariableUse>& uses) {
+  for (const VariableUse& use : uses) {
+    if (IsBuiltinVariable(use.name) || use.name.starts_with("vars.")) continue;
+    ReportAt(ctx, use.where, path,
+             "unknown variable '" + use.name +
+                 "' (target headers may use target.url, target.group, journey.name and vars.*)");
+  }
+}
+
+TargetGroup ParseTargetGroup(ParseContext& ctx, const std::string& name, const toml::table& table) {
+  const std::string path = "targets." + PathSegment(name);
+  TableReader r(ctx, table, path, "target group \"" + name + "\"", {"urls", "headers", "tls"});
+  TargetGroup group;
+  group.name = name;
+  group.where = Where(table);
+  group.urls = ParseUrls(r);
+  std::vector<VariableUse> uses;
+  group.headers = ParseHeaders(r, &uses);
+  CheckGroupHeaderVariables(ctx, path, uses);
+  if (const toml::table* tls = r.Table("tls")) group.tls = ParseTls(ctx, *tls, path + ".tls");
+  return group;
+}
+
+void ParseTargets(ParseContext& ctx, const toml::table& targets, Config& config) {
+  for (auto [key, node] : InFileOrder(targets)) {
+    const std::string name(key->str());
+    if (!IsGroupName(name)) {
+      ReportAt(ctx, Where(*key), "targets",
+               "bad target group name \"" + name + "\": use letters, digits, '_' and '-'");
+    }
+    if (!node->is_table()) {
+      ReportAt(ctx, Where(*node), "targets",
+               "\"" + name + "\" must be a table, got " + std::string(TypeName(*node)));
+      continue;
+    }
+    config.targets[name] = ParseTargetGroup(ctx, name, *node->as_table());
+  }
+}
+
+// Every name under [targets], even of a group with errors, so that a journey
+// naming it isn't also told the group doesn't exist.
+std::vector<std::string> GroupNames(const toml::table* targets) {
+  std::vector<std::string> names;
+  if (targets) {
+    for (auto [key, node] : InFileOrder(*targets)) names.emplace_back(key->str());
+  }
+  return names;
+}
+
+void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
+  TableReader r(ctx, root, "", "the config", {"service", "targets", "journey"});
+  if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
+  const toml::table* targets = r.Table("targets");
+  if (targets) ParseTargets(ctx, *targets, config);
+  if (const toml::table* journeys = r.Table("journey")) {
+    ParseJourneys(ctx, *journeys, GroupNames(targets), config.journeys);
+  }
+}
+
+}  // namespace
+
+LoadResult LoadConfigString(std::string_view text, std::string source_name) {
+  Diagnostics diags(source_name);
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    // toml++ stops at the first syntax error, so this is the only diagnostic.
+    diags.Add({e.source().begin.line, e.source().begin.column},
+              "TOML syntax error: " + std::string(e.description()));
+    return {nullptr, diags.Take()};
+  }
+  SourceText source(text);
+  ParseContext ctx{diags, source};
+  auto config = std::make_shared<Config>();
+  config->source = std::move(source_name);
+  ParseRoot(ctx, root, *config);
+  if (!diags.empty()) return {nullptr, diags.Take()};
+  return {std::move(config), {}};
+}
+
+LoadResult LoadConfigFile(const std::string& path) {
+  // stdio rather than iostreams: it reliably leaves the reason in errno,
+  // including for a directory, which opens but can't be read.
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  std::string text;
+  int err = f ? 0 : errno;
+  if (f) {
+    char buf[64 * 1024];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    if (std::ferror(f)) err = errno;
+    std::fclose(f);
+  }
+  if (err != 0) {
+    return {nullptr, {{path, 0, 0, "cannot read file: " + std::string(std::strerror(err))}}};
+  }
+  return LoadConfigString(text, path);
+}
+
+}  // namespace sonde

@@ -1,0 +1,239 @@
+#include "config/step_parser.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "config/fields.h"
+
+namespace sonde {
+namespace {
+
+// The keys that hold a step's action, one per kind; probes/ maps each kind to
+// its prober. A step has exactly one.
+constexpr std::string_view kActionKeys[] = {"http"};
+
+constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                         "PATCH", "DELETE", "OPTIONS"};
+
+bool Before(const toml::node& a, const toml::node& b) {
+  SourceLocation x = Where(a), y = Where(b);
+  return x.line != y.line ? x.line < y.line : x.column < y.column;
+}
+
+void ParseMethod(TableReader& r, HttpStep& http) {
+  std::optional<std::string> method = r.String("method");
+  if (!method) return;
+  std::string upper = *method;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (std::find(std::begin(kMethods), std::end(kMethods), upper) == std::end(kMethods)) {
+    r.Error(Where(*r.table().get("method")),
+            "unknown HTTP method \"" + *method +
+                "\" (use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS)");
+    return;
+  }
+  http.method = upper;
+}
+
+// `body` and `json` both fill HttpStep::body; `json` also sets the type.
+void ParseBody(TableReader& r, HttpStep& http, std::vector<VariableUse>* uses) {
+  std::optional<Template> body = r.ReadTemplate("body", uses);
+  std::optional<Template> json = r.ReadTemplate("json", uses);
+  const toml::node* body_node = r.table().get("body");
+  const toml::node* json_node = r.table().get("json");
+  if (body_node && json_node) {
+    const toml::node& later = Before(*body_node, *json_node) ? *json_node : *body_node;
+    r.Error(Where(later), "\"body\" and \"json\" are mutually exclusive");
+  }
+  if (json) {
+    http.body = std::move(*json);
+    http.content_type = "application/json";
+  } else if (body) {
+    http.body = std::move(*body);
+  }
+}
+
+HttpStep ParseHttp(ParseContext& ctx, const toml::table& table, const std::string& path,
+                   std::vector<VariableUse>* uses) {
+  TableReader r(ctx, table, path, path,
+                {"method", "path", "headers", "body", "json", "max_response_bytes"});
+  HttpStep http;
+  ParseMethod(r, http);
+  if (std::optional<Template> p = r.ReadTemplate("path", uses, /*required=*/true)) {
+    if (!p->source().starts_with('/')) {
+      r.Error(Where(*table.get("path")),
+              "\"path\" must start with '/', got \"" + p->source() + "\"");
+    }
+    http.path = std::move(*p);
+  }
+  http.headers = ParseHeaders(r, uses);
+  ParseBody(r, http, uses);
+  if (std::optional<int64_t> max = r.Integer("max_response_bytes")) {
+    if (*max <= 0) {
+      r.Error(Where(*table.get("max_response_bytes")),
+              "\"max_response_bytes\" must be positive, got " + std::to_string(*max));
+    } else {
+      http.max_response_bytes = static_cast<size_t>(*max);
+    }
+  }
+  return http;
+}
+
+// One `status` entry: 100..599, or a class "2xx".
+std::optional<std::pair<int, int>> StatusRange(const toml::node& node) {
+  if (const auto* i = node.as_integer()) {
+    if (i->get() < 100 || i->get() > 599) return std::nullopt;
+    return std::pair<int, int>(static_cast<int>(i->get()), static_cast<int>(i->get()));
+  }
+  const std::string& s = node.as_string()->get();
+  if (s.size() != 3 || s[0] < '1' || s[0] > '5' || std::tolower(s[1]) != 'x' ||
+      std::tolower(s[2]) != 'x') {
+    return std::nullopt;
+  }
+  const int lo = (s[0] - '0') * 100;
+  return std::pair<int, int>(lo, lo + 99);
+}
+
+void ParseStatus(TableReader& r, StatusSet& status) {
+  const toml::array* array = r.Array("status");
+  if (!array) return;
+  if (array->empty()) r.Error(Where(*array), "\"status\" must not be empty");
+  std::vector<std::pair<int, int>> ranges;
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::node& node = *array->get(i);
+    const std::string field = "status[" + std::to_string(i + 1) + "]";
+    if (!node.is_integer() && !node.is_string()) {
+      r.WrongType(node, field, "an integer or a string like \"2xx\"");
+    } else if (auto range = StatusRange(node)) {
+      ranges.push_back(*range);
+    } else {
+      r.Error(Where(node), "\"" + field + "\" must be a status 100..599 or a class like \"2xx\"");
+    }
+  }
+  if (!ranges.empty()) status.ranges = std::move(ranges);
+}
+
+std::optional<Scalar> ToScalar(const toml::node& node) {
+  if (const auto* s = node.as_string()) return Scalar(s->get());
+  if (const auto* i = node.as_integer()) return Scalar(i->get());
+  if (const auto* f = node.as_floating_point()) return Scalar(f->get());
+  if (const auto* b = node.as_boolean()) return Scalar(b->get());
+  return std::nullopt;
+}
+
+// `{ eq = 3 }`, `{ exists = true }` or `{ exists = false }`.
+void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::string& path,
+                     JsonCheck& check) {
+  TableReader r(ctx, table, path, path, {"eq", "exists"});
+  const toml::node* eq = table.get("eq");
+  const toml::node* exists = table.get("exists");
+  if ((eq != nullptr) == (exists != nullptr)) {
+    r.Error(Where(table), "use exactly one of \"eq\" and \"exists\"");
+  }
+  if (eq) {
+    if (std::optional<Scalar> value = ToScalar(*eq))
+      check.expected = *value;
+    else
+      r.WrongType(*eq, "eq", "a string, number or boolean");
+  } else if (std::optional<bool> want = r.Bool("exists")) {
+    check.op = *want ? JsonOp::kExists : JsonOp::kAbsent;
+  }
+}
+
+std::vector<JsonCheck> ParseJsonChecks(TableReader& r) {
+  std::vector<JsonCheck> checks;
+  const toml::table* table = r.Table("json");
+  if (!table) return checks;
+  for (auto [key, node] : InFileOrder(*table)) {
+    JsonCheck check;
+    check.pointer = std::string(key->str());
+    check.where = Where(*key);
+    const std::string field = "json[\"" + check.pointer + "\"]";
+    if (auto why = JsonPointerError(check.pointer)) r.Error(Where(*key), "\"json\": " + *why);
+    if (std::optional<Scalar> value = ToScalar(*node)) {
+      check.expected = *value;
+    } else if (const toml::table* t = node->as_table()) {
+      ParseCheckTable(r.ctx(), *t, r.PathOf(field), check);
+    } else {
+      r.WrongType(*node, field, "a value or a table like { exists = true }");
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
+Expectations ParseExpect(ParseContext& ctx, const toml::table& table, const std::string& path) {
+  TableReader r(ctx, table, path, path, {"status", "json"});
+  Expectations expect;
+  ParseStatus(r, expect.status);
+  expect.json = ParseJsonChecks(r);
+  return expect;
+}
+
+std::vector<Extraction> ParseExtract(TableReader& r) {
+  std::vector<Extraction> out;
+  const toml::table* table = r.Table("extract");
+  if (!table) return out;
+  for (auto [key, node] : InFileOrder(*table)) {
+    const std::string name(key->str());
+    if (!IsVariableName(name, /*allow_dash=*/false)) {
+      r.Error(Where(*key),
+              "bad variable name \"" + name + "\" in \"extract\": use [A-Za-z_][A-Za-z0-9_]*");
+    }
+    if (!node->is_string()) {
+      r.WrongType(*node, "extract." + name, "a string (a JSON pointer)");
+      continue;
+    }
+    const std::string& pointer = node->as_string()->get();
+    if (auto why = JsonPointerError(pointer)) r.Error(Where(*node), "\"extract\": " + *why);
+    out.push_back({name, pointer, Where(*key)});
+  }
+  return out;
+}
+
+void ParseAction(TableReader& r, ParsedStep& out) {
+  const toml::node* found = nullptr;
+  for (std::string_view key : kActionKeys) {
+    const toml::node* node = r.table().get(key);
+    if (!node) continue;
+    if (found) {
+      r.Error(Where(*node), "a step has exactly one action, but \"" + std::string(key) +
+                                "\" follows \"" + out.step.kind + "\"");
+      continue;
+    }
+    found = node;
+    out.step.kind = std::string(key);
+  }
+  if (!found) {
+    r.ctx().diags.Add(r.where(), r.path() + " has no action (add \"http\")");
+    return;
+  }
+  if (const toml::table* http = r.Table("http")) {
+    out.step.action = ParseHttp(r.ctx(), *http, r.PathOf("http"), &out.uses);
+  }
+}
+
+}  // namespace
+
+ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::string& path) {
+  TableReader r(ctx, table, path, path, {"name", "timeout", "http", "expect", "extract"});
+  ParsedStep out;
+  out.step.where = Where(table);
+  if (std::optional<std::string> name = r.String("name", /*required=*/true)) {
+    out.name_node = table.get("name");
+    if (!IsMetricName(*name)) {
+      r.Error(Where(*out.name_node),
+              "bad step name \"" + *name + "\": use [a-z][a-z0-9_]* (it becomes a metric label)");
+    }
+    out.step.name = *name;
+  }
+  out.step.timeout = r.ReadDuration("timeout");
+  ParseAction(r, out);
+  if (const toml::table* expect = r.Table("expect")) {
+    out.step.expect = ParseExpect(ctx, *expect, r.PathOf("expect"));
+  }
+  out.step.extract = ParseExtract(r);
+  return out;
+}
+
+}  // namespace sonde
