@@ -83,9 +83,9 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
       result.duration > *journey.degraded_after) {
     result.outcome = Outcome::kDegraded;
     result.reason = Reason::kSlow;
-    result.detail = "took " + FormatDuration(std::chrono::duration_cast<std::chrono::microseconds>(
-                                  result.duration)) +
-                    ", degraded after " + FormatDuration(*journey.degraded_after);
+    result.detail =
+        "took " + FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(result.duration)) +
+        ", degraded after " + FormatDuration(*journey.degraded_after);
   }
   if (result.outcome != Outcome::kSuccess) {
     spdlog::info("journey={} target={} outcome={} reason={} step={} detail={}", result.journey,
