@@ -41,6 +41,9 @@ class TestServer {
 
   // Starts listening immediately; default handler answers 200 "{}" as JSON.
   TestServer();
+  // Same, on a fixed port of 127.0.0.1 (0 = kernel-chosen); throws
+  // boost::system::system_error when it cannot listen there.
+  explicit TestServer(uint16_t port);
   ~TestServer();  // stops and joins; pending delayed responses are dropped
 
   TestServer(const TestServer&) = delete;
