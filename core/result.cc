@@ -4,9 +4,20 @@ namespace sonde {
 namespace {
 
 constexpr std::string_view kReasonNames[] = {
-    "none",    "dns",          "connect",      "tls",         "timeout",
-    "http_status", "rpc_error", "assertion",   "invalid_response", "not_confirmed",
-    "signature_invalid", "quorum_not_reached", "slow",     "internal",
+    "none",
+    "dns",
+    "connect",
+    "tls",
+    "timeout",
+    "http_status",
+    "rpc_error",
+    "assertion",
+    "invalid_response",
+    "not_confirmed",
+    "signature_invalid",
+    "quorum_not_reached",
+    "slow",
+    "internal",
 };
 static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kInternal) + 1);
 
@@ -14,10 +25,14 @@ static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kInternal) 
 
 std::string_view ToString(Outcome o) {
   switch (o) {
-    case Outcome::kSuccess: return "success";
-    case Outcome::kDegraded: return "degraded";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kInfraError: return "infra_error";
+    case Outcome::kSuccess:
+      return "success";
+    case Outcome::kDegraded:
+      return "degraded";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kInfraError:
+      return "infra_error";
   }
   return "unknown";
 }

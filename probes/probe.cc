@@ -7,8 +7,12 @@
 namespace sonde {
 namespace {
 
-constexpr Reason kHttpFailures[] = {Reason::kDns,        Reason::kConnect,   Reason::kTls,
-                                    Reason::kTimeout,    Reason::kHttpStatus, Reason::kAssertion,
+constexpr Reason kHttpFailures[] = {Reason::kDns,
+                                    Reason::kConnect,
+                                    Reason::kTls,
+                                    Reason::kTimeout,
+                                    Reason::kHttpStatus,
+                                    Reason::kAssertion,
                                     Reason::kInvalidResponse};
 
 }  // namespace

@@ -7,13 +7,12 @@
 // honours it. Probers never throw for network failures.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "config/model.h"
 #include "config/template.h"

@@ -44,8 +44,8 @@ class Metrics::Impl {
                       "1 if the last run of the journey succeeded (or was degraded), else 0.")),
         step_duration(Histogram("sonde_step_duration_seconds", "Wall time of a step.")),
         step_failures(Counter("sonde_step_failures_total", "Step failures, by reason.")),
-        phase(Gauge("sonde_http_phase_seconds",
-                    "Duration of each HTTP phase of a step's last run.")),
+        phase(
+            Gauge("sonde_http_phase_seconds", "Duration of each HTTP phase of a step's last run.")),
         lag(Histogram("sonde_scheduler_lag_seconds",
                       "Delay between a run's scheduled instant and its start.")),
         skipped(Counter("sonde_journey_skipped_total",
@@ -73,7 +73,8 @@ class Metrics::Impl {
     }
   }
 
-  prometheus::Family<prometheus::Counter>& Counter(const std::string& name, const std::string& help) {
+  prometheus::Family<prometheus::Counter>& Counter(const std::string& name,
+                                                   const std::string& help) {
     return prometheus::BuildCounter().Name(name).Help(help).Labels(common).Register(*registry);
   }
   prometheus::Family<prometheus::Gauge>& Gauge(const std::string& name, const std::string& help) {
@@ -104,7 +105,10 @@ Metrics::~Metrics() = default;
 void Metrics::OnRunFinished(const JourneyResult& r) {
   Impl& m = *impl_;
   const Labels journey_labels{{"journey", r.journey}, {"target", r.target}};
-  m.runs.Add({{"journey", r.journey}, {"target", r.target}, {"outcome", std::string(ToString(r.outcome))}})
+  m.runs
+      .Add({{"journey", r.journey},
+            {"target", r.target},
+            {"outcome", std::string(ToString(r.outcome))}})
       .Increment();
   // infra_error runs say nothing about the target: they stay out of the
   // latency and last-result series as well as the SLIs.

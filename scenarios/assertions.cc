@@ -21,7 +21,8 @@ std::string Describe(const Scalar& s) {
         if constexpr (std::is_same_v<T, std::string>) return "\"" + x + "\"";
         if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
         if constexpr (std::is_same_v<T, int64_t>) return std::to_string(x);
-        if constexpr (std::is_same_v<T, double>) return boost::json::serialize(boost::json::value(x));
+        if constexpr (std::is_same_v<T, double>)
+          return boost::json::serialize(boost::json::value(x));
       },
       s);
 }

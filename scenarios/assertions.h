@@ -2,10 +2,9 @@
 // The same rules apply to every HTTP-like step kind. Pure functions.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
-
-#include <boost/json/value.hpp>
 
 #include "config/model.h"
 #include "core/result.h"

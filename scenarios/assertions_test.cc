@@ -12,7 +12,9 @@ ProbeResult Response(int status, std::string body) {
   return r;
 }
 
-JsonCheck Eq(std::string pointer, Scalar value) { return {std::move(pointer), JsonOp::kEq, std::move(value), {}}; }
+JsonCheck Eq(std::string pointer, Scalar value) {
+  return {std::move(pointer), JsonOp::kEq, std::move(value), {}};
+}
 
 TEST(CheckExpectations, StatusOutsideTheSetIsHttpStatus) {
   Expectations e;

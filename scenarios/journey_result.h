@@ -31,7 +31,7 @@ struct JourneyResult {
   std::string failing_step;  // empty on success, and for journey-level degradation
   std::string detail;
   std::chrono::system_clock::time_point started_at;
-  Duration duration{};  // monotonic
+  Duration duration{};            // monotonic
   std::vector<StepResult> steps;  // the steps that ran, in order
 };
 

@@ -84,7 +84,8 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
     result.outcome = Outcome::kDegraded;
     result.reason = Reason::kSlow;
     result.detail =
-        "took " + FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(result.duration)) +
+        "took " +
+        FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(result.duration)) +
         ", degraded after " + FormatDuration(*journey.degraded_after);
   }
   if (result.outcome != Outcome::kSuccess) {

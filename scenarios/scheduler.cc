@@ -1,11 +1,12 @@
 #include "scenarios/scheduler.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace sonde {
 
@@ -59,6 +60,7 @@ Scheduler::Scheduler(asio::any_io_executor executor, std::shared_ptr<const Confi
 Scheduler::~Scheduler() = default;
 
 void Scheduler::Start() {
+  started_ = true;
   for (const Journey& journey : config_->journeys) {
     const TargetGroup* group = config_->FindTargets(journey.target_group);
     if (!group) continue;  // the loader rejects this; never reached with a loaded config
@@ -73,11 +75,11 @@ void Scheduler::Start() {
   for (const std::shared_ptr<Slot>& slot : slots_) {
     auto loop = [this, slot]() -> asio::awaitable<void> {
       const Duration interval = slot->journey.interval;
-      const auto first_wall =
-          FirstSlot(SystemClock::now(), interval, StartOffset(slot->journey.name, slot->target, interval));
+      const auto first_wall = FirstSlot(SystemClock::now(), interval,
+                                        StartOffset(slot->journey.name, slot->target, interval));
       SteadyClock::time_point due =
-          SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                                   first_wall - SystemClock::now());
+          SteadyClock::now() +
+          std::chrono::duration_cast<SteadyClock::duration>(first_wall - SystemClock::now());
       while (!stopped_) {
         slot->timer.expires_at(due);
         // Cancellation (Stop) and expiry both just re-check `stopped_`.
@@ -93,7 +95,8 @@ void Scheduler::Start() {
           asio::co_spawn(
               executor_,
               [this, slot]() -> asio::awaitable<void> {
-                JourneyResult result = co_await runner_.Run(slot->journey, slot->group, slot->target);
+                JourneyResult result =
+                    co_await runner_.Run(slot->journey, slot->group, slot->target);
                 slot->running = false;
                 --in_flight_;
                 if (!slot->finished_once) {
@@ -124,7 +127,10 @@ void Scheduler::Stop() {
 }
 
 size_t Scheduler::in_flight() const { return in_flight_; }
-bool Scheduler::first_round_done() const { return !slots_.empty() && slots_done_first_ == slots_.size(); }
+bool Scheduler::first_round_done() const {
+  // With no slots there is nothing to wait for once started.
+  return started_ && slots_done_first_ == slots_.size();
+}
 size_t Scheduler::slot_count() const { return slots_.size(); }
 
 }  // namespace sonde

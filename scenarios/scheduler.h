@@ -11,13 +11,12 @@
 // Thread-safety: all methods must be called on the executor's thread.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
 
 #include "config/model.h"
 #include "scenarios/run_observer.h"
@@ -59,6 +58,7 @@ class Scheduler {
   std::vector<std::shared_ptr<Slot>> slots_;
   size_t in_flight_ = 0;
   size_t slots_done_first_ = 0;
+  bool started_ = false;
   bool stopped_ = false;
 };
 

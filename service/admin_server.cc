@@ -1,5 +1,7 @@
 #include "service/admin_server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,7 +11,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <list>
-#include <spdlog/spdlog.h>
 
 namespace sonde {
 
@@ -92,7 +93,8 @@ class AdminServer::Impl : public std::enable_shared_from_this<Impl> {
       parser.body_limit(kMaxRequestBytes);
       parser.header_limit(kMaxRequestBytes);
       stream.expires_after(kReadTimeout);
-      auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (ec) break;
       auto res = Respond(parser.get(), handlers);
       const bool keep_alive = res.keep_alive();
@@ -121,7 +123,9 @@ std::optional<std::string> AdminServer::Listen(const std::string& host, uint16_t
   const auto address = asio::ip::make_address(host, ec);
   if (ec) return "admin server: \"" + host + "\" is not an IP address";
   const tcp::endpoint endpoint(address, port);
-  auto where = [&] { return "admin server: cannot listen on " + host + ":" + std::to_string(port) + ": "; };
+  auto where = [&] {
+    return "admin server: cannot listen on " + host + ":" + std::to_string(port) + ": ";
+  };
   impl_->acceptor.open(endpoint.protocol(), ec);
   if (ec) return where() + ec.message();
   impl_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);

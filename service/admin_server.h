@@ -8,13 +8,12 @@
 // Thread-safety: call everything on the executor's thread.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/asio/any_io_executor.hpp>
 
 namespace sonde {
 

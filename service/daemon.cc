@@ -2,6 +2,8 @@
 // the scheduler, the probes and the admin server. SIGINT/SIGTERM stop the
 // scheduling, give in-flight runs up to the grace period to finish, abort
 // what is left, and exit 0. A second signal skips the grace period.
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -9,7 +11,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
-#include <spdlog/spdlog.h>
 
 #include "core/version.h"
 #include "probes/http_client.h"

@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     std::string why;
     auto d = sonde::ParseDuration(grace, &why);
     if (!d) {
-      std::fprintf(stderr, "--shutdown-grace: bad duration \"%s\": %s\n", grace.c_str(), why.c_str());
+      std::fprintf(stderr, "--shutdown-grace: bad duration \"%s\": %s\n", grace.c_str(),
+                   why.c_str());
       return 2;
     }
     run.shutdown_grace = *d;

@@ -63,8 +63,8 @@ int CommandOnce(const OnceOptions& options) {
   if (options.journey && !config->FindJourney(*options.journey)) {
     std::string names;
     for (const Journey& j : config->journeys) names += (names.empty() ? "" : ", ") + j.name;
-    std::fprintf(stderr, "%s: no journey named \"%s\" (journeys: %s)\n", options.config_path.c_str(),
-                 options.journey->c_str(), names.c_str());
+    std::fprintf(stderr, "%s: no journey named \"%s\" (journeys: %s)\n",
+                 options.config_path.c_str(), options.journey->c_str(), names.c_str());
     return 2;
   }
 

@@ -1,9 +1,8 @@
 // The `sonde` binary as a user runs it: --version, check, once, and the
 // daemon's admin endpoints and signal handling.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <regex>
@@ -125,7 +124,8 @@ TEST(Cli, CheckReportsTheShippedBrokenExample) {
 TEST(Cli, CheckOnAMissingFileNamesIt) {
   auto r = RunProcess({kSonde, "check", "-c", "/nonexistent/sonde.toml"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("/nonexistent/sonde.toml:0:0: cannot read file"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("/nonexistent/sonde.toml:0:0: cannot read file"), std::string::npos)
+      << r.out;
 }
 
 std::string OnceConfig(const std::string& url, uint16_t admin_port = 9464) {
@@ -153,7 +153,8 @@ TEST(Cli, OncePrintsATableAndExitsZeroOnlyWhenAllSucceed) {
   auto r = RunProcess({kSonde, "once", "-c", good.path()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("JOURNEY"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("ping +" + server.base_url() + " +success +- +- +[0-9.]+ +resolve=")))
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("ping +" + server.base_url() + " +success +- +- +[0-9.]+ +resolve=")))
       << r.out;
 
   const std::string refused = "http://127.0.0.1:" + std::to_string(testing::UnusedLoopbackPort());

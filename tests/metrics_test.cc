@@ -1,7 +1,8 @@
 // The metric families after real runs: names, label sets and exact values.
+#include "reporter/metrics.h"
+
 #include <gtest/gtest.h>
 
-#include "reporter/metrics.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/prom_text.h"
 #include "tests/support/test_server.h"
@@ -76,15 +77,20 @@ http = { path = "/bad" }
   EXPECT_EQ(value("sonde_journey_success", good), 1);
   EXPECT_EQ(value("sonde_journey_success", bad), 0);
   EXPECT_EQ(value("sonde_step_duration_seconds_count", with(good, "step", "get")), 3);
-  EXPECT_EQ(value("sonde_step_failures_total", with(with(bad, "step", "get"), "reason", "http_status")), 1);
+  EXPECT_EQ(
+      value("sonde_step_failures_total", with(with(bad, "step", "get"), "reason", "http_status")),
+      1);
   // Pre-created at zero for every reason an http step can fail with.
-  EXPECT_EQ(value("sonde_step_failures_total", with(with(good, "step", "get"), "reason", "connect")), 0);
+  EXPECT_EQ(
+      value("sonde_step_failures_total", with(with(good, "step", "get"), "reason", "connect")), 0);
   EXPECT_EQ(testing::CountSamples(samples, "sonde_step_failures_total"), 14u);
   for (const char* phase : {"resolve", "connect", "tls", "processing", "transfer"}) {
-    EXPECT_GE(value("sonde_http_phase_seconds", with(with(good, "step", "get"), "phase", phase)), 0);
+    EXPECT_GE(value("sonde_http_phase_seconds", with(with(good, "step", "get"), "phase", phase)),
+              0);
   }
-  EXPECT_GE(value("sonde_http_phase_seconds", with(with(good, "step", "get"), "phase", "processing")),
-            0.020);
+  EXPECT_GE(
+      value("sonde_http_phase_seconds", with(with(good, "step", "get"), "phase", "processing")),
+      0.020);
   EXPECT_EQ(value("sonde_http_phase_seconds", with(with(good, "step", "get"), "phase", "tls")), 0);
   EXPECT_EQ(value("sonde_scheduler_lag_seconds_count", {}), 2);
   EXPECT_EQ(value("sonde_scheduler_lag_seconds_bucket", {{"le", "0.002"}}), 1);

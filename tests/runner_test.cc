@@ -1,8 +1,9 @@
 // The journey runner end to end against a real loopback server: every
 // outcome and reason, extraction and templating across steps, deadlines.
+#include "scenarios/runner.h"
+
 #include <gtest/gtest.h>
 
-#include "scenarios/runner.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/test_server.h"
 
@@ -17,7 +18,8 @@ using testing::TestResponse;
 using testing::TestServer;
 
 std::string Targets(const std::string& url) {
-  return "[targets.t]\nurls = [\"" + url + "\"]\nheaders = { \"X-Group\" = \"g-${target.group}\" }\n";
+  return "[targets.t]\nurls = [\"" + url +
+         "\"]\nheaders = { \"X-Group\" = \"g-${target.group}\" }\n";
 }
 
 TestResponse Json(std::string body, int status = 200) {
@@ -148,9 +150,8 @@ TEST_F(RunnerFailure, StepTimeoutShorterThanJourneys) {
 
 TEST_F(RunnerFailure, WrongStatusIsHttpStatus) {
   TestServer server;
-  server.SetHandler([](const TestRequest& req) {
-    return Json("{}", req.target == "/x" ? 503 : 200);
-  });
+  server.SetHandler(
+      [](const TestRequest& req) { return Json("{}", req.target == "/x" ? 503 : 200); });
   JourneyResult r = RunSingleStep(server.base_url(), "");
   EXPECT_EQ(r.outcome, Outcome::kFailed);
   EXPECT_EQ(r.reason, Reason::kHttpStatus);
@@ -162,7 +163,8 @@ TEST_F(RunnerFailure, WrongStatusIsHttpStatus) {
 TEST_F(RunnerFailure, JsonMismatchIsAssertion) {
   TestServer server;
   server.SetHandler([](const TestRequest&) { return Json(R"({"status":"syncing"})"); });
-  JourneyResult r = RunSingleStep(server.base_url(), "expect = { json = { \"/status\" = \"ok\" } }\n");
+  JourneyResult r =
+      RunSingleStep(server.base_url(), "expect = { json = { \"/status\" = \"ok\" } }\n");
   EXPECT_EQ(r.outcome, Outcome::kFailed);
   EXPECT_EQ(r.reason, Reason::kAssertion);
   EXPECT_EQ(r.failing_step, "probe");
@@ -233,12 +235,13 @@ http = { path = "/" }
   ASSERT_EQ(r.outcome, Outcome::kSuccess) << r.detail;
   const StepResult& s = r.steps.at(0);
   ASSERT_TRUE(s.has_phases);
-  const auto sum = s.phases.resolve + s.phases.connect + s.phases.tls + s.phases.processing +
-                   s.phases.transfer;
+  const auto sum =
+      s.phases.resolve + s.phases.connect + s.phases.tls + s.phases.processing + s.phases.transfer;
   EXPECT_EQ(sum, s.phases.total);
   EXPECT_GE(s.phases.processing, 30ms);
   // curl's total and the runner's monotonic step time agree within 1 ms.
-  const auto gap = std::chrono::duration_cast<std::chrono::microseconds>(s.duration) - s.phases.total;
+  const auto gap =
+      std::chrono::duration_cast<std::chrono::microseconds>(s.duration) - s.phases.total;
   EXPECT_GE(gap.count(), 0);
   EXPECT_LT(gap, 1ms);
 }

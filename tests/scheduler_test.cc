@@ -15,13 +15,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string JourneyToml(const std::string& url, const std::string& interval, const std::string& timeout) {
+std::string JourneyToml(const std::string& url, const std::string& interval,
+                        const std::string& timeout) {
   return R"(
 [targets.t]
-urls = [")" + url + R"(", ")" + url + R"(/second"]
+urls = [")" +
+         url + R"(", ")" + url + R"(/second"]
 [journey.tick]
-interval = ")" + interval + R"("
-timeout = ")" + timeout + R"("
+interval = ")" +
+         interval + R"("
+timeout = ")" +
+         timeout + R"("
 targets = "t"
 [[journey.tick.step]]
 name = "get"
@@ -31,7 +35,9 @@ http = { path = "/" }
 
 struct Harness {
   explicit Harness(std::shared_ptr<const Config> config)
-      : http(io.get_executor()), runner(ProbeEnv{http}), scheduler(io.get_executor(), config, runner, observer) {}
+      : http(io.get_executor()),
+        runner(ProbeEnv{http}),
+        scheduler(io.get_executor(), config, runner, observer) {}
   void RunFor(std::chrono::milliseconds d) {
     scheduler.Start();
     io.run_for(d);
@@ -61,7 +67,8 @@ TEST(Scheduler, RunsEveryTargetOnItsIntervalWithLowLag) {
   EXPECT_LE(h.observer.results.size(), 22u);
   EXPECT_EQ(h.observer.skipped, 0u);
   EXPECT_EQ(h.observer.lags.size(), h.observer.results.size());
-  for (const JourneyResult& r : h.observer.results) EXPECT_EQ(r.outcome, Outcome::kSuccess) << r.detail;
+  for (const JourneyResult& r : h.observer.results)
+    EXPECT_EQ(r.outcome, Outcome::kSuccess) << r.detail;
   // Lag is non-negative and, on an idle loop, well under one interval.
   std::vector<Duration> lags = h.observer.lags;
   std::sort(lags.begin(), lags.end());

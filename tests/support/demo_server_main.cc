@@ -33,12 +33,15 @@ int main(int argc, char** argv) {
   uint16_t port = 18080;
   int block_ms = 1000;
   app.add_option("--port", port, "Port on 127.0.0.1")->capture_default_str();
-  app.add_option("--block-ms", block_ms, "Milliseconds per block")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--block-ms", block_ms, "Milliseconds per block")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
   const auto start = std::chrono::steady_clock::now();
   auto height = [&] {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
     return 1 + static_cast<long>(ms.count() / block_ms);
   };
 

@@ -3,10 +3,11 @@
 // chatty child can never block on a full pipe.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace sonde::testing {
