@@ -41,6 +41,26 @@ class TempConfig {
 
 std::string Lines(const std::string& s) { return "\n" + s; }
 
+// Answers {"ok":true}, after `delay`.
+testing::TestServer::Handler OkJson(std::chrono::milliseconds delay = 0ms) {
+  return [delay](const testing::TestRequest&) {
+    testing::TestResponse r;
+    r.body = R"({"ok":true})";
+    r.delay = delay;
+    return r;
+  };
+}
+
+// Waits until the server has received a request: with a slow handler, a run
+// is then in flight.
+bool WaitForFirstRequest(const testing::TestServer& server, std::chrono::milliseconds within) {
+  const auto give_up = std::chrono::steady_clock::now() + within;
+  while (server.requests().empty() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(5ms);
+  }
+  return !server.requests().empty();
+}
+
 TEST(Cli, Version) {
   auto r = RunProcess({kSonde, "--version"});
   EXPECT_EQ(r.exit_code, 0);
@@ -144,11 +164,7 @@ expect = { json = { "/ok" = true } }
 
 TEST(Cli, OncePrintsATableAndExitsZeroOnlyWhenAllSucceed) {
   testing::TestServer server;
-  server.SetHandler([](const testing::TestRequest&) {
-    testing::TestResponse r;
-    r.body = R"({"ok":true})";
-    return r;
-  });
+  server.SetHandler(OkJson());
   TempConfig good(OnceConfig(server.base_url()));
   auto r = RunProcess({kSonde, "once", "-c", good.path()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -181,11 +197,7 @@ bool WaitForStatus(const std::string& url, int status, std::chrono::milliseconds
 
 TEST(Cli, DaemonServesMetricsAndHealth) {
   testing::TestServer server;
-  server.SetHandler([](const testing::TestRequest&) {
-    testing::TestResponse r;
-    r.body = R"({"ok":true})";
-    return r;
-  });
+  server.SetHandler(OkJson());
   const uint16_t admin = testing::UnusedLoopbackPort();
   TempConfig config(OnceConfig(server.base_url(), admin));
   Subprocess daemon({kSonde, "run", "-c", config.path()});
@@ -212,20 +224,10 @@ TEST(Cli, DaemonServesMetricsAndHealth) {
 // daemon exits 0.
 TEST(Cli, SigtermDuringASlowRunLetsItFinishAndExitsCleanly) {
   testing::TestServer server;
-  server.SetHandler([](const testing::TestRequest&) {
-    testing::TestResponse r;
-    r.body = R"({"ok":true})";
-    r.delay = 700ms;
-    return r;
-  });
+  server.SetHandler(OkJson(700ms));
   TempConfig config(OnceConfig(server.base_url(), testing::UnusedLoopbackPort()));
   Subprocess daemon({kSonde, "run", "-c", config.path()});
-  // Wait until the server holds a request, i.e. a run is in flight.
-  const auto give_up = std::chrono::steady_clock::now() + 5s;
-  while (server.requests().empty() && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(5ms);
-  }
-  ASSERT_FALSE(server.requests().empty()) << daemon.StderrSoFar();
+  ASSERT_TRUE(WaitForFirstRequest(server, 5s)) << daemon.StderrSoFar();
   const auto signalled = std::chrono::steady_clock::now();
   daemon.Signal(SIGTERM);
   auto r = daemon.Wait(5s);
@@ -241,19 +243,10 @@ TEST(Cli, SigtermDuringASlowRunLetsItFinishAndExitsCleanly) {
 
 TEST(Cli, SigtermPastTheGracePeriodAbortsAndExitsCleanly) {
   testing::TestServer server;
-  server.SetHandler([](const testing::TestRequest&) {
-    testing::TestResponse r;
-    r.body = R"({"ok":true})";
-    r.delay = 1400ms;
-    return r;
-  });
+  server.SetHandler(OkJson(1400ms));
   TempConfig config(OnceConfig(server.base_url(), testing::UnusedLoopbackPort()));
   Subprocess daemon({kSonde, "run", "-c", config.path(), "--shutdown-grace", "100ms"});
-  const auto give_up = std::chrono::steady_clock::now() + 5s;
-  while (server.requests().empty() && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(5ms);
-  }
-  ASSERT_FALSE(server.requests().empty()) << daemon.StderrSoFar();
+  ASSERT_TRUE(WaitForFirstRequest(server, 5s)) << daemon.StderrSoFar();
   const auto signalled = std::chrono::steady_clock::now();
   daemon.Signal(SIGTERM);
   auto r = daemon.Wait(5s);
