@@ -120,6 +120,8 @@ struct Transfer {
   bool too_large = false;
   HttpResponse response;
   std::array<char, CURL_ERROR_SIZE> error{};
+  // When curl began TLS setup on the connected socket (see OnSslContext).
+  std::optional<Clock::time_point> tls_started;
 };
 
 // curl callbacks are noexcept: returning a short count fails the transfer.
@@ -160,6 +162,14 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) noexcept try {
   return n;
 } catch (...) {
   return 0;
+}
+
+// CURLOPT_SSL_CTX_FUNCTION: curl calls it once TCP is connected, right
+// before the TLS handshake. It only records the time (see Finish).
+CURLcode OnSslContext(CURL*, void*, void* user) noexcept {
+  auto* t = static_cast<Transfer*>(user);
+  if (!t->tls_started) t->tls_started = Clock::now();
+  return CURLE_OK;
 }
 
 bool IsHttps(std::string_view url) { return Lower(url.substr(0, 8)) == "https://"; }
@@ -411,6 +421,9 @@ class HttpClient::Impl : public Watched, public std::enable_shared_from_this<Imp
     if (!r.tls.cert_file.empty()) set(CURLOPT_SSLCERT, r.tls.cert_file.c_str());
     if (!r.tls.key_file.empty()) set(CURLOPT_SSLKEY, r.tls.key_file.c_str());
     if (rc != CURLE_OK) return std::string("curl_easy_setopt: ") + curl_easy_strerror(rc);
+    // Only a timing aid: TLS backends without this option still work.
+    curl_easy_setopt(t.easy, CURLOPT_SSL_CTX_FUNCTION, &OnSslContext);
+    curl_easy_setopt(t.easy, CURLOPT_SSL_CTX_DATA, static_cast<void*>(&t));
     return "";
   }
 
@@ -556,6 +569,7 @@ class HttpClient::Impl : public Watched, public std::enable_shared_from_this<Imp
     r.failure = reason;
     r.error = std::move(error);
     if (t->easy != nullptr) {
+      const Clock::time_point now = Clock::now();
       long status = 0;
       curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
       r.status = static_cast<int>(status);
@@ -568,10 +582,18 @@ class HttpClient::Impl : public Watched, public std::enable_shared_from_this<Imp
         curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &m.total);
       } else if (t->added != Clock::time_point{}) {
         // curl only fixes the total when it finishes a transfer itself.
-        m.total =
-            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t->added).count();
+        m.total = std::chrono::duration_cast<std::chrono::microseconds>(now - t->added).count();
       }
-      r.phases = ComputePhases(m, IsHttps(t->request.url));
+      const bool https = IsHttps(t->request.url);
+      if (https && m.connect == 0 && m.appconnect == 0 && t->tls_started) {
+        // curl 7.88 reports no connect time at all when the TLS handshake
+        // fails or times out, which would charge the handshake to `connect`.
+        // Put the mark where TLS began, counted back from the end.
+        const auto in_tls =
+            std::chrono::duration_cast<std::chrono::microseconds>(now - *t->tls_started);
+        m.connect = std::max<int64_t>(m.total - in_tls.count(), m.namelookup);
+      }
+      r.phases = ComputePhases(m, https);
     }
     Handler handler = std::move(t->handler);
     t.reset();  // curl_easy_cleanup; the handle was removed from multi_ already

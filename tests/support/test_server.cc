@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -13,6 +15,7 @@
 #include <cctype>
 #include <future>
 #include <list>
+#include <optional>
 #include <thread>
 
 namespace sonde::testing {
@@ -20,6 +23,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr uint64_t kRequestBodyLimit = 8 * 1024 * 1024;
@@ -35,18 +39,37 @@ TestResponse DefaultHandler(const TestRequest&) {
       .status = 200, .headers = {{"Content-Type", "application/json"}}, .body = "{}"};
 }
 
-// One accepted connection; owned by the io thread.
+// One accepted connection; owned by the io thread. With TLS, `tls` layers
+// over `socket`, so closing `socket` ends either kind of connection.
 struct Connection {
   explicit Connection(tcp::socket s) : socket(std::move(s)), delay(socket.get_executor()) {}
   tcp::socket socket;
+  std::optional<ssl::stream<tcp::socket&>> tls;  // declared after: destroyed first
   asio::steady_timer delay;
 };
+
+// Throws boost::system::system_error when a file cannot be loaded.
+std::unique_ptr<ssl::context> MakeServerContext(const TestServer::Tls& tls) {
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  if (tls.tls12_only) context->set_options(ssl::context::no_tlsv1_3);
+  context->use_certificate_chain_file(tls.cert_pem_file);
+  context->use_private_key_file(tls.key_pem_file, ssl::context::pem);
+  if (!tls.client_ca_file.empty()) {
+    context->load_verify_file(tls.client_ca_file);
+    context->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  }
+  return context;
+}
 
 }  // namespace
 
 class TestServer::Impl {
  public:
-  explicit Impl(uint16_t port) : acceptor_(io_) {
+  // `tls` null: plain HTTP.
+  Impl(uint16_t port, const Tls* tls)
+      : tls_context_(tls != nullptr ? MakeServerContext(*tls) : nullptr), acceptor_(io_) {
     const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));
@@ -63,6 +86,7 @@ class TestServer::Impl {
   }
 
   uint16_t port() const { return port_; }
+  bool tls() const { return tls_context_ != nullptr; }
 
   void SetHandler(Handler handler) {
     std::lock_guard lock(mu_);
@@ -115,18 +139,31 @@ class TestServer::Impl {
 
   asio::awaitable<void> Serve(std::list<std::shared_ptr<Connection>>::iterator it) {
     std::shared_ptr<Connection> c = *it;
-    co_await ServeRequests(*c);
+    if (tls_context_ == nullptr) {
+      co_await ServeRequests(c->socket, c->delay);
+    } else {
+      c->tls.emplace(c->socket, *tls_context_);
+      // Ends when the client gives up or Stop closes the socket. A failed
+      // handshake just drops the connection.
+      auto [handshake_ec] = co_await c->tls->async_handshake(ssl::stream_base::server, kNoThrow);
+      if (!handshake_ec) co_await ServeRequests(*c->tls, c->delay);
+    }
+    // No TLS close_notify: the responses are length-delimited, and waiting
+    // for the peer's reply could stall on a client that already left.
     boost::system::error_code ignored;
     c->socket.close(ignored);
     connections_.erase(it);
   }
 
-  asio::awaitable<void> ServeRequests(Connection& c) {
+  // The one request loop for both kinds of connection: `Stream` is
+  // tcp::socket or ssl::stream<tcp::socket&>.
+  template <typename Stream>
+  asio::awaitable<void> ServeRequests(Stream& stream, asio::steady_timer& delay) {
     boost::beast::flat_buffer buffer;
     while (!stopped_) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(kRequestBodyLimit);
-      auto [read_ec, n] = co_await http::async_read(c.socket, buffer, parser, kNoThrow);
+      auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, kNoThrow);
       if (read_ec) co_return;
       const auto& req = parser.get();
 
@@ -146,8 +183,8 @@ class TestServer::Impl {
       const TestResponse response = handler ? handler(recorded) : DefaultHandler(recorded);
 
       if (response.delay.count() > 0) {
-        c.delay.expires_after(response.delay);
-        auto [wait_ec] = co_await c.delay.async_wait(kNoThrow);
+        delay.expires_after(response.delay);
+        auto [wait_ec] = co_await delay.async_wait(kNoThrow);
         if (wait_ec || stopped_) co_return;
       }
       if (response.close_without_response) co_return;
@@ -161,7 +198,7 @@ class TestServer::Impl {
         for (const auto& [name, value] : response.headers) res.set(name, value);
         res.content_length(response.body.size());
         res.keep_alive(keep_alive);
-        std::tie(write_ec, n) = co_await http::async_write(c.socket, res, kNoThrow);
+        std::tie(write_ec, n) = co_await http::async_write(stream, res, kNoThrow);
       } else {
         http::response<http::string_body> res{static_cast<http::status>(response.status),
                                               req.version()};
@@ -169,13 +206,16 @@ class TestServer::Impl {
         res.body() = response.body;
         res.keep_alive(keep_alive);
         res.prepare_payload();  // Content-Length
-        std::tie(write_ec, n) = co_await http::async_write(c.socket, res, kNoThrow);
+        std::tie(write_ec, n) = co_await http::async_write(stream, res, kNoThrow);
       }
       if (write_ec || !keep_alive) co_return;
     }
   }
 
-  // Declared first so it is destroyed last: everything below uses it.
+  // Null for plain HTTP. Outlives io_, whose pending operations may still
+  // hold SSL objects made from it.
+  std::unique_ptr<ssl::context> tls_context_;
+  // Declared early so it is destroyed late: everything below uses it.
   asio::io_context io_;
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;
@@ -189,11 +229,14 @@ class TestServer::Impl {
 };
 
 TestServer::TestServer() : TestServer(0) {}
-TestServer::TestServer(uint16_t port) : impl_(std::make_unique<Impl>(port)) {}
+TestServer::TestServer(uint16_t port) : impl_(std::make_unique<Impl>(port, nullptr)) {}
+TestServer::TestServer(const Tls& tls, uint16_t port) : impl_(std::make_unique<Impl>(port, &tls)) {}
 TestServer::~TestServer() = default;
 
 uint16_t TestServer::port() const { return impl_->port(); }
-std::string TestServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+std::string TestServer::base_url() const {
+  return (impl_->tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port());
+}
 void TestServer::SetHandler(Handler handler) { impl_->SetHandler(std::move(handler)); }
 std::vector<TestRequest> TestServer::requests() const { return impl_->requests(); }
 void TestServer::Stop() { impl_->Stop(); }
