@@ -24,4 +24,8 @@ int CommandOnce(const OnceOptions& options);
 
 int CommandCheck(const std::string& config_path);
 
+// Writes a new Ed25519 key file (mode 0600; an existing file is an error,
+// exit 2) and prints its public key as hex.
+int CommandKeysNew(const std::string& out_path);
+
 }  // namespace sonde

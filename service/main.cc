@@ -31,6 +31,13 @@ int main(int argc, char** argv) {
   auto* check_cmd = app.add_subcommand("check", "Validate a config; list every problem");
   check_cmd->add_option("-c,--config", check_path, "Config file (TOML)")->required();
 
+  std::string key_out;
+  auto* keys_cmd = app.add_subcommand("keys", "Manage Ed25519 keys");
+  keys_cmd->require_subcommand(1);
+  auto* keys_new_cmd = keys_cmd->add_subcommand("new", "Write a key file; print its public key");
+  keys_new_cmd->add_option("--out", key_out, "Key file to create (mode 0600; never overwritten)")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
 
   if (!sonde::SetupLogging(log_level)) {
@@ -50,5 +57,6 @@ int main(int argc, char** argv) {
   }
   if (*once_cmd) return sonde::CommandOnce(once);
   if (*check_cmd) return sonde::CommandCheck(check_path);
+  if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
   return 2;
 }
