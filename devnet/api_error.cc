@@ -1,0 +1,24 @@
+#include "devnet/api_error.h"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace sonde::devnet {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+Response JsonResponse(http::status status, const json::value& body) {
+  Response res;
+  res.result(status);
+  res.set(http::field::content_type, "application/json");
+  res.body() = json::serialize(body);
+  res.body() += '\n';
+  return res;
+}
+
+Response ErrorResponse(http::status status, std::string_view code, std::string_view message) {
+  return JsonResponse(status, json::object{{"error", code}, {"message", message}});
+}
+
+}  // namespace sonde::devnet

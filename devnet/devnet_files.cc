@@ -1,0 +1,158 @@
+#include "devnet/devnet_files.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace sonde::devnet {
+
+std::string TomlString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string ShellWord(const std::string& s) {
+  bool plain = !s.empty();
+  for (char c : s) {
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+                      c == '/' || c == '-');
+  }
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string Manifest::restart_command(uint32_t id) const {
+  return ShellWord(binary) + " start --dir " + ShellWord(dir) + " --node " + std::to_string(id);
+}
+
+Status WriteManifest(const Manifest& m) {
+  std::ostringstream out;
+  out << "# sonde-devnet manifest, written by `sonde-devnet up`; read by down, status, start.\n"
+      << "nodes = " << m.nodes << "\n"
+      << "threshold = " << m.threshold << "\n"
+      << "base_port = " << m.base_port << "\n"
+      << "block_ms = " << m.block_ms << "\n"
+      << "chain_id = " << TomlString(m.chain_id) << "\n"
+      << "binary = " << TomlString(m.binary) << "\n"
+      << "wallet_address = " << TomlString(m.wallet_address) << "\n";
+  const std::string tmp = m.path() + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    f << out.str();
+    if (!f) return Fail("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), m.path().c_str()) != 0) return Fail("cannot write " + m.path());
+  return Status::Ok();
+}
+
+Result<Manifest> LoadManifest(const std::string& dir) {
+  Manifest m;
+  m.dir = dir;
+  toml::table t;
+  try {
+    t = toml::parse_file(m.path());
+  } catch (const toml::parse_error& e) {
+    return Fail("no devnet in " + dir + " (" + m.path() + ": " + std::string(e.description()) +
+                ")");
+  }
+  auto integer = [&](const char* key, int64_t min, int64_t max, int64_t* out) -> Status {
+    auto v = t[key].value<int64_t>();
+    if (!v || *v < min || *v > max) return Fail(m.path() + ": " + key + ": missing or out of range");
+    *out = *v;
+    return Status::Ok();
+  };
+  int64_t nodes = 0, threshold = 0, base_port = 0, block_ms = 0;
+  for (Status s : {integer("nodes", 1, 100, &nodes), integer("threshold", 1, 100, &threshold),
+                   integer("base_port", 1, 65535 - 100, &base_port),
+                   integer("block_ms", 10, 60000, &block_ms)}) {
+    if (!s.ok()) return Fail(s.error());
+  }
+  m.nodes = static_cast<uint32_t>(nodes);
+  m.threshold = static_cast<uint32_t>(threshold);
+  m.base_port = static_cast<uint16_t>(base_port);
+  m.block_ms = static_cast<uint32_t>(block_ms);
+  auto text = [&](const char* key, std::string* out) -> Status {
+    auto v = t[key].value<std::string>();
+    if (!v || v->empty()) return Fail(m.path() + ": " + key + ": missing");
+    *out = *v;
+    return Status::Ok();
+  };
+  for (Status s : {text("chain_id", &m.chain_id), text("binary", &m.binary),
+                   text("wallet_address", &m.wallet_address)}) {
+    if (!s.ok()) return Fail(s.error());
+  }
+  return m;
+}
+
+std::string RenderSondeConfig(const Manifest& m) {
+  std::ostringstream o;
+  o << "# sonde config for the devnet in " << m.dir << ", written by `sonde-devnet up`.\n"
+    << "# Check it with: sonde check -c " << m.sonde_config() << "\n\n";
+  o << "[targets.devnet]\nurls = [";
+  for (uint32_t id = 1; id <= m.nodes; ++id) {
+    o << (id > 1 ? ", " : "") << TomlString(m.node_url(id));
+  }
+  o << "]\n\n";
+  o << "# The committed head exists and its block is readable and committed.\n"
+    << "[journey.devnet_chain_head]\n"
+    << "interval = \"5s\"\ntimeout = \"2s\"\ndegraded_after = \"500ms\"\ntargets = \"devnet\"\n\n"
+    << "[[journey.devnet_chain_head.step]]\nname = \"head\"\n"
+    << "http = { method = \"GET\", path = \"/v1/head\" }\n"
+    << "expect = { status = [200], json = { \"/committed_height\" = { exists = true } } }\n"
+    << "extract = { height = \"/committed_height\" }\n\n"
+    << "[[journey.devnet_chain_head.step]]\nname = \"block\"\n"
+    << "http = { method = \"GET\", path = \"/v1/blocks/${height}\" }\n"
+    << "expect = { status = [200], json = { \"/committed\" = true } }\n\n";
+  o << "# Every node answers its health check.\n"
+    << "[journey.devnet_health]\n"
+    << "interval = \"5s\"\ntimeout = \"2s\"\ntargets = \"devnet\"\n\n"
+    << "[[journey.devnet_health.step]]\nname = \"health\"\n"
+    << "http = { method = \"GET\", path = \"/v1/health\" }\n"
+    << "expect = { status = [200], json = { \"/status\" = \"ok\" } }\n\n";
+  // Not config tables yet: sonde's config has no wallet or chaos sections
+  // today, so these are comments in the shape they are expected to take.
+  o << "# ---------------------------------------------------------------------\n"
+    << "# NOT YET CONFIG: the probe wallet, for the signed journeys.\n"
+    << "# [wallet]\n"
+    << "# key_file = " << TomlString(m.wallet_key()) << "\n"
+    << "# address = " << TomlString(m.wallet_address) << "\n"
+    << "# chain_id = " << TomlString(m.chain_id) << "\n#\n"
+    << "# NOT YET CONFIG: each node as a chaos target: its pidfile and the exact\n"
+    << "# command that restarts it (detached; a no-op if it is running).\n";
+  for (uint32_t id = 1; id <= m.nodes; ++id) {
+    o << "# [chaos.targets.node" << id << "]\n"
+      << "# url = " << TomlString(m.node_url(id)) << "\n"
+      << "# pidfile = " << TomlString(m.node_pidfile(id)) << "\n"
+      << "# restart = " << TomlString(m.restart_command(id)) << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace sonde::devnet
