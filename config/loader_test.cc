@@ -778,18 +778,7 @@ http = { path = "/" }
 expect = { json = { "/a~2" = 1 } }
 )",
      R"(t.toml:8:21: journey.tx.step[1].expect: "json": bad JSON pointer "/a~2": '~' must be followed by 0 or 1)"},
-    {"JsonCheckEqAndExists", R"(
-[journey.tx]
-interval = "15s"
-timeout = "5s"
-targets = "demo"
-[[journey.tx.step]]
-name = "a"
-http = { path = "/" }
-expect = { json = { "/a" = { eq = 1, exists = true } } }
-)",
-     R"(t.toml:8:28: journey.tx.step[1].expect.json["/a"]: use exactly one of "eq" and "exists")"},
-    {"JsonCheckNeither", R"(
+    {"JsonCheckEmpty", R"(
 [journey.tx]
 interval = "15s"
 timeout = "5s"
@@ -799,7 +788,73 @@ name = "a"
 http = { path = "/" }
 expect = { json = { "/a" = {} } }
 )",
-     R"(t.toml:8:28: journey.tx.step[1].expect.json["/a"]: use exactly one of "eq" and "exists")"},
+     R"(t.toml:8:28: journey.tx.step[1].expect.json["/a"]: give at least one of eq, ne, lt, le, gt, ge, exists, absent, matches, type)"},
+    {"JsonCheckOrderingNeedsANumber", R"(
+[journey.tx]
+interval = "15s"
+timeout = "5s"
+targets = "demo"
+[[journey.tx.step]]
+name = "a"
+http = { path = "/" }
+expect = { json = { "/a" = { gt = "1" } } }
+)",
+     R"(t.toml:8:35: journey.tx.step[1].expect.json["/a"]: "gt" must be a number, got string)"},
+    {"JsonCheckBadRegex", R"(
+[journey.tx]
+interval = "15s"
+timeout = "5s"
+targets = "demo"
+[[journey.tx.step]]
+name = "a"
+http = { path = "/" }
+expect = { json = { "/a" = { matches = "(" } } }
+)",
+     R"(t.toml:8:40: journey.tx.step[1].expect.json["/a"]: "matches": bad regular expression: Unmatched marking parenthesis ( or \( (at offset 1))"},
+    {"JsonCheckUnknownType", R"(
+[journey.tx]
+interval = "15s"
+timeout = "5s"
+targets = "demo"
+[[journey.tx.step]]
+name = "a"
+http = { path = "/" }
+expect = { json = { "/a" = { type = "list" } } }
+)",
+     R"(t.toml:8:37: journey.tx.step[1].expect.json["/a"]: unknown JSON type "list" (use string, number, integer, boolean, object, array or null))"},
+    {"JsonCheckUnknownOperator", R"(
+[journey.tx]
+interval = "15s"
+timeout = "5s"
+targets = "demo"
+[[journey.tx.step]]
+name = "a"
+http = { path = "/" }
+expect = { json = { "/a" = { gte = 1 } } }
+)",
+     R"(t.toml:8:30: journey.tx.step[1].expect.json["/a"]: unknown key "gte" (did you mean "gt"?))"},
+    {"ExpectBadBodyRegex", R"(
+[journey.tx]
+interval = "15s"
+timeout = "5s"
+targets = "demo"
+[[journey.tx.step]]
+name = "a"
+http = { path = "/" }
+expect = { body = "[" }
+)",
+     R"(t.toml:8:19: journey.tx.step[1].expect: "body": bad regular expression: Character set declaration starting with [ terminated prematurely - either no ] was found or the set had no content (at offset 1))"},
+    {"ExpectHeaderNotString", R"(
+[journey.tx]
+interval = "15s"
+timeout = "5s"
+targets = "demo"
+[[journey.tx.step]]
+name = "a"
+http = { path = "/" }
+expect = { headers = { "content-type" = 1 } }
+)",
+     R"(t.toml:8:41: journey.tx.step[1].expect: "headers.content-type" must be a string (a regular expression), got integer)"},
     {"JsonExistsNotBoolean", R"(
 [journey.tx]
 interval = "15s"
@@ -1017,7 +1072,7 @@ TEST(ExamplesTest, BrokenReportsEveryPlantedError) {
       R"(45:18: journey.slow: "degraded_after" (10s) must be shorter than "timeout" (5s))",
       R"(48:8: journey.slow.step[1]: bad step name "Fetch")",
       R"(49:42: journey.slow.step[1].http: "body" and "json" are mutually exclusive)",
-      R"(50:28: journey.slow.step[1].expect.json["/a"]: use exactly one of "eq" and "exists")",
+      R"(50:35: journey.slow.step[1].expect.json["/a"]: "gt" must be a number, got string)",
       R"(52:1: journey.slow.step[2] has no action (add "http"))",
       R"(54:13: journey.slow.step[2]: bad variable name "2x" in "extract")",
       R"(58:21: journey.slow.step[3]: unknown variable 'later' (extracted only by later step 'late'))",

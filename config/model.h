@@ -14,6 +14,7 @@
 
 #include "config/template.h"
 #include "core/duration.h"
+#include "core/regex.h"
 
 namespace sonde {
 
@@ -49,15 +50,31 @@ struct TargetGroup {
 using Scalar = std::variant<bool, int64_t, double, std::string>;
 
 enum class JsonOp {
-  kEq,      // value at pointer equals `expected` (numbers compare numerically)
-  kExists,  // pointer resolves
-  kAbsent,  // pointer does not resolve
+  kEq,       // equals `expected` (numbers compare numerically)
+  kNe,       // present and not equal to `expected`
+  kLt,       // a number <, <=, >, >= `expected` (a number)
+  kLe,
+  kGt,
+  kGe,
+  kExists,   // pointer resolves
+  kAbsent,   // pointer does not resolve
+  kMatches,  // a string (or a number's JSON text) matched by `regex`
+  kType,     // JSON type is `expected`: string, number, integer, boolean, object, array, null
 };
 
 struct JsonCheck {
   std::string pointer;  // RFC 6901, e.g. "/result/height"
   JsonOp op = JsonOp::kEq;
-  Scalar expected;  // meaningful for kEq only
+  Scalar expected;             // for eq/ne/lt/le/gt/ge/type
+  std::optional<Regex> regex;  // for matches
+  SourceLocation where;
+};
+
+// `expect.headers = { "content-type" = "^application/json" }`: some header of
+// that name (case-insensitive) matches the regex.
+struct HeaderCheck {
+  std::string name;  // lower-case
+  Regex regex;
   SourceLocation where;
 };
 
@@ -75,6 +92,9 @@ struct StatusSet {
 struct Expectations {
   StatusSet status;
   std::vector<JsonCheck> json;
+  std::vector<HeaderCheck> headers;
+  std::optional<Regex> body;      // the body must match
+  std::optional<Regex> body_not;  // the body must not match
 };
 
 // `extract = { nonce = "/result" }`: the value at the pointer becomes variable

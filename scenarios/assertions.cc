@@ -2,10 +2,22 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <cmath>
 
 namespace sonde {
 namespace {
+
+// Compact JSON text; a top-level double in its shortest round-trip form
+// ("2.5", where Boost.JSON writes "2.5E0"), as people expect to read it.
+std::string JsonText(const boost::json::value& v) {
+  if (v.is_double()) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+    if (ec == std::errc()) return std::string(buf, end);
+  }
+  return boost::json::serialize(v);
+}
 
 // RFC 6901 lookup without exceptions; "" is the whole document.
 const boost::json::value* Resolve(const boost::json::value& root, const std::string& pointer) {
@@ -22,7 +34,7 @@ std::string Describe(const Scalar& s) {
         if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
         if constexpr (std::is_same_v<T, int64_t>) return std::to_string(x);
         if constexpr (std::is_same_v<T, double>)
-          return boost::json::serialize(boost::json::value(x));
+          return JsonText(boost::json::value(x));
       },
       s);
 }
@@ -80,35 +92,137 @@ const boost::json::value* LazyJson::Get(std::string* error) {
 
 std::string VariableText(const boost::json::value& v) {
   if (v.is_string()) return std::string(v.get_string());
-  return boost::json::serialize(v);
+  return JsonText(v);
 }
+
+namespace {
+
+std::string_view JsonTypeOf(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string: return "string";
+    case boost::json::kind::bool_: return "boolean";
+    case boost::json::kind::object: return "object";
+    case boost::json::kind::array: return "array";
+    case boost::json::kind::null: return "null";
+    default: return "number";
+  }
+}
+
+bool HasType(const boost::json::value& v, const std::string& type) {
+  if (type == "integer") {
+    if (v.is_int64() || v.is_uint64()) return true;
+    return v.is_double() && std::trunc(v.get_double()) == v.get_double();
+  }
+  return JsonTypeOf(v) == type;
+}
+
+std::string_view OpName(JsonOp op) {
+  switch (op) {
+    case JsonOp::kEq: return "eq";
+    case JsonOp::kNe: return "ne";
+    case JsonOp::kLt: return "lt";
+    case JsonOp::kLe: return "le";
+    case JsonOp::kGt: return "gt";
+    case JsonOp::kGe: return "ge";
+    case JsonOp::kExists: return "exists";
+    case JsonOp::kAbsent: return "absent";
+    case JsonOp::kMatches: return "matches";
+    case JsonOp::kType: return "type";
+  }
+  return "?";
+}
+
+double ScalarNumber(const Scalar& s) {
+  if (const auto* i = std::get_if<int64_t>(&s)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(&s)) return *d;
+  return std::nan("");
+}
+
+// One check against the document; an empty string when it holds.
+std::string Check(const JsonCheck& check, const boost::json::value& root) {
+  const boost::json::value* v = Resolve(root, check.pointer);
+  const std::string where = "\"" + check.pointer + "\"";
+  if (check.op == JsonOp::kAbsent) return v ? where + " is present" : "";
+  if (!v) return where + " is missing";
+  const std::string actual = Excerpt(JsonText(*v));
+  switch (check.op) {
+    case JsonOp::kExists:
+    case JsonOp::kAbsent:
+      return "";
+    case JsonOp::kEq:
+      if (Equals(*v, check.expected)) return "";
+      return where + " is " + actual + ", expected " + Describe(check.expected);
+    case JsonOp::kNe:
+      if (!Equals(*v, check.expected)) return "";
+      return where + " is " + actual + ", expected anything else";
+    case JsonOp::kLt:
+    case JsonOp::kLe:
+    case JsonOp::kGt:
+    case JsonOp::kGe: {
+      std::optional<double> n = AsNumber(*v);
+      if (!n) return where + " is " + actual + ", not a number";
+      const double want = ScalarNumber(check.expected);
+      const bool ok = check.op == JsonOp::kLt   ? *n < want
+                      : check.op == JsonOp::kLe ? *n <= want
+                      : check.op == JsonOp::kGt ? *n > want
+                                                : *n >= want;
+      if (ok) return "";
+      return where + " is " + actual + ", expected " + std::string(OpName(check.op)) + " " +
+             Describe(check.expected);
+    }
+    case JsonOp::kMatches: {
+      // Strings are matched as they are, anything else as its JSON text.
+      const std::string text = v->is_string() ? std::string(v->get_string()) : actual;
+      if (check.regex && check.regex->Search(text)) return "";
+      return where + " is " + actual + ", expected to match /" +
+             (check.regex ? check.regex->pattern() : "") + "/";
+    }
+    case JsonOp::kType: {
+      const std::string& type = std::get<std::string>(check.expected);
+      if (HasType(*v, type)) return "";
+      return where + " is " + actual + " (" + std::string(JsonTypeOf(*v)) + "), expected type " + type;
+    }
+  }
+  return "";
+}
+
+std::string CheckHeaders(const std::vector<HeaderCheck>& checks, const ProbeResult& response) {
+  for (const HeaderCheck& check : checks) {
+    bool present = false, matched = false;
+    for (const auto& [name, value] : response.headers) {
+      if (name != check.name) continue;
+      present = true;
+      matched = matched || check.regex.Search(value);
+    }
+    if (!present) return "header \"" + check.name + "\" is missing";
+    if (!matched) {
+      return "header \"" + check.name + "\" does not match /" + check.regex.pattern() + "/";
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 Verdict CheckExpectations(const Expectations& expect, const ProbeResult& response, LazyJson& json) {
   if (response.status != 0 && !expect.status.Contains(response.status)) {
     return {Reason::kHttpStatus, "unexpected status " + std::to_string(response.status)};
+  }
+  if (std::string why = CheckHeaders(expect.headers, response); !why.empty()) {
+    return {Reason::kAssertion, why};
+  }
+  if (expect.body && !expect.body->Search(response.body)) {
+    return {Reason::kAssertion, "body does not match /" + expect.body->pattern() + "/"};
+  }
+  if (expect.body_not && expect.body_not->Search(response.body)) {
+    return {Reason::kAssertion, "body matches /" + expect.body_not->pattern() + "/"};
   }
   if (expect.json.empty()) return {};
   std::string error;
   const boost::json::value* root = json.Get(&error);
   if (!root) return {Reason::kInvalidResponse, error};
   for (const JsonCheck& check : expect.json) {
-    const boost::json::value* v = Resolve(*root, check.pointer);
-    switch (check.op) {
-      case JsonOp::kExists:
-        if (!v) return {Reason::kAssertion, "\"" + check.pointer + "\" is missing"};
-        break;
-      case JsonOp::kAbsent:
-        if (v) return {Reason::kAssertion, "\"" + check.pointer + "\" is present"};
-        break;
-      case JsonOp::kEq:
-        if (!v) return {Reason::kAssertion, "\"" + check.pointer + "\" is missing"};
-        if (!Equals(*v, check.expected)) {
-          return {Reason::kAssertion, "\"" + check.pointer + "\" is " +
-                                          Excerpt(boost::json::serialize(*v)) + ", expected " +
-                                          Describe(check.expected)};
-        }
-        break;
-    }
+    if (std::string why = Check(check, *root); !why.empty()) return {Reason::kAssertion, why};
   }
   return {};
 }
