@@ -32,6 +32,12 @@ Status ByteReader::Need(size_t n, std::string_view field) const {
   return Status::Ok();
 }
 
+Status ByteReader::U8(uint8_t* v, std::string_view field) {
+  if (Status s = Need(1, field); !s.ok()) return s;
+  *v = in_[pos_++];
+  return Status::Ok();
+}
+
 Status ByteReader::U64(uint64_t* v, std::string_view field) {
   if (Status s = Need(8, field); !s.ok()) return s;
   *v = 0;

@@ -16,6 +16,7 @@ namespace sonde::signer {
 
 class ByteWriter {
  public:
+  void U8(uint8_t v) { out_.push_back(v); }
   void U64(uint64_t v);
   void Fixed(std::span<const uint8_t> bytes);
   // Caller checks bytes.size() <= 0xffff (the canonical encoders do).
@@ -30,6 +31,7 @@ class ByteWriter {
 class ByteReader {
  public:
   explicit ByteReader(std::span<const uint8_t> in) : in_(in) {}
+  Status U8(uint8_t* v, std::string_view field);
   Status U64(uint64_t* v, std::string_view field);
   Status Fixed(std::span<uint8_t> out, std::string_view field);
   Status Prefixed(std::vector<uint8_t>* out, std::string_view field);

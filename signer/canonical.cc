@@ -26,6 +26,10 @@ Status CheckSize(std::string_view field, size_t size, size_t min, size_t max, Er
   return Status::Ok();
 }
 
+bool KnownNodeType(NodeType t) {
+  return t == NodeType::kLight || t == NodeType::kFull || t == NodeType::kSuper;
+}
+
 // Reads and checks the tag and chain_id that open every layout.
 Status ReadHeader(ByteReader& r, std::string_view tag, std::string* chain_id) {
   std::vector<uint8_t> got;
@@ -61,6 +65,11 @@ Result<std::vector<uint8_t>> Encode(const Transfer& m) {
 
 Result<std::vector<uint8_t>> Encode(const ActivationProof& m) {
   if (Status s = CheckChainId(m.chain_id, ErrorCode::kInvalidArgument); !s.ok()) return s.error();
+  if (!KnownNodeType(m.node_type)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "node_type must be 1 (light), 2 (full) or 3 (super), got " +
+                         std::to_string(static_cast<unsigned>(m.node_type)));
+  }
   if (Status s = CheckSize("challenge", m.challenge.size(), 1, kMaxChallengeSize,
                            ErrorCode::kInvalidArgument);
       !s.ok()) {
@@ -70,6 +79,7 @@ Result<std::vector<uint8_t>> Encode(const ActivationProof& m) {
   w.Prefixed(kActivationProofTag);
   w.Prefixed(m.chain_id);
   w.Fixed(m.node);
+  w.U8(static_cast<uint8_t>(m.node_type));
   w.Prefixed(m.challenge);
   return w.Take();
 }
@@ -106,6 +116,16 @@ Result<ActivationProof> DecodeActivationProof(std::span<const uint8_t> bytes) {
   ActivationProof m;
   Status s = ReadHeader(r, kActivationProofTag, &m.chain_id);
   if (s.ok()) s = r.Fixed(m.node, "node");
+  uint8_t node_type = 0;
+  if (s.ok()) s = r.U8(&node_type, "node_type");
+  if (s.ok()) {
+    m.node_type = static_cast<NodeType>(node_type);
+    if (!KnownNodeType(m.node_type)) {
+      s = MakeError(ErrorCode::kInvalidEncoding,
+                    "node_type must be 1 (light), 2 (full) or 3 (super), got " +
+                        std::to_string(node_type));
+    }
+  }
   if (s.ok()) s = r.Prefixed(&m.challenge, "challenge");
   if (s.ok()) {
     s = CheckSize("challenge", m.challenge.size(), 1, kMaxChallengeSize,

@@ -20,7 +20,8 @@ namespace sonde::signer {
 // Domain-separation tags: the first field of each layout, so a signature
 // over one kind of message can never be replayed as another.
 inline constexpr std::string_view kTransferTag = "sonde.transfer.v1";
-inline constexpr std::string_view kActivationProofTag = "sonde.activation_proof.v1";
+// v2 added node_type; v1 (without it) was never deployed and is not accepted.
+inline constexpr std::string_view kActivationProofTag = "sonde.activation_proof.v2";
 inline constexpr std::string_view kRewardClaimTag = "sonde.reward_claim.v1";
 
 inline constexpr size_t kMaxChainIdSize = 64;  // printable ASCII, at least 1
@@ -39,11 +40,17 @@ struct Transfer {
   bool operator==(const Transfer&) const = default;
 };
 
+// The kind of node being activated; one byte on the wire. The values are
+// part of the encoding: never renumber them.
+enum class NodeType : uint8_t { kLight = 1, kFull = 2, kSuper = 3 };
+
 // A node proves it holds `node`'s secret key by signing the network's
-// one-time `challenge`.
+// one-time `challenge`, and states which `node_type` it activates as (signed
+// too, so nobody can change it in transit).
 struct ActivationProof {
   std::string chain_id;
   PublicKey node{};
+  NodeType node_type = NodeType::kFull;
   std::vector<uint8_t> challenge;
   bool operator==(const ActivationProof&) const = default;
 };

@@ -53,7 +53,8 @@ std::vector<uint8_t> EncodeAndCheckDecode(const Vector& v) {
     return Encode(m).value();
   }
   if (v.kind == "activation_proof") {
-    ActivationProof m{Str(f, "chain_id"), Key(f, "node"), Hex(f, "challenge")};
+    ActivationProof m{Str(f, "chain_id"), Key(f, "node"),
+                      static_cast<NodeType>(U64(f, "node_type")), Hex(f, "challenge")};
     auto back = DecodeActivationProof(v.encoding);
     EXPECT_TRUE(back.ok() && back.value() == m) << v.name;
     return Encode(m).value();
@@ -71,7 +72,7 @@ std::vector<uint8_t> EncodeAndCheckDecode(const Vector& v) {
 
 TEST(Canonical, MatchesTheCheckedInVectorsBothWaysAndTheirSignatures) {
   std::vector<Vector> vectors = LoadVectors();
-  ASSERT_EQ(vectors.size(), 5u);
+  ASSERT_EQ(vectors.size(), 6u);
   int kinds[3] = {0, 0, 0};
   for (const Vector& v : vectors) {
     SCOPED_TRACE(v.kind + ": " + v.name);
@@ -145,10 +146,33 @@ TEST(Canonical, EncodersEnforceTheFieldLimits) {
   t.memo.push_back('m');
   EXPECT_EQ(Encode(t).error().message, "memo must be 0 to 256 bytes, got 257");
 
-  ActivationProof a{"devnet", {}, {}};
+  ActivationProof a{"devnet", {}, NodeType::kFull, {}};
   EXPECT_EQ(Encode(a).error().message, "challenge must be 1 to 128 bytes, got 0");
   a.challenge.assign(kMaxChallengeSize + 1, 1);
   EXPECT_FALSE(Encode(a).ok());
+  a.challenge.assign(1, 1);
+  EXPECT_TRUE(Encode(a).ok());
+  a.node_type = static_cast<NodeType>(4);
+  EXPECT_EQ(Encode(a).error().message, "node_type must be 1 (light), 2 (full) or 3 (super), got 4");
+}
+
+// The node type is signed, so it cannot be changed in transit; an unknown
+// type byte does not decode.
+TEST(Canonical, NodeTypeIsPartOfTheActivationProof) {
+  ActivationProof a{"devnet", {}, NodeType::kLight, {7, 7}};
+  std::vector<uint8_t> light = Encode(a).value();
+  a.node_type = NodeType::kSuper;
+  std::vector<uint8_t> super = Encode(a).value();
+  EXPECT_NE(light, super);
+  EXPECT_EQ(DecodeActivationProof(super).value().node_type, NodeType::kSuper);
+  const size_t at = 2 + kActivationProofTag.size() + 2 + 6 + 32;  // tag, chain id, node
+  ASSERT_EQ(super[at], 3);
+  for (uint8_t bad : {uint8_t{0}, uint8_t{4}, uint8_t{255}}) {
+    super[at] = bad;
+    auto r = DecodeActivationProof(super);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidEncoding);
+  }
 }
 
 TEST(Canonical, DecodersEnforceTheFieldLimitsToo) {

@@ -32,9 +32,13 @@ def transfer(chain_id, frm, to, amount, nonce, memo):
             + u64(nonce) + prefixed(memo))
 
 
-def activation(chain_id, node, challenge):
-    return (prefixed(b"sonde.activation_proof.v1") + prefixed(chain_id.encode()) + node
-            + prefixed(challenge))
+def u8(v: int) -> bytes:
+    return struct.pack(">B", v)
+
+
+def activation(chain_id, node, node_type, challenge):
+    return (prefixed(b"sonde.activation_proof.v2") + prefixed(chain_id.encode()) + node
+            + u8(node_type) + prefixed(challenge))
 
 
 def reward_claim(chain_id, node, beneficiary, amount, nonce):
@@ -66,12 +70,15 @@ def main():
                       transfer("a", pk_b, pk_a, 2**64 - 1, 2**64 - 2, memo)))
 
     challenge = bytes(range(32))
-    f = dict(chain_id="sonde-devnet-1", node=pk_c.hex(), challenge=challenge.hex())
-    out.append(vector("activation_proof", "32-byte challenge", seed_c, f,
-                      activation("sonde-devnet-1", pk_c, challenge)))
-    f = dict(chain_id="sonde-devnet-1", node=pk_a.hex(), challenge="ff")
-    out.append(vector("activation_proof", "one-byte challenge", seed_a, f,
-                      activation("sonde-devnet-1", pk_a, b"\xff")))
+    f = dict(chain_id="sonde-devnet-1", node=pk_c.hex(), node_type=2, challenge=challenge.hex())
+    out.append(vector("activation_proof", "full node, 32-byte challenge", seed_c, f,
+                      activation("sonde-devnet-1", pk_c, 2, challenge)))
+    f = dict(chain_id="sonde-devnet-1", node=pk_a.hex(), node_type=1, challenge="ff")
+    out.append(vector("activation_proof", "light node, one-byte challenge", seed_a, f,
+                      activation("sonde-devnet-1", pk_a, 1, b"\xff")))
+    f = dict(chain_id="sonde-devnet-1", node=pk_b.hex(), node_type=3, challenge=challenge.hex())
+    out.append(vector("activation_proof", "super node", seed_b, f,
+                      activation("sonde-devnet-1", pk_b, 3, challenge)))
 
     f = dict(chain_id="sonde-devnet-1", node=pk_c.hex(), beneficiary=pk_a.hex(),
              amount=1234567890, nonce=7)
