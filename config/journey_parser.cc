@@ -4,6 +4,7 @@
 #include <map>
 
 #include "config/fields.h"
+#include "config/policy_parser.h"
 #include "config/step_parser.h"
 #include "config/suggest.h"
 
@@ -13,22 +14,18 @@ namespace {
 void ParseTimings(TableReader& r, Journey& j) {
   std::optional<Duration> interval = r.ReadDuration("interval", /*required=*/true);
   std::optional<Duration> timeout = r.ReadDuration("timeout", /*required=*/true);
-  std::optional<Duration> degraded = r.ReadDuration("degraded_after");
   // A probe that may still be running when the next one starts would overlap
-  // itself; a "degraded" threshold at or past the timeout could never fire.
+  // itself.
   if (interval && timeout && *timeout >= *interval) {
     r.Error(Where(*r.table().get("timeout")), "\"timeout\" (" + FormatDuration(*timeout) +
                                                   ") must be shorter than \"interval\" (" +
                                                   FormatDuration(*interval) + ")");
   }
-  if (degraded && timeout && *degraded >= *timeout) {
-    r.Error(Where(*r.table().get("degraded_after")),
-            "\"degraded_after\" (" + FormatDuration(*degraded) +
-                ") must be shorter than \"timeout\" (" + FormatDuration(*timeout) + ")");
-  }
+  Thresholds thresholds = ParseThresholds(r, timeout);
   j.interval = interval.value_or(Duration{});
   j.timeout = timeout.value_or(Duration{});
-  j.degraded_after = degraded;
+  j.degraded_after = thresholds.degraded_after;
+  j.fail_after = thresholds.fail_after;
 }
 
 void ParseTargetRef(TableReader& r, const std::vector<std::string>& groups, Journey& j) {
@@ -147,7 +144,7 @@ Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::tab
                      const std::vector<std::string>& groups) {
   const std::string path = "journey." + PathSegment(name);
   TableReader r(ctx, table, path, "journey \"" + name + "\"",
-                {"interval", "timeout", "targets", "degraded_after", "vars", "step"});
+                {"interval", "timeout", "targets", "degraded_after", "fail_after", "vars", "step"});
   Journey j;
   j.name = name;
   j.where = Where(table);

@@ -4,6 +4,7 @@
 // thread may read it without locks.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "config/template.h"
 #include "core/duration.h"
 #include "core/regex.h"
+#include "core/result.h"
 
 namespace sonde {
 
@@ -115,14 +117,51 @@ struct HttpStep {
   size_t max_response_bytes = 4 * 1024 * 1024;
 };
 
+// `sleep = "500ms"`: waits, e.g. between submitting and a first poll.
+struct SleepStep {
+  Duration duration{};
+};
+
 // One alternative per step kind; probes/ maps each to its prober.
-using StepAction = std::variant<HttpStep>;
+using StepAction = std::variant<HttpStep, SleepStep>;
+
+// `retry = { policy, attempts, delay, max_delay, deadline, on }`. Only the
+// last attempt's result counts; the attempts before it are counted apart.
+struct RetryPolicy {
+  enum class Policy { kNone, kFixed, kExponential };
+  Policy policy = Policy::kNone;
+  int max_attempts = 1;                // the first attempt included
+  Duration delay{};                    // before the 2nd attempt (and each, if fixed)
+  Duration max_delay{};                // caps exponential growth; zero = uncapped
+  std::optional<Duration> deadline;    // all attempts of the step together
+  std::vector<Reason> on{Reason::kDns, Reason::kConnect, Reason::kTls, Reason::kTimeout};
+
+  bool RetriesOn(Reason r) const {
+    for (Reason x : on) {
+      if (x == r) return true;
+    }
+    return false;
+  }
+  // The wait before attempt `attempt` (2, 3, ...).
+  Duration DelayBefore(int attempt) const {
+    if (policy != Policy::kExponential) return delay;
+    Duration d = delay;
+    for (int i = 2; i < attempt; ++i) {
+      d *= 2;
+      if (max_delay.count() > 0 && d >= max_delay) return max_delay;
+    }
+    return max_delay.count() > 0 ? std::min(d, max_delay) : d;
+  }
+};
 
 struct Step {
   std::string name;
   std::string kind;  // "http", ... (the key that held the action)
   StepAction action;
-  std::optional<Duration> timeout;  // capped by what is left of the journey's timeout
+  std::optional<Duration> timeout;  // per attempt; capped by what is left of the journey's
+  RetryPolicy retry;
+  std::optional<Duration> degraded_after;  // a correct answer slower than this: degraded
+  std::optional<Duration> fail_after;      // a correct answer slower than this: failed, slow
   Expectations expect;
   std::vector<Extraction> extract;
   SourceLocation where;
@@ -133,6 +172,7 @@ struct Journey {
   Duration interval{};
   Duration timeout{};                    // strictly shorter than interval
   std::optional<Duration> degraded_after;  // correct but slower than this: degraded
+  std::optional<Duration> fail_after;      // correct but slower than this: failed, slow
   std::string target_group;
   std::vector<std::pair<std::string, std::string>> vars;  // `vars = {...}`, read as ${vars.NAME}
   std::vector<Step> steps;

@@ -5,13 +5,14 @@
 
 #include "config/expect_parser.h"
 #include "config/fields.h"
+#include "config/policy_parser.h"
 
 namespace sonde {
 namespace {
 
 // The keys that hold a step's action, one per kind; probes/ maps each kind to
 // its prober. A step has exactly one.
-constexpr std::string_view kActionKeys[] = {"http"};
+constexpr std::string_view kActionKeys[] = {"http", "sleep"};
 
 constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
                                          "PATCH", "DELETE", "OPTIONS"};
@@ -103,30 +104,38 @@ std::vector<Extraction> ParseExtract(TableReader& r) {
 
 void ParseAction(TableReader& r, ParsedStep& out) {
   const toml::node* found = nullptr;
-  for (std::string_view key : kActionKeys) {
-    const toml::node* node = r.table().get(key);
-    if (!node) continue;
+  for (auto [key, node] : InFileOrder(r.table())) {
+    if (std::find(std::begin(kActionKeys), std::end(kActionKeys), key->str()) ==
+        std::end(kActionKeys)) {
+      continue;
+    }
     if (found) {
-      r.Error(Where(*node), "a step has exactly one action, but \"" + std::string(key) +
+      r.Error(Where(*node), "a step has exactly one action, but \"" + std::string(key->str()) +
                                 "\" follows \"" + out.step.kind + "\"");
       continue;
     }
     found = node;
-    out.step.kind = std::string(key);
+    out.step.kind = std::string(key->str());
   }
   if (!found) {
-    r.ctx().diags.Add(r.where(), r.path() + " has no action (add \"http\")");
+    r.ctx().diags.Add(r.where(), r.path() + " has no action (add \"http\" or \"sleep\")");
     return;
   }
-  if (const toml::table* http = r.Table("http")) {
-    out.step.action = ParseHttp(r.ctx(), *http, r.PathOf("http"), &out.uses);
+  if (out.step.kind == "http") {
+    if (const toml::table* http = r.Table("http")) {
+      out.step.action = ParseHttp(r.ctx(), *http, r.PathOf("http"), &out.uses);
+    }
+  } else if (out.step.kind == "sleep") {
+    out.step.action = SleepStep{r.ReadDuration("sleep").value_or(Duration{})};
   }
 }
 
 }  // namespace
 
 ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::string& path) {
-  TableReader r(ctx, table, path, path, {"name", "timeout", "http", "expect", "extract"});
+  TableReader r(ctx, table, path, path,
+                {"name", "timeout", "http", "sleep", "expect", "extract", "retry", "degraded_after",
+                 "fail_after"});
   ParsedStep out;
   out.step.where = Where(table);
   if (std::optional<std::string> name = r.String("name", /*required=*/true)) {
@@ -139,6 +148,20 @@ ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::str
   }
   out.step.timeout = r.ReadDuration("timeout");
   ParseAction(r, out);
+  if (out.step.kind == "sleep") {
+    for (std::string_view key : {"expect", "extract", "retry"}) {
+      if (const toml::node* node = table.get(key)) {
+        r.Error(Where(*node),
+                "a \"sleep\" step has no response: \"" + std::string(key) + "\" does not apply");
+      }
+    }
+  }
+  if (const toml::table* retry = r.Table("retry")) {
+    out.step.retry = ParseRetry(ctx, *retry, r.PathOf("retry"));
+  }
+  Thresholds thresholds = ParseThresholds(r, out.step.timeout);
+  out.step.degraded_after = thresholds.degraded_after;
+  out.step.fail_after = thresholds.fail_after;
   if (const toml::table* expect = r.Table("expect")) {
     out.step.expect = ParseExpect(ctx, *expect, r.PathOf("expect"));
   }

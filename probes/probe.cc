@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "probes/http_probe.h"
+#include "probes/sleep_probe.h"
 
 namespace sonde {
 namespace {
@@ -14,6 +15,7 @@ constexpr Reason kHttpFailures[] = {Reason::kDns,
                                     Reason::kHttpStatus,
                                     Reason::kAssertion,
                                     Reason::kInvalidResponse};
+constexpr Reason kSleepFailures[] = {Reason::kTimeout};
 
 }  // namespace
 
@@ -22,6 +24,7 @@ ProbeFn ProberFor(const StepAction& action) {
       [](const auto& spec) -> ProbeFn {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return &ProbeHttp;
+        if constexpr (std::is_same_v<T, SleepStep>) return &ProbeSleep;
       },
       action);
 }
@@ -31,6 +34,7 @@ std::span<const Reason> PossibleFailures(const StepAction& action) {
       [](const auto& spec) -> std::span<const Reason> {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return kHttpFailures;
+        if constexpr (std::is_same_v<T, SleepStep>) return kSleepFailures;
       },
       action);
 }

@@ -26,6 +26,11 @@ const prometheus::Histogram::BucketBoundaries kLagBuckets = {
 
 constexpr std::string_view kPhases[] = {"resolve", "connect", "tls", "processing", "transfer"};
 
+Labels WithReason(Labels labels, Reason reason) {
+  labels.emplace("reason", std::string(ToString(reason)));
+  return labels;
+}
+
 double Seconds(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1e6; }
 
 }  // namespace
@@ -48,6 +53,8 @@ class Metrics::Impl {
             Gauge("sonde_http_phase_seconds", "Duration of each HTTP phase of a step's last run.")),
         lag(Histogram("sonde_scheduler_lag_seconds",
                       "Delay between a run's scheduled instant and its start.")),
+        retries(Counter("sonde_step_retries_total",
+                        "Attempts of a step that were retried (only the last attempt counts).")),
         skipped(Counter("sonde_journey_skipped_total",
                         "Runs not started because the previous one was still going.")),
         build_info(Gauge("sonde_build_info", "Always 1; labels carry the build's version.")),
@@ -62,12 +69,12 @@ class Metrics::Impl {
         }
         skipped.Add({{"journey", j.name}, {"target", url}});
         for (const Step& step : j.steps) {
+          const Labels step_labels{{"journey", j.name}, {"step", step.name}, {"target", url}};
+          retries.Add(step_labels);
           for (Reason reason : PossibleFailures(step.action)) {
-            step_failures.Add({{"journey", j.name},
-                               {"step", step.name},
-                               {"target", url},
-                               {"reason", std::string(ToString(reason))}});
+            step_failures.Add(WithReason(step_labels, reason));
           }
+          if (step.fail_after) step_failures.Add(WithReason(step_labels, Reason::kSlow));
         }
       }
     }
@@ -94,6 +101,7 @@ class Metrics::Impl {
   prometheus::Family<prometheus::Counter>& step_failures;
   prometheus::Family<prometheus::Gauge>& phase;
   prometheus::Family<prometheus::Histogram>& lag;
+  prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& skipped;
   prometheus::Family<prometheus::Gauge>& build_info;
   prometheus::Histogram& lag_histogram;
@@ -119,14 +127,8 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
   for (const StepResult& s : r.steps) {
     const Labels step_labels{{"journey", r.journey}, {"step", s.name}, {"target", r.target}};
     m.step_duration.Add(step_labels, kLatencyBuckets).Observe(ToSeconds(s.duration));
-    if (s.failure != Reason::kNone) {
-      m.step_failures
-          .Add({{"journey", r.journey},
-                {"step", s.name},
-                {"target", r.target},
-                {"reason", std::string(ToString(s.failure))}})
-          .Increment();
-    }
+    if (s.failure != Reason::kNone) m.step_failures.Add(WithReason(step_labels, s.failure)).Increment();
+    if (s.retries > 0) m.retries.Add(step_labels).Increment(s.retries);
     if (s.has_phases) {
       const std::chrono::microseconds values[] = {s.phases.resolve, s.phases.connect, s.phases.tls,
                                                   s.phases.processing, s.phases.transfer};

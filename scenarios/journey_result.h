@@ -21,6 +21,7 @@ struct StepResult {
   int status = 0;
   HttpPhases phases;
   bool has_phases = false;
+  int retries = 0;  // attempts before the one that counts
 };
 
 struct JourneyResult {

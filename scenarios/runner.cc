@@ -1,5 +1,9 @@
 #include "scenarios/runner.h"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "scenarios/assertions.h"
@@ -24,7 +28,79 @@ Outcome OutcomeFor(Reason failure) {
   return failure == Reason::kInternal ? Outcome::kInfraError : Outcome::kFailed;
 }
 
+std::string Took(Duration took, std::string_view threshold, Duration limit) {
+  return "took " + FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(took)) +
+         ", " + std::string(threshold) + " " + FormatDuration(limit);
+}
+
+// What one attempt of a step produced, judged.
+struct Attempt {
+  ProbeResult response;
+  Verdict verdict;
+  Duration duration{};
+};
+
 }  // namespace
+
+// One step with its retry policy. Only the last attempt's result is kept;
+// the earlier ones are counted in `retries`. Variables are extracted only
+// from an attempt that passed.
+boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const TargetGroup& group,
+                                                    const std::string& target_url,
+                                                    Clock::time_point journey_deadline,
+                                                    Variables& vars, StepResult& out) {
+  const Template::Lookup lookup = vars.AsLookup();
+  const Clock::time_point first_start = Clock::now();
+  Clock::time_point retry_deadline = journey_deadline;
+  if (step.retry.deadline) retry_deadline = std::min(retry_deadline, first_start + *step.retry.deadline);
+
+  Attempt last;
+  for (int attempt = 1;; ++attempt) {
+    const Clock::time_point start = Clock::now();
+    Clock::time_point deadline = journey_deadline;
+    if (step.timeout) deadline = std::min(deadline, start + *step.timeout);
+    if (start >= journey_deadline) {
+      last.response = ProbeResult{};
+      last.response.failure = Reason::kTimeout;
+      last.response.detail = "the journey's timeout was spent before this step started";
+    } else {
+      ProbeRequest request{step, group, target_url, lookup, deadline};
+      last.response = co_await ProberFor(step.action)(env_, request);
+    }
+    last.duration = Clock::now() - start;
+    last.verdict = {last.response.failure, last.response.detail};
+    LazyJson json(last.response.body);
+    if (last.verdict.ok()) last.verdict = CheckExpectations(step.expect, last.response, json);
+    if (last.verdict.ok() && step.fail_after && last.duration > *step.fail_after) {
+      last.verdict = {Reason::kSlow, Took(last.duration, "fail_after", *step.fail_after)};
+    }
+    if (last.verdict.ok()) last.verdict = ApplyExtractions(step.extract, json, vars);
+
+    if (last.verdict.ok() || attempt >= step.retry.max_attempts ||
+        !step.retry.RetriesOn(last.verdict.failure)) {
+      break;
+    }
+    // Wait, unless the wait would leave no room for another attempt.
+    const Duration wait = step.retry.DelayBefore(attempt + 1);
+    if (Clock::now() + wait >= retry_deadline) break;
+    ++out.retries;
+    spdlog::debug("step={} target={} attempt {} failed ({}: {}); retrying in {}", step.name,
+                  target_url, attempt, ToString(last.verdict.failure), last.verdict.detail,
+                  FormatDuration(wait));
+    if (wait.count() > 0) {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+      timer.expires_after(wait);
+      co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    }
+  }
+
+  out.duration = last.duration;
+  out.status = last.response.status;
+  out.phases = last.response.phases;
+  out.has_phases = last.response.has_phases;
+  out.failure = last.verdict.failure;
+  out.detail = std::move(last.verdict.detail);
+}
 
 boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
                                                          const TargetGroup& group,
@@ -37,56 +113,41 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
   const Clock::time_point journey_deadline = start + journey.timeout;
 
   Variables vars = InitialVariables(journey, group, target_url);
-  const Template::Lookup lookup = vars.AsLookup();
   result.steps.reserve(journey.steps.size());
+  std::string slow_step;  // the first step past its degraded_after
 
   for (const Step& step : journey.steps) {
-    const Clock::time_point step_start = Clock::now();
-    Clock::time_point deadline = journey_deadline;
-    if (step.timeout) deadline = std::min(deadline, step_start + *step.timeout);
-
     StepResult& sr = result.steps.emplace_back();
     sr.name = step.name;
-    ProbeResult response;
-    if (step_start >= journey_deadline) {
-      response.failure = Reason::kTimeout;
-      response.detail = "journey timeout (" + FormatDuration(journey.timeout) +
-                        ") spent before this step started";
-    } else {
-      ProbeRequest request{step, group, target_url, lookup, deadline};
-      response = co_await ProberFor(step.action)(env_, request);
-    }
-    sr.duration = Clock::now() - step_start;
-    sr.status = response.status;
-    sr.phases = response.phases;
-    sr.has_phases = response.has_phases;
-
-    Verdict verdict{response.failure, std::move(response.detail)};
-    if (verdict.ok()) {
-      LazyJson json(response.body);
-      verdict = CheckExpectations(step.expect, response, json);
-      if (verdict.ok()) verdict = ApplyExtractions(step.extract, json, vars);
-    }
-    if (!verdict.ok()) {
-      sr.failure = verdict.failure;
-      sr.detail = verdict.detail;
-      result.outcome = OutcomeFor(verdict.failure);
-      result.reason = verdict.failure;
+    co_await RunStep(step, group, target_url, journey_deadline, vars, sr);
+    if (sr.failure != Reason::kNone) {
+      result.outcome = OutcomeFor(sr.failure);
+      result.reason = sr.failure;
       result.failing_step = step.name;
-      result.detail = std::move(verdict.detail);
+      result.detail = sr.detail;
       break;
+    }
+    if (slow_step.empty() && step.degraded_after && sr.duration > *step.degraded_after) {
+      slow_step = step.name;
+      result.detail = "step " + step.name + " " + Took(sr.duration, "degraded after", *step.degraded_after);
     }
   }
 
   result.duration = Clock::now() - start;
-  if (result.outcome == Outcome::kSuccess && journey.degraded_after &&
-      result.duration > *journey.degraded_after) {
-    result.outcome = Outcome::kDegraded;
-    result.reason = Reason::kSlow;
-    result.detail =
-        "took " +
-        FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(result.duration)) +
-        ", degraded after " + FormatDuration(*journey.degraded_after);
+  if (result.outcome == Outcome::kSuccess) {
+    if (journey.fail_after && result.duration > *journey.fail_after) {
+      result.outcome = Outcome::kFailed;
+      result.reason = Reason::kSlow;
+      result.detail = Took(result.duration, "fail_after", *journey.fail_after);
+    } else if (!slow_step.empty()) {
+      result.outcome = Outcome::kDegraded;
+      result.reason = Reason::kSlow;
+      result.failing_step = slow_step;
+    } else if (journey.degraded_after && result.duration > *journey.degraded_after) {
+      result.outcome = Outcome::kDegraded;
+      result.reason = Reason::kSlow;
+      result.detail = Took(result.duration, "degraded after", *journey.degraded_after);
+    }
   }
   if (result.outcome != Outcome::kSuccess) {
     spdlog::info("journey={} target={} outcome={} reason={} step={} detail={}", result.journey,

@@ -6,9 +6,18 @@
 //   - a step failed with kInternal (sonde's own fault, e.g. aborted at
 //     shutdown)                        -> infra_error
 //   - any other step failure           -> failed, with that reason and step
-//   - all steps passed, but the run took longer than degraded_after
+//   - a step's correct answer came after its fail_after
+//                                      -> failed, reason slow, that step
+//   - all steps passed, but the run took longer than the journey's
+//     fail_after                       -> failed, reason slow
+//   - all steps passed, but a step took longer than its degraded_after
+//     (named), or the run longer than the journey's
 //                                      -> degraded, reason slow
 //   - otherwise                        -> success
+//
+// A step with a retry policy repeats on the listed reasons, within its
+// attempts, its retry deadline and the journey's; only the last attempt
+// counts, the others are counted in StepResult::retries.
 //
 // Thread-safety: Run may be called concurrently on one executor; the runner
 // holds no per-run state.
@@ -19,6 +28,7 @@
 #include "config/model.h"
 #include "probes/probe.h"
 #include "scenarios/journey_result.h"
+#include "scenarios/variables.h"
 
 namespace sonde {
 
@@ -30,6 +40,11 @@ class JourneyRunner {
                                             const std::string& target_url);
 
  private:
+  boost::asio::awaitable<void> RunStep(const Step& step, const TargetGroup& group,
+                                       const std::string& target_url,
+                                       std::chrono::steady_clock::time_point journey_deadline,
+                                       Variables& vars, StepResult& out);
+
   ProbeEnv env_;
 };
 

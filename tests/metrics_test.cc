@@ -95,6 +95,7 @@ http = { path = "/bad" }
   EXPECT_EQ(value("sonde_scheduler_lag_seconds_count", {}), 2);
   EXPECT_EQ(value("sonde_scheduler_lag_seconds_bucket", {{"le", "0.002"}}), 1);
   EXPECT_DOUBLE_EQ(value("sonde_scheduler_lag_seconds_sum", {}), 0.0045);
+  EXPECT_EQ(value("sonde_step_retries_total", with(good, "step", "get")), 0);
   EXPECT_EQ(value("sonde_journey_skipped_total", good), 1);
   EXPECT_EQ(value("sonde_journey_skipped_total", bad), 0);
   EXPECT_EQ(value("sonde_build_info", {{"version", "0.1.0"}}), 1);
