@@ -155,16 +155,20 @@ void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::str
   }
 }
 
-std::vector<JsonCheck> ParseJsonChecks(TableReader& r) {
+}  // namespace
+
+std::vector<JsonCheck> ParseJsonChecks(TableReader& r, std::string_view key_name) {
   std::vector<JsonCheck> checks;
-  const toml::table* table = r.Table("json");
+  const toml::table* table = r.Table(key_name);
   if (!table) return checks;
+  const std::string name(key_name);
   for (auto [key, node] : InFileOrder(*table)) {
     JsonCheck check;
     check.pointer = std::string(key->str());
     check.where = Where(*key);
-    const std::string field = "json[\"" + check.pointer + "\"]";
-    if (auto why = JsonPointerError(check.pointer)) r.Error(Where(*key), "\"json\": " + *why);
+    const std::string field = name + "[\"" + check.pointer + "\"]";
+    if (auto why = JsonPointerError(check.pointer))
+      r.Error(Where(*key), "\"" + name + "\": " + *why);
     if (std::optional<Scalar> value = ToScalar(*node)) {
       check.expected = *value;
       checks.push_back(std::move(check));
@@ -176,6 +180,8 @@ std::vector<JsonCheck> ParseJsonChecks(TableReader& r) {
   }
   return checks;
 }
+
+namespace {
 
 std::vector<HeaderCheck> ParseHeaderChecks(TableReader& r) {
   std::vector<HeaderCheck> checks;
@@ -198,7 +204,7 @@ Expectations ParseExpect(ParseContext& ctx, const toml::table& table, const std:
   TableReader r(ctx, table, path, path, {"status", "json", "headers", "body", "body_not"});
   Expectations expect;
   ParseStatus(r, expect.status);
-  expect.json = ParseJsonChecks(r);
+  expect.json = ParseJsonChecks(r, "json");
   expect.headers = ParseHeaderChecks(r);
   if (const toml::node* body = r.Get("body")) expect.body = ReadRegex(r, *body, "body");
   if (const toml::node* body_not = r.Get("body_not")) {

@@ -154,12 +154,31 @@ struct RetryPolicy {
   }
 };
 
+// Where a poll reads the chain height: GET target URL + path, the integer at
+// the JSON pointer.
+struct HeightSource {
+  Template path;
+  std::string pointer;
+};
+
+// `poll = { every, within | within_blocks, height }` with `until = {...}`:
+// the step's request repeats every `every` until every `until` check holds.
+// Running out of time or blocks is reason not_confirmed.
+struct PollSpec {
+  Duration every{};
+  std::optional<Duration> within;         // wall time for all polls
+  std::optional<int64_t> within_blocks;   // blocks for all polls; needs `height`
+  std::optional<HeightSource> height;
+  std::vector<JsonCheck> until;
+};
+
 struct Step {
   std::string name;
   std::string kind;  // "http", ... (the key that held the action)
   StepAction action;
   std::optional<Duration> timeout;  // per attempt; capped by what is left of the journey's
   RetryPolicy retry;
+  std::optional<PollSpec> poll;
   std::optional<Duration> degraded_after;  // a correct answer slower than this: degraded
   std::optional<Duration> fail_after;      // a correct answer slower than this: failed, slow
   Expectations expect;

@@ -139,5 +139,40 @@ TEST(SleepStep, ParsesAndRejectsResponseChecks) {
                                         "action, but \"http\" follows \"sleep\"")));
 }
 
+TEST(PollSpec, ParsesEveryField) {
+  LoadResult r = LoadConfigString(Toml(R"(http = { path = "/tx" }
+poll = { every = "250ms", within = "20s", within_blocks = 5, height = { path = "/head", pointer = "/h" } }
+until = { "/status" = "confirmed", "/confirmations" = { ge = 2 } }
+)"),
+                                  "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.at(0).ToString();
+  const PollSpec& p = *FirstStep(r).poll;
+  EXPECT_EQ(p.every, Duration(250ms));
+  EXPECT_EQ(p.within, Duration(20s));
+  EXPECT_EQ(p.within_blocks, 5);
+  ASSERT_TRUE(p.height);
+  EXPECT_EQ(p.height->path.source(), "/head");
+  EXPECT_EQ(p.height->pointer, "/h");
+  ASSERT_EQ(p.until.size(), 2u);
+  EXPECT_EQ(p.until[1].op, JsonOp::kGe);
+}
+
+TEST(PollSpec, RejectsIncompletePolls) {
+  EXPECT_THAT(Errors(Toml("http = { path = \"/\" }\npoll = { every = \"1s\", within = \"5s\" }\n")),
+              ElementsAre("t.toml:10:8: journey.tx.step[1]: \"poll\" needs \"until\" = { "
+                          "\"/pointer\" = value, ... }"));
+  EXPECT_THAT(Errors(Toml("http = { path = \"/\" }\nuntil = { \"/s\" = 1 }\n")),
+              ElementsAre("t.toml:10:9: journey.tx.step[1]: \"until\" needs a \"poll\" table"));
+  EXPECT_THAT(
+      Errors(Toml("http = { path = \"/\" }\npoll = { every = \"1s\" }\nuntil = { \"/s\" = 1 }\n")),
+      ElementsAre("t.toml:10:8: journey.tx.step[1].poll: give \"within\" (a duration) or "
+                  "\"within_blocks\" (a block count)"));
+  EXPECT_THAT(
+      Errors(Toml("http = { path = \"/\" }\npoll = { every = \"1s\", within_blocks = 3 }\n"
+                  "until = { \"/s\" = 1 }\n")),
+      ElementsAre("t.toml:10:40: journey.tx.step[1].poll: \"within_blocks\" needs \"height\" = "
+                  "{ path, pointer } to read the chain height"));
+}
+
 }  // namespace
 }  // namespace sonde

@@ -6,6 +6,7 @@
 #include "config/expect_parser.h"
 #include "config/fields.h"
 #include "config/policy_parser.h"
+#include "config/poll_parser.h"
 
 namespace sonde {
 namespace {
@@ -134,8 +135,8 @@ void ParseAction(TableReader& r, ParsedStep& out) {
 
 ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::string& path) {
   TableReader r(ctx, table, path, path,
-                {"name", "timeout", "http", "sleep", "expect", "extract", "retry", "degraded_after",
-                 "fail_after"});
+                {"name", "timeout", "http", "sleep", "expect", "extract", "retry", "poll", "until",
+                 "degraded_after", "fail_after"});
   ParsedStep out;
   out.step.where = Where(table);
   if (std::optional<std::string> name = r.String("name", /*required=*/true)) {
@@ -148,8 +149,9 @@ ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::str
   }
   out.step.timeout = r.ReadDuration("timeout");
   ParseAction(r, out);
+  out.step.poll = ParsePoll(r, &out.uses);
   if (out.step.kind == "sleep") {
-    for (std::string_view key : {"expect", "extract", "retry"}) {
+    for (std::string_view key : {"expect", "extract", "retry", "poll"}) {
       if (const toml::node* node = table.get(key)) {
         r.Error(Where(*node),
                 "a \"sleep\" step has no response: \"" + std::string(key) + "\" does not apply");

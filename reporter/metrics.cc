@@ -24,6 +24,9 @@ const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
 const prometheus::Histogram::BucketBoundaries kLagBuckets = {
     0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
 
+// Confirmation depth in blocks: a fast chain confirms in 1-3.
+const prometheus::Histogram::BucketBoundaries kBlockBuckets = {0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50};
+
 constexpr std::string_view kPhases[] = {"resolve", "connect", "tls", "processing", "transfer"};
 
 Labels WithReason(Labels labels, Reason reason) {
@@ -53,6 +56,8 @@ class Metrics::Impl {
             Gauge("sonde_http_phase_seconds", "Duration of each HTTP phase of a step's last run.")),
         lag(Histogram("sonde_scheduler_lag_seconds",
                       "Delay between a run's scheduled instant and its start.")),
+        confirmation_blocks(Histogram("sonde_tx_confirmation_blocks",
+                                      "Chain blocks a polling step waited for its condition.")),
         retries(Counter("sonde_step_retries_total",
                         "Attempts of a step that were retried (only the last attempt counts).")),
         skipped(Counter("sonde_journey_skipped_total",
@@ -101,6 +106,7 @@ class Metrics::Impl {
   prometheus::Family<prometheus::Counter>& step_failures;
   prometheus::Family<prometheus::Gauge>& phase;
   prometheus::Family<prometheus::Histogram>& lag;
+  prometheus::Family<prometheus::Histogram>& confirmation_blocks;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& skipped;
   prometheus::Family<prometheus::Gauge>& build_info;
@@ -129,6 +135,9 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
     m.step_duration.Add(step_labels, kLatencyBuckets).Observe(ToSeconds(s.duration));
     if (s.failure != Reason::kNone) m.step_failures.Add(WithReason(step_labels, s.failure)).Increment();
     if (s.retries > 0) m.retries.Add(step_labels).Increment(s.retries);
+    if (s.blocks && s.failure == Reason::kNone) {
+      m.confirmation_blocks.Add(journey_labels, kBlockBuckets).Observe(static_cast<double>(*s.blocks));
+    }
     if (s.has_phases) {
       const std::chrono::microseconds values[] = {s.phases.resolve, s.phases.connect, s.phases.tls,
                                                   s.phases.processing, s.phases.transfer};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct StepResult {
   HttpPhases phases;
   bool has_phases = false;
   int retries = 0;  // attempts before the one that counts
+  int polls = 0;    // requests made by a polling step (its last attempt)
+  std::optional<int64_t> blocks;  // chain heights a polling step waited, where known
 };
 
 struct JourneyResult {

@@ -1,12 +1,14 @@
 #include "scenarios/runner.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "scenarios/assertions.h"
+#include "scenarios/poller.h"
 #include "scenarios/variables.h"
 
 namespace sonde {
@@ -52,7 +54,8 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
   const Template::Lookup lookup = vars.AsLookup();
   const Clock::time_point first_start = Clock::now();
   Clock::time_point retry_deadline = journey_deadline;
-  if (step.retry.deadline) retry_deadline = std::min(retry_deadline, first_start + *step.retry.deadline);
+  if (step.retry.deadline)
+    retry_deadline = std::min(retry_deadline, first_start + *step.retry.deadline);
 
   Attempt last;
   for (int attempt = 1;; ++attempt) {
@@ -63,14 +66,24 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
       last.response = ProbeResult{};
       last.response.failure = Reason::kTimeout;
       last.response.detail = "the journey's timeout was spent before this step started";
+      last.verdict = {last.response.failure, last.response.detail};
+    } else if (step.poll) {
+      PollResult polled = co_await PollUntil(env_, step, group, target_url, lookup, deadline);
+      last.response = std::move(polled.response);
+      last.verdict = std::move(polled.verdict);
+      out.polls = polled.polls;
+      out.blocks = polled.blocks;
     } else {
       ProbeRequest request{step, group, target_url, lookup, deadline};
       last.response = co_await ProberFor(step.action)(env_, request);
+      last.verdict = {last.response.failure, last.response.detail};
     }
     last.duration = Clock::now() - start;
-    last.verdict = {last.response.failure, last.response.detail};
     LazyJson json(last.response.body);
-    if (last.verdict.ok()) last.verdict = CheckExpectations(step.expect, last.response, json);
+    // A poll already judged its answers (expect and until).
+    if (last.verdict.ok() && !step.poll) {
+      last.verdict = CheckExpectations(step.expect, last.response, json);
+    }
     if (last.verdict.ok() && step.fail_after && last.duration > *step.fail_after) {
       last.verdict = {Reason::kSlow, Took(last.duration, "fail_after", *step.fail_after)};
     }
@@ -129,7 +142,8 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
     }
     if (slow_step.empty() && step.degraded_after && sr.duration > *step.degraded_after) {
       slow_step = step.name;
-      result.detail = "step " + step.name + " " + Took(sr.duration, "degraded after", *step.degraded_after);
+      result.detail =
+          "step " + step.name + " " + Took(sr.duration, "degraded after", *step.degraded_after);
     }
   }
 

@@ -1,0 +1,18 @@
+// Parses a step's `poll` table and its `until` checks. Internal to config/;
+// not thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+#include "config/table_reader.h"
+
+namespace sonde {
+
+// `step` reads the step table (for `poll` and `until`); template variables
+// used by the height request are appended to `uses`.
+std::optional<PollSpec> ParsePoll(TableReader& step, std::vector<VariableUse>* uses);
+
+}  // namespace sonde
