@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <exception>
 #include <list>
+#include <vector>
 
 #include "devnet/api_error.h"
 
@@ -48,6 +49,23 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
+  // After refusing a request whose body is still arriving: close our side
+  // and read (and drop) what the client is sending, bounded in bytes and
+  // time, so the close is not a reset that destroys our answer in flight.
+  asio::awaitable<void> Drain(beast::tcp_stream& stream) {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.expires_after(std::chrono::seconds(2));
+    std::vector<char> sink(64 * 1024);
+    size_t total = 0;
+    while (total < limits.max_body_bytes * 2) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink),
+                                                     asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      total += n;
+    }
+  }
+
   // Runs the handler; anything it throws becomes a 500, never a crash.
   asio::awaitable<Response> Handle(const Request& req) {
     std::string what;
@@ -81,6 +99,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         res.keep_alive(false);
         stream.expires_after(limits.write_timeout);
         co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        co_await Drain(stream);
         break;
       }
       if (ec) break;

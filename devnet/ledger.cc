@@ -37,7 +37,7 @@ std::optional<Reason> Ledger::Apply(const Tx& tx, uint64_t height) {
     case TxType::kTransfer:
       return ApplyTransfer(std::get<signer::Transfer>(tx.body));
     case TxType::kActivation:
-      return ApplyActivation(tx, std::get<signer::ActivationProof>(tx.body), height);
+      return ApplyActivation(std::get<signer::ActivationProof>(tx.body), height);
     case TxType::kClaim:
       return ApplyClaim(std::get<signer::RewardClaim>(tx.body));
   }
@@ -58,7 +58,7 @@ std::optional<Reason> Ledger::ApplyTransfer(const signer::Transfer& t) {
   return std::nullopt;
 }
 
-std::optional<Reason> Ledger::ApplyActivation(const Tx& tx, const signer::ActivationProof& a,
+std::optional<Reason> Ledger::ApplyActivation(const signer::ActivationProof& a,
                                               uint64_t height) {
   const Hash challenge = HashBytes(a.challenge);
   if (used_challenges_.contains(challenge)) return Reason::kChallengeUsed;
@@ -67,7 +67,7 @@ std::optional<Reason> Ledger::ApplyActivation(const Tx& tx, const signer::Activa
   // Re-activation (a journey repeats) keeps the first activation height, so
   // accrual is not interrupted; only the type can change.
   if (fresh) it->second.activated_height = height;
-  it->second.type = tx.node_type;
+  it->second.type = a.node_type;
   return std::nullopt;
 }
 

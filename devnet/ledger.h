@@ -70,8 +70,7 @@ class Ledger {
 
  private:
   std::optional<Reason> ApplyTransfer(const signer::Transfer& t);
-  std::optional<Reason> ApplyActivation(const Tx& tx, const signer::ActivationProof& a,
-                                        uint64_t height);
+  std::optional<Reason> ApplyActivation(const signer::ActivationProof& a, uint64_t height);
   std::optional<Reason> ApplyClaim(const signer::RewardClaim& c);
 
   std::map<signer::PublicKey, Account> accounts_;

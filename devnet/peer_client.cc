@@ -91,7 +91,9 @@ asio::awaitable<Result<PeerResponse>> HttpCall(const PeerUrl& base, http::verb m
   req.prepare_payload();
   stream.expires_at(deadline);
   auto [wec, wn] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
-  if (wec) co_return failed("write", wec);
+  // A server may answer (413, say) before it has read the whole request;
+  // its answer is then still worth reading, so a write error is reported
+  // only if no response follows.
 
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
@@ -99,7 +101,7 @@ asio::awaitable<Result<PeerResponse>> HttpCall(const PeerUrl& base, http::verb m
   stream.expires_at(deadline);
   auto [rec, rn] =
       co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-  if (rec) co_return failed("read", rec);
+  if (rec) co_return wec ? failed("write", wec) : failed("read", rec);
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   PeerResponse out;

@@ -57,8 +57,7 @@ Result<TxBody> TransferFromJson(const JsonFields& f, std::string_view chain_id) 
   return TxBody(std::move(t));
 }
 
-Result<TxBody> ActivationFromJson(const JsonFields& f, std::string_view chain_id,
-                                  NodeType* node_type) {
+Result<TxBody> ActivationFromJson(const JsonFields& f, std::string_view chain_id) {
   if (Status s = f.OnlyKeys({"type", "chain_id", "node", "node_type", "challenge", "signature",
                              "hash"});
       !s.ok()) {
@@ -73,7 +72,7 @@ Result<TxBody> ActivationFromJson(const JsonFields& f, std::string_view chain_id
   if (!s.ok()) return Fail(s.error());
   auto type = ParseNodeType(type_name);
   if (!type) return Fail("/node_type: must be \"light\", \"full\" or \"super\"");
-  *node_type = *type;
+  a.node_type = *type;
   if (a.challenge.empty()) return Fail("/challenge: must not be empty");
   return TxBody(std::move(a));
 }
@@ -123,13 +122,12 @@ Result<Hash> ParseHash(std::string_view hex) {
   return h;
 }
 
-Result<Tx> MakeTx(TxBody body, const signer::Signature& signature, NodeType node_type) {
+Result<Tx> MakeTx(TxBody body, const signer::Signature& signature) {
   auto encoded = std::visit([](const auto& m) { return signer::Encode(m); }, body);
   if (!encoded.ok()) return Fail(encoded.error().message);
   Tx tx;
   tx.body = std::move(body);
   tx.signature = signature;
-  tx.node_type = node_type;
   tx.canonical = std::move(encoded.value());
   std::vector<uint8_t> hashed = tx.canonical;
   hashed.insert(hashed.end(), signature.begin(), signature.end());
@@ -184,7 +182,7 @@ json::object TxToJson(const Tx& tx) {
                         },
                         [&](const signer::ActivationProof& a) {
                           o["node"] = signer::ToHex(a.node);
-                          o["node_type"] = NodeTypeName(tx.node_type);
+                          o["node_type"] = NodeTypeName(a.node_type);
                           o["challenge"] = signer::ToHex(a.challenge);
                         },
                         [&](const signer::RewardClaim& c) {
@@ -217,14 +215,13 @@ Result<Tx> TxFromJson(const json::object& o, std::string_view chain_id,
     type = named;
   }
   if (!type) return Fail("/type: missing");
-  NodeType node_type = NodeType::kFull;
   Result<TxBody> body = *type == TxType::kTransfer     ? TransferFromJson(f, chain_id)
-                        : *type == TxType::kActivation ? ActivationFromJson(f, chain_id, &node_type)
+                        : *type == TxType::kActivation ? ActivationFromJson(f, chain_id)
                                                        : ClaimFromJson(f, chain_id);
   if (!body.ok()) return Fail(body.error());
   auto signature = f.Sig("signature");
   if (!signature.ok()) return Fail(signature.error());
-  auto tx = MakeTx(std::move(body.value()), signature.value(), node_type);
+  auto tx = MakeTx(std::move(body.value()), signature.value());
   if (!tx.ok()) return tx;
   if (f.Has("hash")) {
     auto claimed = f.String("hash");

@@ -25,9 +25,8 @@ using Hash = std::array<uint8_t, 32>;
 
 enum class TxType { kTransfer, kActivation, kClaim };
 
-// TRANSITIONAL: moves into signer::ActivationProof (so the signature covers
-// it) once signer/ has landed; until then it rides beside the proof.
-enum class NodeType : uint8_t { kLight = 1, kFull = 2, kSuper = 3 };
+// Part of the signed activation proof (signer/canonical.h).
+using NodeType = signer::NodeType;
 
 using TxBody = std::variant<signer::Transfer, signer::ActivationProof, signer::RewardClaim>;
 
@@ -36,7 +35,6 @@ struct Tx {
   signer::Signature signature{};
   Hash hash{};
   std::vector<uint8_t> canonical;  // signer::Encode(body), what the signature covers
-  NodeType node_type = NodeType::kFull;  // activation only; TRANSITIONAL (see NodeType)
 
   TxType type() const { return static_cast<TxType>(body.index()); }
   // Who must have signed: the sender, or the node.
@@ -45,8 +43,7 @@ struct Tx {
 
 // Encodes `body` (kInvalidArgument from signer becomes an error naming the
 // field) and computes the hash.
-Result<Tx> MakeTx(TxBody body, const signer::Signature& signature,
-                  NodeType node_type = NodeType::kFull);
+Result<Tx> MakeTx(TxBody body, const signer::Signature& signature);
 
 bool SignatureValid(const Tx& tx);
 
