@@ -21,6 +21,7 @@ Status FromHexInto(std::string_view hex, std::span<uint8_t> out, std::string_vie
                      std::string(what) + ": expected " + std::to_string(out.size() * 2) +
                          " hex digits, got " + std::to_string(hex.size()) + " characters");
   }
+  if (out.empty()) return Status::Ok();  // libsodium wants non-null buffers
   size_t written = 0;
   // hex_end == nullptr makes libsodium reject anything it did not consume.
   if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &written, nullptr) !=
