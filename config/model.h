@@ -117,13 +117,27 @@ struct HttpStep {
   size_t max_response_bytes = 4 * 1024 * 1024;
 };
 
+// `tcp = { port = 8545 }`: a TCP connect to the target's host (port from the
+// target URL unless given), timed. As blackbox_exporter's tcp prober.
+struct TcpStep {
+  uint16_t port = 0;  // 0: the target URL's port
+};
+
+// `tls = { port = 443, server_name = "rpc.example.org" }`: a TLS handshake,
+// timed; reports the protocol and the certificate's expiry. Verification
+// follows the target group's TLS options.
+struct TlsStep {
+  uint16_t port = 0;        // 0: the target URL's port
+  std::string server_name;  // SNI and name to verify; empty: the URL's host
+};
+
 // `sleep = "500ms"`: waits, e.g. between submitting and a first poll.
 struct SleepStep {
   Duration duration{};
 };
 
 // One alternative per step kind; probes/ maps each to its prober.
-using StepAction = std::variant<HttpStep, SleepStep>;
+using StepAction = std::variant<HttpStep, SleepStep, TcpStep, TlsStep>;
 
 // `retry = { policy, attempts, delay, max_delay, deadline, on }`. Only the
 // last attempt's result counts; the attempts before it are counted apart.

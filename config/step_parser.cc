@@ -13,7 +13,7 @@ namespace {
 
 // The keys that hold a step's action, one per kind; probes/ maps each kind to
 // its prober. A step has exactly one.
-constexpr std::string_view kActionKeys[] = {"http", "sleep"};
+constexpr std::string_view kActionKeys[] = {"http", "sleep", "tcp", "tls"};
 
 constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
                                          "PATCH", "DELETE", "OPTIONS"};
@@ -103,6 +103,18 @@ std::vector<Extraction> ParseExtract(TableReader& r) {
   return out;
 }
 
+// An optional `port`: 1..65535; 0 (absent) means the target URL's port.
+uint16_t ReadPort(TableReader& r) {
+  std::optional<int64_t> port = r.Integer("port");
+  if (!port) return 0;
+  if (*port < 1 || *port > 65535) {
+    r.Error(Where(*r.table().get("port")),
+            "\"port\" must be 1..65535, got " + std::to_string(*port));
+    return 0;
+  }
+  return static_cast<uint16_t>(*port);
+}
+
 void ParseAction(TableReader& r, ParsedStep& out) {
   const toml::node* found = nullptr;
   for (auto [key, node] : InFileOrder(r.table())) {
@@ -119,7 +131,7 @@ void ParseAction(TableReader& r, ParsedStep& out) {
     out.step.kind = std::string(key->str());
   }
   if (!found) {
-    r.ctx().diags.Add(r.where(), r.path() + " has no action (add \"http\" or \"sleep\")");
+    r.ctx().diags.Add(r.where(), r.path() + " has no action (add http, tcp, tls or sleep)");
     return;
   }
   if (out.step.kind == "http") {
@@ -128,6 +140,16 @@ void ParseAction(TableReader& r, ParsedStep& out) {
     }
   } else if (out.step.kind == "sleep") {
     out.step.action = SleepStep{r.ReadDuration("sleep").value_or(Duration{})};
+  } else if (out.step.kind == "tcp") {
+    if (const toml::table* tcp = r.Table("tcp")) {
+      TableReader t(r.ctx(), *tcp, r.PathOf("tcp"), r.PathOf("tcp"), {"port"});
+      out.step.action = TcpStep{ReadPort(t)};
+    }
+  } else if (out.step.kind == "tls") {
+    if (const toml::table* tls = r.Table("tls")) {
+      TableReader t(r.ctx(), *tls, r.PathOf("tls"), r.PathOf("tls"), {"port", "server_name"});
+      out.step.action = TlsStep{ReadPort(t), t.String("server_name").value_or("")};
+    }
   }
 }
 
@@ -135,8 +157,8 @@ void ParseAction(TableReader& r, ParsedStep& out) {
 
 ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::string& path) {
   TableReader r(ctx, table, path, path,
-                {"name", "timeout", "http", "sleep", "expect", "extract", "retry", "poll", "until",
-                 "degraded_after", "fail_after"});
+                {"name", "timeout", "http", "sleep", "tcp", "tls", "expect", "extract", "retry",
+                 "poll", "until", "degraded_after", "fail_after"});
   ParsedStep out;
   out.step.where = Where(table);
   if (std::optional<std::string> name = r.String("name", /*required=*/true)) {

@@ -12,15 +12,14 @@
 // carries meaningful phase timings (as blackbox_exporter does).
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 
 #include "core/result.h"
 
@@ -38,7 +37,7 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::chrono::milliseconds timeout{5000};  // whole request, connect included
+  std::chrono::milliseconds timeout{5000};      // whole request, connect included
   size_t max_response_bytes = 4 * 1024 * 1024;  // body larger than this fails
   HttpTlsOptions tls;
 };

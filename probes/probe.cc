@@ -4,6 +4,8 @@
 
 #include "probes/http_probe.h"
 #include "probes/sleep_probe.h"
+#include "probes/tcp_probe.h"
+#include "probes/tls_probe.h"
 
 namespace sonde {
 namespace {
@@ -16,6 +18,8 @@ constexpr Reason kHttpFailures[] = {Reason::kDns,
                                     Reason::kAssertion,
                                     Reason::kInvalidResponse};
 constexpr Reason kSleepFailures[] = {Reason::kTimeout};
+constexpr Reason kTcpFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTimeout};
+constexpr Reason kTlsFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTls, Reason::kTimeout};
 
 }  // namespace
 
@@ -25,6 +29,8 @@ ProbeFn ProberFor(const StepAction& action) {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return &ProbeHttp;
         if constexpr (std::is_same_v<T, SleepStep>) return &ProbeSleep;
+        if constexpr (std::is_same_v<T, TcpStep>) return &ProbeTcp;
+        if constexpr (std::is_same_v<T, TlsStep>) return &ProbeTls;
       },
       action);
 }
@@ -35,6 +41,8 @@ std::span<const Reason> PossibleFailures(const StepAction& action) {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return kHttpFailures;
         if constexpr (std::is_same_v<T, SleepStep>) return kSleepFailures;
+        if constexpr (std::is_same_v<T, TcpStep>) return kTcpFailures;
+        if constexpr (std::is_same_v<T, TlsStep>) return kTlsFailures;
       },
       action);
 }

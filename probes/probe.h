@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -45,6 +46,9 @@ struct ProbeResult {
   std::string body;
   HttpPhases phases;
   bool has_phases = false;
+  // The tls kind fills these.
+  std::string tls_version;  // e.g. "TLSv1.3"
+  std::optional<std::chrono::system_clock::time_point> cert_not_after;
 };
 
 using ProbeFn = boost::asio::awaitable<ProbeResult> (*)(ProbeEnv&, const ProbeRequest&);

@@ -58,6 +58,8 @@ class Metrics::Impl {
                       "Delay between a run's scheduled instant and its start.")),
         confirmation_blocks(Histogram("sonde_tx_confirmation_blocks",
                                       "Chain blocks a polling step waited for its condition.")),
+        cert_expiry(Gauge("sonde_tls_cert_expiry_timestamp_seconds",
+                          "Unix time at which the target's TLS certificate expires (tls steps).")),
         retries(Counter("sonde_step_retries_total",
                         "Attempts of a step that were retried (only the last attempt counts).")),
         skipped(Counter("sonde_journey_skipped_total",
@@ -107,6 +109,7 @@ class Metrics::Impl {
   prometheus::Family<prometheus::Gauge>& phase;
   prometheus::Family<prometheus::Histogram>& lag;
   prometheus::Family<prometheus::Histogram>& confirmation_blocks;
+  prometheus::Family<prometheus::Gauge>& cert_expiry;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& skipped;
   prometheus::Family<prometheus::Gauge>& build_info;
@@ -135,6 +138,10 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
     m.step_duration.Add(step_labels, kLatencyBuckets).Observe(ToSeconds(s.duration));
     if (s.failure != Reason::kNone) m.step_failures.Add(WithReason(step_labels, s.failure)).Increment();
     if (s.retries > 0) m.retries.Add(step_labels).Increment(s.retries);
+    if (s.cert_not_after) {
+      m.cert_expiry.Add({{"target", r.target}})
+          .Set(std::chrono::duration<double>(s.cert_not_after->time_since_epoch()).count());
+    }
     if (s.blocks && s.failure == Reason::kNone) {
       m.confirmation_blocks.Add(journey_labels, kBlockBuckets).Observe(static_cast<double>(*s.blocks));
     }

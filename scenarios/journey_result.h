@@ -25,6 +25,8 @@ struct StepResult {
   int retries = 0;  // attempts before the one that counts
   int polls = 0;    // requests made by a polling step (its last attempt)
   std::optional<int64_t> blocks;  // chain heights a polling step waited, where known
+  std::string tls_version;        // tls steps
+  std::optional<std::chrono::system_clock::time_point> cert_not_after;  // tls steps
 };
 
 struct JourneyResult {

@@ -84,50 +84,57 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
     start_height = h.value;
   }
 
-  bool answered = false;  // some poll got a response, so the target is up
-  std::string last_state = "no answer yet";
+  // What the last answer said ("not yet" and why), and the last transport
+  // failure: a poll that fails to connect must not hide what the chain said
+  // before, and a target that never answered keeps its transport reason.
+  std::optional<std::string> last_answer;
+  Verdict last_failure;
+  std::optional<int64_t> blocks;
+  bool confirmed = false, out_of_blocks = false;
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (;;) {
     ++out.polls;
     out.response =
         co_await ProberFor(step.action)(env, {step, group, target_url, vars, poll_deadline});
-    Verdict v{out.response.failure, out.response.detail};
-    if (v.ok()) {
-      answered = true;
+    if (out.response.failure == Reason::kNone) {
       LazyJson json(out.response.body);
-      v = CheckExpectations(step.expect, out.response, json);
-      if (v.ok()) {
-        std::string why = UntilFailure(poll.until, json);
-        if (why.empty()) break;  // confirmed
-        v = {Reason::kNotConfirmed, why};
+      Verdict v = CheckExpectations(step.expect, out.response, json);
+      std::string why = v.ok() ? UntilFailure(poll.until, json) : v.detail;
+      if (why.empty()) {
+        confirmed = true;
+        break;
       }
+      last_answer = why;
+    } else {
+      last_failure = {out.response.failure, out.response.detail};
     }
-    last_state = v.detail;
-    out.verdict = v;
-
-    std::optional<int64_t> blocks;
     if (start_height) {
       Height h = co_await ReadHeight(env, *poll.height, group, target_url, vars, poll_deadline);
       if (h.value) blocks = *h.value - *start_height;
     }
-    const bool out_of_blocks = poll.within_blocks && blocks && *blocks >= *poll.within_blocks;
-    const bool out_of_time = Clock::now() + poll.every >= poll_deadline;
-    if (out_of_blocks || out_of_time) {
+    out_of_blocks = poll.within_blocks && blocks && *blocks >= *poll.within_blocks;
+    if (out_of_blocks || Clock::now() + poll.every >= poll_deadline) break;
+    timer.expires_after(poll.every);
+    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    // A late wake-up (a loaded machine) may leave no time for another poll.
+    if (Clock::now() >= poll_deadline) break;
+  }
+
+  if (!confirmed) {
+    out.blocks = blocks;
+    if (!last_answer) {
+      out.verdict = last_failure;
+      out.verdict.detail =
+          "no answer in " + std::to_string(out.polls) + " polls: " + last_failure.detail;
+    } else {
       const std::string budget =
           out_of_blocks ? std::to_string(*blocks) + " blocks"
                         : FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(
                               Clock::now() - start));
-      if (!answered && out.verdict.failure != Reason::kNone) {
-        out.verdict.detail = "no answer in " + std::to_string(out.polls) + " polls: " + last_state;
-      } else {
-        out.verdict = {Reason::kNotConfirmed, "not confirmed after " + std::to_string(out.polls) +
-                                                  " polls in " + budget + ": " + last_state};
-      }
-      out.blocks = blocks;
-      co_return out;
+      out.verdict = {Reason::kNotConfirmed, "not confirmed after " + std::to_string(out.polls) +
+                                                " polls in " + budget + ": " + *last_answer};
     }
-    timer.expires_after(poll.every);
-    co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    co_return out;
   }
 
   out.verdict = {};
