@@ -117,6 +117,31 @@ struct HttpStep {
   size_t max_response_bytes = 4 * 1024 * 1024;
 };
 
+// A JSON value written in TOML whose strings are templates: rendered at run
+// time, then JSON-escaped, so a variable can never break the document.
+struct JsonTemplate {
+  enum class Kind { kNull, kBool, kInteger, kDouble, kString, kArray, kObject };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  int64_t integer = 0;
+  double number = 0;
+  Template text;                                               // kString
+  std::vector<JsonTemplate> items;                             // kArray
+  std::vector<std::pair<std::string, JsonTemplate>> members;   // kObject, in file order
+};
+
+// `jsonrpc = { method, params, path, headers, max_response_bytes }`: a
+// JSON-RPC 2.0 call POSTed to the target URL (+ path). An `error` member in
+// the answer is reason rpc_error; `expect`/`extract` see the whole answer
+// (so "/result/..." pointers).
+struct JsonRpcStep {
+  std::string method;
+  JsonTemplate params;  // an array or an object; kNull: omitted
+  Template path;        // appended to the target URL; empty: the URL itself
+  std::vector<Header> headers;
+  size_t max_response_bytes = 4 * 1024 * 1024;
+};
+
 // `tcp = { port = 8545 }`: a TCP connect to the target's host (port from the
 // target URL unless given), timed. As blackbox_exporter's tcp prober.
 struct TcpStep {
@@ -137,7 +162,7 @@ struct SleepStep {
 };
 
 // One alternative per step kind; probes/ maps each to its prober.
-using StepAction = std::variant<HttpStep, SleepStep, TcpStep, TlsStep>;
+using StepAction = std::variant<HttpStep, JsonRpcStep, SleepStep, TcpStep, TlsStep>;
 
 // `retry = { policy, attempts, delay, max_delay, deadline, on }`. Only the
 // last attempt's result counts; the attempts before it are counted apart.

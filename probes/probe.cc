@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "probes/http_probe.h"
+#include "probes/jsonrpc_probe.h"
 #include "probes/sleep_probe.h"
 #include "probes/tcp_probe.h"
 #include "probes/tls_probe.h"
@@ -17,6 +18,9 @@ constexpr Reason kHttpFailures[] = {Reason::kDns,
                                     Reason::kHttpStatus,
                                     Reason::kAssertion,
                                     Reason::kInvalidResponse};
+constexpr Reason kJsonRpcFailures[] = {
+    Reason::kDns,        Reason::kConnect,  Reason::kTls,       Reason::kTimeout,
+    Reason::kHttpStatus, Reason::kRpcError, Reason::kAssertion, Reason::kInvalidResponse};
 constexpr Reason kSleepFailures[] = {Reason::kTimeout};
 constexpr Reason kTcpFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTimeout};
 constexpr Reason kTlsFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTls, Reason::kTimeout};
@@ -28,6 +32,7 @@ ProbeFn ProberFor(const StepAction& action) {
       [](const auto& spec) -> ProbeFn {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return &ProbeHttp;
+        if constexpr (std::is_same_v<T, JsonRpcStep>) return &ProbeJsonRpc;
         if constexpr (std::is_same_v<T, SleepStep>) return &ProbeSleep;
         if constexpr (std::is_same_v<T, TcpStep>) return &ProbeTcp;
         if constexpr (std::is_same_v<T, TlsStep>) return &ProbeTls;
@@ -40,6 +45,7 @@ std::span<const Reason> PossibleFailures(const StepAction& action) {
       [](const auto& spec) -> std::span<const Reason> {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return kHttpFailures;
+        if constexpr (std::is_same_v<T, JsonRpcStep>) return kJsonRpcFailures;
         if constexpr (std::is_same_v<T, SleepStep>) return kSleepFailures;
         if constexpr (std::is_same_v<T, TcpStep>) return kTcpFailures;
         if constexpr (std::is_same_v<T, TlsStep>) return kTlsFailures;

@@ -46,6 +46,7 @@ struct ProbeResult {
   std::string body;
   HttpPhases phases;
   bool has_phases = false;
+  std::optional<int64_t> rpc_error_code;  // jsonrpc: the error object's code
   // The tls kind fills these.
   std::string tls_version;  // e.g. "TLSv1.3"
   std::optional<std::chrono::system_clock::time_point> cert_not_after;

@@ -22,10 +22,11 @@ struct StepResult {
   int status = 0;
   HttpPhases phases;
   bool has_phases = false;
-  int retries = 0;  // attempts before the one that counts
-  int polls = 0;    // requests made by a polling step (its last attempt)
-  std::optional<int64_t> blocks;  // chain heights a polling step waited, where known
-  std::string tls_version;        // tls steps
+  int retries = 0;                        // attempts before the one that counts
+  int polls = 0;                          // requests made by a polling step (its last attempt)
+  std::optional<int64_t> blocks;          // chain heights a polling step waited, where known
+  std::optional<int64_t> rpc_error_code;  // jsonrpc steps that got an error object
+  std::string tls_version;                // tls steps
   std::optional<std::chrono::system_clock::time_point> cert_not_after;  // tls steps
 };
 

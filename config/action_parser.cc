@@ -1,0 +1,212 @@
+#include "config/action_parser.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "config/fields.h"
+
+namespace sonde {
+namespace {
+
+// The keys that hold a step's action, one per kind; probes/ maps each kind to
+// its prober. A step has exactly one.
+constexpr std::string_view kActionKeys[] = {"http", "jsonrpc", "sleep", "tcp", "tls"};
+
+constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                         "PATCH", "DELETE", "OPTIONS"};
+
+bool Before(const toml::node& a, const toml::node& b) {
+  SourceLocation x = Where(a), y = Where(b);
+  return x.line != y.line ? x.line < y.line : x.column < y.column;
+}
+
+void ParseMethod(TableReader& r, HttpStep& http) {
+  std::optional<std::string> method = r.String("method");
+  if (!method) return;
+  std::string upper = *method;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (std::find(std::begin(kMethods), std::end(kMethods), upper) == std::end(kMethods)) {
+    r.Error(Where(*r.table().get("method")),
+            "unknown HTTP method \"" + *method +
+                "\" (use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS)");
+    return;
+  }
+  http.method = upper;
+}
+
+// `body` and `json` both fill HttpStep::body; `json` also sets the type.
+void ParseBody(TableReader& r, HttpStep& http, std::vector<VariableUse>* uses) {
+  std::optional<Template> body = r.ReadTemplate("body", uses);
+  std::optional<Template> json = r.ReadTemplate("json", uses);
+  const toml::node* body_node = r.table().get("body");
+  const toml::node* json_node = r.table().get("json");
+  if (body_node && json_node) {
+    const toml::node& later = Before(*body_node, *json_node) ? *json_node : *body_node;
+    r.Error(Where(later), "\"body\" and \"json\" are mutually exclusive");
+  }
+  if (json) {
+    http.body = std::move(*json);
+    http.content_type = "application/json";
+  } else if (body) {
+    http.body = std::move(*body);
+  }
+}
+
+void ReadMaxResponseBytes(TableReader& r, size_t& out) {
+  if (std::optional<int64_t> max = r.Integer("max_response_bytes")) {
+    if (*max <= 0) {
+      r.Error(Where(*r.table().get("max_response_bytes")),
+              "\"max_response_bytes\" must be positive, got " + std::to_string(*max));
+    } else {
+      out = static_cast<size_t>(*max);
+    }
+  }
+}
+
+HttpStep ParseHttp(ParseContext& ctx, const toml::table& table, const std::string& path,
+                   std::vector<VariableUse>* uses) {
+  TableReader r(ctx, table, path, path,
+                {"method", "path", "headers", "body", "json", "max_response_bytes"});
+  HttpStep http;
+  ParseMethod(r, http);
+  if (std::optional<Template> p = r.ReadTemplate("path", uses, /*required=*/true)) {
+    if (!p->source().starts_with('/')) {
+      r.Error(Where(*table.get("path")),
+              "\"path\" must start with '/', got \"" + p->source() + "\"");
+    }
+    http.path = std::move(*p);
+  }
+  http.headers = ParseHeaders(r, uses);
+  ParseBody(r, http, uses);
+  ReadMaxResponseBytes(r, http.max_response_bytes);
+  return http;
+}
+
+// TOML -> JsonTemplate; strings compile as templates. Dates and times have
+// no JSON form and are reported.
+std::optional<JsonTemplate> ToJsonTemplate(TableReader& r, const toml::node& node,
+                                           const std::string& field,
+                                           std::vector<VariableUse>* uses) {
+  JsonTemplate out;
+  if (const auto* b = node.as_boolean()) {
+    out.kind = JsonTemplate::Kind::kBool;
+    out.boolean = b->get();
+  } else if (const auto* i = node.as_integer()) {
+    out.kind = JsonTemplate::Kind::kInteger;
+    out.integer = i->get();
+  } else if (const auto* f = node.as_floating_point()) {
+    out.kind = JsonTemplate::Kind::kDouble;
+    out.number = f->get();
+  } else if (node.is_string()) {
+    std::optional<Template> t = CompileTemplate(r.ctx(), node, r.PathOf(field), uses);
+    if (!t) return std::nullopt;
+    out.kind = JsonTemplate::Kind::kString;
+    out.text = std::move(*t);
+  } else if (const auto* a = node.as_array()) {
+    out.kind = JsonTemplate::Kind::kArray;
+    for (size_t k = 0; k < a->size(); ++k) {
+      auto item = ToJsonTemplate(r, *a->get(k), field + "[" + std::to_string(k + 1) + "]", uses);
+      if (item) out.items.push_back(std::move(*item));
+    }
+  } else if (const auto* t = node.as_table()) {
+    out.kind = JsonTemplate::Kind::kObject;
+    for (auto [key, value] : InFileOrder(*t)) {
+      auto member = ToJsonTemplate(r, *value, field + "." + PathSegment(key->str()), uses);
+      if (member) out.members.emplace_back(std::string(key->str()), std::move(*member));
+    }
+  } else {
+    r.WrongType(node, field, "a JSON-like value (string, number, boolean, array or table)");
+    return std::nullopt;
+  }
+  return out;
+}
+
+JsonRpcStep ParseJsonRpc(ParseContext& ctx, const toml::table& table, const std::string& path,
+                         std::vector<VariableUse>* uses) {
+  TableReader r(ctx, table, path, path,
+                {"method", "params", "path", "headers", "max_response_bytes"});
+  JsonRpcStep rpc;
+  if (std::optional<std::string> method = r.String("method", /*required=*/true)) {
+    if (method->empty()) r.Error(Where(*table.get("method")), "\"method\" must not be empty");
+    rpc.method = *method;
+  }
+  if (const toml::node* params = r.Get("params")) {
+    if (!params->is_array() && !params->is_table()) {
+      r.WrongType(*params, "params", "an array or a table (JSON-RPC 2.0 by-position or by-name)");
+    } else if (auto p = ToJsonTemplate(r, *params, "params", uses)) {
+      rpc.params = std::move(*p);
+    }
+  }
+  if (std::optional<Template> p = r.ReadTemplate("path", uses)) {
+    if (!p->source().empty() && !p->source().starts_with('/')) {
+      r.Error(Where(*table.get("path")),
+              "\"path\" must start with '/', got \"" + p->source() + "\"");
+    }
+    rpc.path = std::move(*p);
+  }
+  rpc.headers = ParseHeaders(r, uses);
+  ReadMaxResponseBytes(r, rpc.max_response_bytes);
+  return rpc;
+}
+
+// An optional `port`: 1..65535; 0 (absent) means the target URL's port.
+uint16_t ReadPort(TableReader& r) {
+  std::optional<int64_t> port = r.Integer("port");
+  if (!port) return 0;
+  if (*port < 1 || *port > 65535) {
+    r.Error(Where(*r.table().get("port")),
+            "\"port\" must be 1..65535, got " + std::to_string(*port));
+    return 0;
+  }
+  return static_cast<uint16_t>(*port);
+}
+
+}  // namespace
+
+bool HasResponse(const std::string& kind) { return kind == "http" || kind == "jsonrpc"; }
+
+void ParseAction(TableReader& r, ParsedStep& out) {
+  const toml::node* found = nullptr;
+  for (auto [key, node] : InFileOrder(r.table())) {
+    if (std::find(std::begin(kActionKeys), std::end(kActionKeys), key->str()) ==
+        std::end(kActionKeys)) {
+      continue;
+    }
+    if (found) {
+      r.Error(Where(*node), "a step has exactly one action, but \"" + std::string(key->str()) +
+                                "\" follows \"" + out.step.kind + "\"");
+      continue;
+    }
+    found = node;
+    out.step.kind = std::string(key->str());
+  }
+  if (!found) {
+    r.ctx().diags.Add(r.where(),
+                      r.path() + " has no action (add http, jsonrpc, tcp, tls or sleep)");
+    return;
+  }
+  if (out.step.kind == "http") {
+    if (const toml::table* http = r.Table("http")) {
+      out.step.action = ParseHttp(r.ctx(), *http, r.PathOf("http"), &out.uses);
+    }
+  } else if (out.step.kind == "jsonrpc") {
+    if (const toml::table* rpc = r.Table("jsonrpc")) {
+      out.step.action = ParseJsonRpc(r.ctx(), *rpc, r.PathOf("jsonrpc"), &out.uses);
+    }
+  } else if (out.step.kind == "sleep") {
+    out.step.action = SleepStep{r.ReadDuration("sleep").value_or(Duration{})};
+  } else if (out.step.kind == "tcp") {
+    if (const toml::table* tcp = r.Table("tcp")) {
+      TableReader t(r.ctx(), *tcp, r.PathOf("tcp"), r.PathOf("tcp"), {"port"});
+      out.step.action = TcpStep{ReadPort(t)};
+    }
+  } else if (out.step.kind == "tls") {
+    if (const toml::table* tls = r.Table("tls")) {
+      TableReader t(r.ctx(), *tls, r.PathOf("tls"), r.PathOf("tls"), {"port", "server_name"});
+      out.step.action = TlsStep{ReadPort(t), t.String("server_name").value_or("")};
+    }
+  }
+}
+
+}  // namespace sonde
