@@ -21,6 +21,20 @@ void ParseTimings(TableReader& r, Journey& j) {
                                                   ") must be shorter than \"interval\" (" +
                                                   FormatDuration(*interval) + ")");
   }
+  if (std::optional<Duration> failing = r.ReadDuration("failing_interval")) {
+    // Shorter than the interval (or it is pointless), longer than the
+    // timeout (or runs would overlap).
+    if (interval && *failing >= *interval) {
+      r.Error(Where(*r.table().get("failing_interval")),
+              "\"failing_interval\" (" + FormatDuration(*failing) +
+                  ") must be shorter than \"interval\" (" + FormatDuration(*interval) + ")");
+    } else if (timeout && *failing <= *timeout) {
+      r.Error(Where(*r.table().get("failing_interval")),
+              "\"failing_interval\" (" + FormatDuration(*failing) +
+                  ") must be longer than \"timeout\" (" + FormatDuration(*timeout) + ")");
+    }
+    j.failing_interval = failing;
+  }
   Thresholds thresholds = ParseThresholds(r, timeout);
   j.interval = interval.value_or(Duration{});
   j.timeout = timeout.value_or(Duration{});
@@ -144,7 +158,8 @@ Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::tab
                      const std::vector<std::string>& groups) {
   const std::string path = "journey." + PathSegment(name);
   TableReader r(ctx, table, path, "journey \"" + name + "\"",
-                {"interval", "timeout", "targets", "degraded_after", "fail_after", "vars", "step"});
+                {"interval", "timeout", "failing_interval", "targets", "degraded_after", "fail_after",
+                 "vars", "step"});
   Journey j;
   j.name = name;
   j.where = Where(table);

@@ -12,6 +12,8 @@
 #include "config/diagnostics.h"
 #include "config/fields.h"
 #include "config/journey_parser.h"
+
+#include <sstream>
 #include "config/source_text.h"
 #include "config/table_reader.h"
 
@@ -53,7 +55,7 @@ std::optional<std::string> ParseListen(std::string_view text, ServiceConfig& ser
 }
 
 void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& service) {
-  TableReader r(ctx, table, "service", "[service]", {"listen", "location"});
+  TableReader r(ctx, table, "service", "[service]", {"listen", "location", "max_concurrent_runs"});
   if (std::optional<std::string> listen = r.String("listen")) {
     if (auto why = ParseListen(*listen, service)) {
       r.Error(Where(*table.get("listen")), "bad \"listen\" address \"" + *listen + "\": " + *why);
@@ -65,6 +67,14 @@ void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& se
               "bad \"location\" \"" + *location + "\": use letters, digits and _ . : -");
     }
     service.location = *location;
+  }
+  if (std::optional<int64_t> max = r.Integer("max_concurrent_runs")) {
+    if (*max < 1 || *max > 100000) {
+      r.Error(Where(*table.get("max_concurrent_runs")),
+              "\"max_concurrent_runs\" must be 1..100000, got " + std::to_string(*max));
+    } else {
+      service.max_concurrent_runs = static_cast<int>(*max);
+    }
   }
 }
 
@@ -190,6 +200,25 @@ std::vector<std::string> GroupNames(const toml::table* targets) {
   return names;
 }
 
+// What a journey's runs depend on, as canonical TOML text: its own table and
+// its target group's. A reload keeps the schedule and state of a journey
+// whose fingerprint did not change. (Formatting drops comments and source
+// positions, so moving or commenting a table changes nothing.)
+void SetFingerprints(const toml::table& journeys, const toml::table* targets,
+                     std::vector<Journey>& out) {
+  for (Journey& j : out) {
+    std::ostringstream text;
+    if (const toml::table* t = journeys.get_as<toml::table>(j.name)) {
+      text << toml::toml_formatter(*t);
+    }
+    text << "\n--\n";
+    if (const toml::table* g = targets ? targets->get_as<toml::table>(j.target_group) : nullptr) {
+      text << toml::toml_formatter(*g);
+    }
+    j.fingerprint = text.str();
+  }
+}
+
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   TableReader r(ctx, root, "", "the config", {"service", "targets", "journey"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
@@ -197,6 +226,7 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   if (targets) ParseTargets(ctx, *targets, config);
   if (const toml::table* journeys = r.Table("journey")) {
     ParseJourneys(ctx, *journeys, GroupNames(targets), config.journeys);
+    SetFingerprints(*journeys, targets, config.journeys);
   }
 }
 

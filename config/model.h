@@ -235,12 +235,20 @@ struct Journey {
   std::vector<std::pair<std::string, std::string>> vars;  // `vars = {...}`, read as ${vars.NAME}
   std::vector<Step> steps;
   SourceLocation where;
+  std::optional<Duration> failing_interval;  // runs this often while failing
+  // Canonical text of everything this journey's runs depend on; equal
+  // fingerprints mean a reload may keep the journey's schedule and state.
+  std::string fingerprint;
 };
 
 struct ServiceConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 9464;
   std::string location;  // added as a `location` label to every series when set
+  // Runs in flight at once, over all journeys; a due run waits for a free
+  // place (that wait shows as scheduler lag) and is skipped if none frees
+  // up within its timeout.
+  int max_concurrent_runs = 512;
 };
 
 struct Config {

@@ -174,5 +174,44 @@ TEST(PollSpec, RejectsIncompletePolls) {
                   "{ path, pointer } to read the chain height"));
 }
 
+TEST(Scheduling, FailingIntervalAndConcurrency) {
+  LoadResult r =
+      LoadConfigString("[service]\nmax_concurrent_runs = 8\n" +
+                           Toml("http = { path = \"/\" }\n", "failing_interval = \"6s\"\n"),
+                       "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.at(0).ToString();
+  EXPECT_EQ(r.config->service.max_concurrent_runs, 8);
+  EXPECT_EQ(r.config->journeys[0].failing_interval, Duration(6s));
+  EXPECT_THAT(
+      Errors(Toml("http = { path = \"/\" }\n", "failing_interval = \"20s\"\n")),
+      ElementsAre("t.toml:7:20: journey.tx: \"failing_interval\" (20s) must be shorter than "
+                  "\"interval\" (15s)"));
+  EXPECT_THAT(Errors(Toml("http = { path = \"/\" }\n", "failing_interval = \"5s\"\n")),
+              ElementsAre("t.toml:7:20: journey.tx: \"failing_interval\" (5s) must be longer than "
+                          "\"timeout\" (5s)"));
+  EXPECT_THAT(
+      Errors("[service]\nmax_concurrent_runs = 0\n"),
+      ElementsAre("t.toml:2:23: service: \"max_concurrent_runs\" must be 1..100000, got 0"));
+}
+
+TEST(Fingerprint, ChangesWithWhatRunsDependOnOnly) {
+  const std::string base = Toml("http = { path = \"/\" }\n");
+  auto fp = [](const std::string& toml) {
+    LoadResult r = LoadConfigString(toml, "t.toml");
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r.config->journeys.at(0).fingerprint : std::string();
+  };
+  const std::string original = fp(base);
+  EXPECT_FALSE(original.empty());
+  // Comments, blank lines and other sections don't matter...
+  EXPECT_EQ(fp("# a comment\n\n" + base + "\n# trailing\n"), original);
+  EXPECT_EQ(fp("[service]\nlocation = \"x\"\n" + base), original);
+  // ...the journey's own fields and its target group do.
+  EXPECT_NE(fp(Toml("http = { path = \"/other\" }\n")), original);
+  std::string other_group = base;
+  other_group.replace(other_group.find("127.0.0.1:1"), 11, "127.0.0.1:2");
+  EXPECT_NE(fp(other_group), original);
+}
+
 }  // namespace
 }  // namespace sonde

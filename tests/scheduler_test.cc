@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 
 #include "probes/http_client.h"
@@ -98,6 +99,142 @@ TEST(Scheduler, SkipsARunThatWouldOverlapThePreviousOne) {
   EXPECT_LE(runs, 10u);
   EXPECT_GE(h.observer.skipped, runs);
   EXPECT_EQ(h.observer.lags.size(), runs + h.observer.skipped);
+}
+
+}  // namespace
+}  // namespace sonde
+
+namespace sonde {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string Group(const std::string& url, int n) {
+  std::string urls;
+  for (int i = 0; i < n; ++i) urls += (i ? ", \"" : "\"") + url + "/t" + std::to_string(i) + "\"";
+  return "[targets.t]\nurls = [" + urls + "]\n";
+}
+
+TEST(SchedulerLimits, ConcurrencyLimitSerialisesRunsAndShowsAsLag) {
+  testing::TestServer server;
+  server.SetHandler([](const testing::TestRequest&) {
+    testing::TestResponse r;
+    r.body = "{}";
+    r.delay = 100ms;
+    return r;
+  });
+  // Three targets; one run at a time; each run ~100 ms.
+  auto config =
+      testing::MustLoad("[service]\nmax_concurrent_runs = 1\n" + Group(server.base_url(), 3) + R"(
+[journey.j]
+interval = "1s"
+timeout = "900ms"
+targets = "t"
+[[journey.j.step]]
+name = "get"
+http = { path = "/" }
+)");
+  ASSERT_TRUE(config);
+  Harness h(config);
+  h.RunFor(1100ms);
+  // Every target ran once, none overlapped, and whoever waited shows lag.
+  ASSERT_EQ(h.observer.results.size(), 3u);
+  EXPECT_EQ(h.observer.skipped, 0u);
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  std::vector<Duration> lags = h.observer.lags;
+  std::sort(lags.begin(), lags.end());
+  // Offsets are spread over the 1 s interval, so at least the runs that were
+  // due while another held the place waited; and no run can have waited
+  // longer than two others' ~100 ms.
+  EXPECT_LT(lags.back(), 400ms);
+}
+
+TEST(SchedulerFailing, FailingIntervalLooksSoonerThenRejoinsTheGrid) {
+  testing::TestServer server;
+  std::atomic<bool> broken{true};
+  server.SetHandler([&broken](const testing::TestRequest&) {
+    testing::TestResponse r;
+    r.status = broken ? 503 : 200;
+    r.body = "{}";
+    return r;
+  });
+  auto config = testing::MustLoad(R"(
+[targets.t]
+urls = [")" + server.base_url() + R"("]
+[journey.j]
+interval = "1s"
+failing_interval = "100ms"
+timeout = "80ms"
+targets = "t"
+[[journey.j.step]]
+name = "get"
+http = { path = "/" }
+)");
+  ASSERT_TRUE(config);
+  Harness h(config);
+  h.scheduler.Start();
+  h.io.run_for(1500ms);  // the first run lands within 1 s, then every 100 ms
+  const size_t while_failing = h.observer.results.size();
+  EXPECT_GE(while_failing, 4u);
+  for (const JourneyResult& r : h.observer.results) EXPECT_EQ(r.outcome, Outcome::kFailed);
+  broken = false;
+  h.io.run_for(300ms);  // the next 100 ms run succeeds...
+  const size_t at_recovery = h.observer.results.size();
+  EXPECT_EQ(h.observer.results.back().outcome, Outcome::kSuccess);
+  h.io.run_for(500ms);  // ...and then the 1 s grid applies again
+  EXPECT_LE(h.observer.results.size(), at_recovery + 1);
+  h.scheduler.Stop();
+  h.io.run_for(200ms);
+}
+
+std::string ReloadConfig(const std::string& url, const std::string& a_path, bool with_c) {
+  std::string s = "[targets.t]\nurls = [\"" + url + "\"]\n" +
+                  "[journey.a]\ninterval = \"200ms\"\ntimeout = \"100ms\"\ntargets = \"t\"\n"
+                  "[[journey.a.step]]\nname = \"get\"\nhttp = { path = \"" +
+                  a_path + "\" }\n" +
+                  "[journey.b]\ninterval = \"200ms\"\ntimeout = \"100ms\"\ntargets = \"t\"\n"
+                  "[[journey.b.step]]\nname = \"get\"\nhttp = { path = \"/b\" }\n";
+  if (with_c) {
+    s += "[journey.c]\ninterval = \"200ms\"\ntimeout = \"100ms\"\ntargets = \"t\"\n"
+         "[[journey.c.step]]\nname = \"get\"\nhttp = { path = \"/c\" }\n";
+  }
+  return s;
+}
+
+TEST(SchedulerReload, KeepsUnchangedSlotsReplacesChangedAndAddsNew) {
+  testing::TestServer server;
+  auto first = testing::MustLoad(ReloadConfig(server.base_url(), "/a", false));
+  ASSERT_TRUE(first);
+  Harness h(first);
+  h.scheduler.Start();
+  h.io.run_for(450ms);
+  ASSERT_TRUE(h.scheduler.first_round_done());
+
+  auto second = testing::MustLoad(ReloadConfig(server.base_url(), "/a2", true));
+  ASSERT_TRUE(second);
+  Scheduler::ReloadStats stats = h.scheduler.Reload(second);
+  EXPECT_EQ(stats.kept, 1u);     // b
+  EXPECT_EQ(stats.started, 2u);  // a (changed) and c (new)
+  EXPECT_EQ(stats.retired, 1u);  // the old a
+  EXPECT_EQ(h.scheduler.slot_count(), 3u);
+  // b ran already; a and c have not run under the new config yet.
+  EXPECT_FALSE(h.scheduler.first_round_done());
+  const size_t before = server.requests().size();
+  h.io.run_for(450ms);
+  EXPECT_TRUE(h.scheduler.first_round_done());
+  size_t a_old = 0, a_new = 0, c = 0;
+  auto requests = server.requests();
+  for (size_t i = before; i < requests.size(); ++i) {
+    a_old += requests[i].target == "/a";
+    a_new += requests[i].target == "/a2";
+    c += requests[i].target == "/c";
+  }
+  EXPECT_EQ(a_old, 0u);  // the retired slot started nothing more
+  EXPECT_GE(a_new, 1u);
+  EXPECT_GE(c, 1u);
+  h.scheduler.Stop();
+  h.io.run_for(200ms);
 }
 
 }  // namespace
