@@ -157,7 +157,10 @@ void Replicator::MaybeCommit() {
   for (const auto& f : followers_) matches.push_back(f->match);
   std::sort(matches.begin(), matches.end(), std::greater<>());
   const size_t majority = matches.size() / 2 + 1;
-  const uint64_t height = std::min(matches[majority - 1], chain_.head());
+  // Never above what the leader itself has written: a leader killed and
+  // restarted must still hold every block it declared committed, or it
+  // would propose a different block at a committed height.
+  const uint64_t height = std::min({matches[majority - 1], leader_match_, chain_.head()});
   if (height <= chain_.committed()) return;
   chain_.Commit(height);
   asio::co_spawn(executor_, on_commit_(), asio::detached);

@@ -184,6 +184,34 @@ TEST(Devnet, MinorityDownStillConfirmsMajorityDownStallsAndRestartedNodesCatchUp
   }
 }
 
+TEST(Devnet, LeaderKilledAndRestartedKeepsItsChainAndFollowersSayWhyTheyCannotForward) {
+  auto d = Devnet::Up({.nodes = 3, .threshold = 2, .block_ms = 100});
+  ASSERT_TRUE(d);
+  const signer::KeyPair wallet = d->Wallet();
+  JsonReply t1 = d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 0, d->chain_id()));
+  ASSERT_EQ(WaitTxStatus(*d, 2, t1.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
+
+  d->Kill(1);
+  const int64_t committed = d->Committed(2);
+  JsonReply refused = d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 1, d->chain_id()));
+  EXPECT_EQ(refused.status, 503) << refused.raw;
+  EXPECT_EQ(refused.Str("error"), "leader_unreachable");
+  // Reads still work on a follower, from its own copy.
+  EXPECT_EQ(d->Get(3, "/v1/tx/" + t1.Str("hash")).Str("status"), "confirmed");
+
+  auto r = d->Start(1);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_GE(d->Committed(1), committed - 1);  // at most the last commit line was in flight
+  JsonReply t2 = d->Post(3, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 1, d->chain_id()));
+  ASSERT_EQ(t2.status, 202) << t2.raw;
+  EXPECT_EQ(WaitTxStatus(*d, 3, t2.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
+  const int64_t target = d->Committed(1);
+  EXPECT_TRUE(WaitFor([&] { return d->Committed(2) >= target && d->Committed(3) >= target; }, 5s));
+  const std::string hash = d->Get(1, "/v1/blocks/" + std::to_string(target)).Str("hash");
+  EXPECT_EQ(d->Get(2, "/v1/blocks/" + std::to_string(target)).Str("hash"), hash);
+  EXPECT_EQ(d->Get(3, "/v1/blocks/" + std::to_string(target)).Str("hash"), hash);
+}
+
 TEST(Devnet, ActivationAndRewardClaimRoundTrips) {
   auto d = Devnet::Up();
   ASSERT_TRUE(d);

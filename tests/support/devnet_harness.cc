@@ -133,6 +133,17 @@ Devnet::~Devnet() {
       ::kill(*pid, SIGKILL);
     }
   }
+  // Under -DSONDE_SANITIZE=ON the nodes are instrumented too; a report in a
+  // node's log (written at the latest when down stops it) fails the test.
+  for (int id = 1; id <= options_.nodes; ++id) {
+    std::ifstream in(dir_ + "/node" + std::to_string(id) + "/node.log");
+    std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const char* marker : {"AddressSanitizer", "LeakSanitizer", "runtime error:"}) {
+      if (log.find(marker) != std::string::npos) {
+        ADD_FAILURE() << "node " << id << " log has a sanitizer report (" << marker << ")";
+      }
+    }
+  }
   if (::testing::Test::HasFailure()) {
     // Keep the node logs in the test output: they say what went wrong.
     for (int id = 1; id <= options_.nodes; ++id) {
