@@ -25,7 +25,8 @@ const prometheus::Histogram::BucketBoundaries kLagBuckets = {
     0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
 
 // Confirmation depth in blocks: a fast chain confirms in 1-3.
-const prometheus::Histogram::BucketBoundaries kBlockBuckets = {0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50};
+const prometheus::Histogram::BucketBoundaries kBlockBuckets = {0, 1,  2,  3,  4,  5, 6,
+                                                               8, 10, 15, 20, 30, 50};
 
 constexpr std::string_view kPhases[] = {"resolve", "connect", "tls", "processing", "transfer"};
 
@@ -65,8 +66,22 @@ class Metrics::Impl {
         skipped(Counter("sonde_journey_skipped_total",
                         "Runs not started because the previous one was still going.")),
         build_info(Gauge("sonde_build_info", "Always 1; labels carry the build's version.")),
+        reload_ok(Gauge("sonde_config_last_reload_successful",
+                        "1 if the last config reload succeeded (or none was tried), else 0.")
+                      .Add({})),
+        reload_time(Gauge("sonde_config_last_reload_success_timestamp_seconds",
+                          "Unix time of the last successful config load.")
+                        .Add({})),
         lag_histogram(lag.Add({}, kLagBuckets)) {
     build_info.Add({{"version", kVersion}}).Set(1);
+    reload_ok.Set(1);
+    reload_time.SetToCurrentTime();
+    Prepare(config);
+  }
+
+  // Zero series for every (journey, target) and step of `config`, so that
+  // ratios and increase() work from the first run. Adding is idempotent.
+  void Prepare(const Config& config) {
     for (const Journey& j : config.journeys) {
       const TargetGroup* group = config.FindTargets(j.target_group);
       if (!group) continue;
@@ -113,6 +128,8 @@ class Metrics::Impl {
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& skipped;
   prometheus::Family<prometheus::Gauge>& build_info;
+  prometheus::Gauge& reload_ok;
+  prometheus::Gauge& reload_time;
   prometheus::Histogram& lag_histogram;
 };
 
@@ -136,14 +153,16 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
   for (const StepResult& s : r.steps) {
     const Labels step_labels{{"journey", r.journey}, {"step", s.name}, {"target", r.target}};
     m.step_duration.Add(step_labels, kLatencyBuckets).Observe(ToSeconds(s.duration));
-    if (s.failure != Reason::kNone) m.step_failures.Add(WithReason(step_labels, s.failure)).Increment();
+    if (s.failure != Reason::kNone)
+      m.step_failures.Add(WithReason(step_labels, s.failure)).Increment();
     if (s.retries > 0) m.retries.Add(step_labels).Increment(s.retries);
     if (s.cert_not_after) {
       m.cert_expiry.Add({{"target", r.target}})
           .Set(std::chrono::duration<double>(s.cert_not_after->time_since_epoch()).count());
     }
     if (s.blocks && s.failure == Reason::kNone) {
-      m.confirmation_blocks.Add(journey_labels, kBlockBuckets).Observe(static_cast<double>(*s.blocks));
+      m.confirmation_blocks.Add(journey_labels, kBlockBuckets)
+          .Observe(static_cast<double>(*s.blocks));
     }
     if (s.has_phases) {
       const std::chrono::microseconds values[] = {s.phases.resolve, s.phases.connect, s.phases.tls,
@@ -162,6 +181,16 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
 
 void Metrics::OnRunSkipped(const std::string& journey, const std::string& target) {
   impl_->skipped.Add({{"journey", journey}, {"target", target}}).Increment();
+}
+
+void Metrics::OnReload(const Config* config) {
+  if (!config) {
+    impl_->reload_ok.Set(0);
+    return;
+  }
+  impl_->Prepare(*config);
+  impl_->reload_ok.Set(1);
+  impl_->reload_time.SetToCurrentTime();
 }
 
 void Metrics::OnSchedulerLag(Duration lag) { impl_->lag_histogram.Observe(ToSeconds(lag)); }

@@ -27,6 +27,11 @@ class Metrics : public RunObserver {
   void OnRunSkipped(const std::string& journey, const std::string& target) override;
   void OnSchedulerLag(Duration lag) override;
 
+  // A reload: `config` is the new one (its series are pre-created), or
+  // nullptr when the new file was rejected and the old config runs on.
+  // (The `location` label is fixed at start; changing it needs a restart.)
+  void OnReload(const Config* config);
+
   // The Prometheus text exposition format (version 0.0.4).
   std::string Serialize() const;
 

@@ -37,7 +37,15 @@ http::response<http::string_body> Respond(const http::request<http::string_body>
   };
   std::string_view target(req.target().data(), req.target().size());
   target = target.substr(0, target.find('?'));
-  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+  if (target == "/-/reload") {
+    if (req.method() != http::verb::post || !handlers.reload) {
+      reply(http::status::method_not_allowed, "text/plain", "use POST\n");
+      res.set(http::field::allow, "POST");
+    } else {
+      auto [ok, message] = handlers.reload();
+      reply(ok ? http::status::ok : http::status::bad_request, "text/plain", message + "\n");
+    }
+  } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
     reply(http::status::method_not_allowed, "text/plain", "only GET and HEAD\n");
     res.set(http::field::allow, "GET, HEAD");
   } else if (target == "/metrics") {

@@ -2,6 +2,8 @@
 //   GET /metrics  Prometheus text format
 //   GET /healthz  200 while the process serves
 //   GET /readyz   200 once the first round of runs is done, else 503
+//   POST /-/reload  re-read the config (as SIGHUP does): 200, or 400 with
+//                   every problem of the rejected file
 // Requests are small and answered from memory; each connection has a read
 // deadline so a slow client cannot hold it open.
 //
@@ -14,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace sonde {
 
@@ -22,6 +25,9 @@ class AdminServer {
   struct Handlers {
     std::function<std::string()> metrics;
     std::function<bool()> ready;
+    // POST /-/reload: re-reads the config. Returns whether it took and a
+    // message (the diagnostics when it did not).
+    std::function<std::pair<bool, std::string>()> reload;
   };
 
   AdminServer(boost::asio::any_io_executor executor, Handlers handlers);

@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
 
+#include "config/loader.h"
 #include "core/version.h"
 #include "probes/http_client.h"
 #include "reporter/metrics.h"
@@ -34,9 +35,37 @@ int CommandRun(const RunOptions& options) {
   JourneyRunner runner(ProbeEnv{http});
   Metrics metrics(*config);
   Scheduler scheduler(io.get_executor(), config, runner, metrics);
+  // SIGHUP and POST /-/reload: a new file that fails validation is refused
+  // whole and the running config goes on.
+  auto reload = [&]() -> std::pair<bool, std::string> {
+    LoadResult loaded = LoadConfigFile(options.config_path);
+    if (!loaded.ok()) {
+      metrics.OnReload(nullptr);
+      std::string message = "reload refused; the running config is unchanged:";
+      for (const Diagnostic& d : loaded.errors) {
+        spdlog::error("reload: {}", d.ToString());
+        message += "\n" + d.ToString();
+      }
+      return {false, message};
+    }
+    if (loaded.config->service.listen_host != config->service.listen_host ||
+        loaded.config->service.listen_port != config->service.listen_port ||
+        loaded.config->service.location != config->service.location) {
+      spdlog::warn("reload: [service] listen and location take effect only after a restart");
+    }
+    Scheduler::ReloadStats stats = scheduler.Reload(loaded.config);
+    metrics.OnReload(loaded.config.get());
+    const std::string message = "reloaded " + options.config_path + ": " +
+                                std::to_string(stats.kept) + " journey/target slots kept, " +
+                                std::to_string(stats.started) + " started, " +
+                                std::to_string(stats.retired) + " retired";
+    spdlog::info("{}", message);
+    return {true, message};
+  };
   AdminServer admin(io.get_executor(),
                     {.metrics = [&metrics] { return metrics.Serialize(); },
-                     .ready = [&scheduler] { return scheduler.first_round_done(); }});
+                     .ready = [&scheduler] { return scheduler.first_round_done(); },
+                     .reload = reload});
   if (auto error = admin.Listen(config->service.listen_host, config->service.listen_port)) {
     spdlog::error("{}", *error);
     return 2;
@@ -47,6 +76,7 @@ int CommandRun(const RunOptions& options) {
   bool stopping = false;
   bool force = false;
   asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::signal_set hangups(io, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal;
   on_signal = [&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
@@ -82,11 +112,20 @@ int CommandRun(const RunOptions& options) {
           }
           admin.Stop();
           signals.cancel();
+          hangups.cancel();
           io.stop();
         },
         asio::detached);
   };
   signals.async_wait(on_signal);
+
+  std::function<void(const boost::system::error_code&, int)> on_hangup;
+  on_hangup = [&](const boost::system::error_code& ec, int) {
+    if (ec || stopping) return;
+    reload();
+    hangups.async_wait(on_hangup);
+  };
+  hangups.async_wait(on_hangup);
 
   scheduler.Start();
   io.run();

@@ -40,13 +40,16 @@ JourneyResult RunOnce(const Config& config, const std::string& name) {
 
 namespace sonde::testing {
 
-HttpResponse FetchSync(const std::string& url, std::chrono::milliseconds timeout) {
+HttpResponse FetchSync(const std::string& url, std::chrono::milliseconds timeout,
+                       const std::string& method, const std::string& body) {
   boost::asio::io_context io;
   HttpClient http(io.get_executor());
   HttpResponse response;
   HttpRequest request;
   request.url = url;
   request.timeout = timeout;
+  request.method = method;
+  request.body = body;
   boost::asio::co_spawn(
       io, [&]() -> boost::asio::awaitable<void> { response = co_await http.Fetch(request); },
       boost::asio::detached);

@@ -35,7 +35,9 @@ class RecordingObserver : public RunObserver {
 #include "probes/http_client.h"
 
 namespace sonde::testing {
-// One blocking GET on a private io_context (for poking at servers in tests).
+// One blocking request on a private io_context (for poking at servers in
+// tests).
 HttpResponse FetchSync(const std::string& url,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                       const std::string& method = "GET", const std::string& body = "");
 }  // namespace sonde::testing
