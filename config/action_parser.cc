@@ -4,13 +4,14 @@
 #include <cctype>
 
 #include "config/fields.h"
+#include "config/suggest.h"
 
 namespace sonde {
 namespace {
 
 // The keys that hold a step's action, one per kind; probes/ maps each kind to
 // its prober. A step has exactly one.
-constexpr std::string_view kActionKeys[] = {"http", "jsonrpc", "sleep", "tcp", "tls"};
+constexpr std::string_view kActionKeys[] = {"http", "jsonrpc", "sign", "sleep", "tcp", "tls"};
 
 constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
                                          "PATCH", "DELETE", "OPTIONS"};
@@ -150,6 +151,118 @@ JsonRpcStep ParseJsonRpc(ParseContext& ctx, const toml::table& table, const std:
   return rpc;
 }
 
+// The fields each canonical message takes; the signer fills in the signing
+// key's own public key (`from` / `node`).
+struct MessageSpec {
+  std::string_view name;
+  SignStep::Message message;
+  std::vector<std::string_view> required;
+  std::vector<std::string_view> optional;
+};
+const MessageSpec kMessages[] = {
+    {"transfer", SignStep::Message::kTransfer, {"chain_id", "to", "amount", "nonce"}, {"memo"}},
+    {"activation", SignStep::Message::kActivation, {"chain_id", "challenge", "node_type"}, {}},
+    {"claim", SignStep::Message::kClaim, {"chain_id", "beneficiary", "amount", "nonce"}, {}},
+};
+
+// A message field: a template string, or an integer taken as its text.
+std::optional<Template> FieldTemplate(TableReader& r, std::string_view key,
+                                      std::vector<VariableUse>* uses) {
+  const toml::node* node = r.Get(key);
+  if (!node) return std::nullopt;
+  if (const auto* i = node->as_integer()) {
+    if (i->get() < 0) {
+      r.Error(Where(*node), "\"" + std::string(key) + "\" must not be negative");
+      return std::nullopt;
+    }
+    return Template::Compile(std::to_string(i->get()));
+  }
+  if (!node->is_string()) {
+    r.WrongType(*node, key, "a string or an integer");
+    return std::nullopt;
+  }
+  return r.ReadTemplate(key, uses);
+}
+
+// A reader that knows (and reports others than) a message's fields.
+TableReader FieldReader(ParseContext& ctx, const toml::table& table, const std::string& path,
+                        SignStep::Message message) {
+  switch (message) {
+    case SignStep::Message::kTransfer:
+      return TableReader(ctx, table, path, path, {"chain_id", "to", "amount", "nonce", "memo"});
+    case SignStep::Message::kActivation:
+      return TableReader(ctx, table, path, path, {"chain_id", "challenge", "node_type"});
+    case SignStep::Message::kClaim:
+      return TableReader(ctx, table, path, path, {"chain_id", "beneficiary", "amount", "nonce"});
+    case SignStep::Message::kPayload:
+      break;
+  }
+  return TableReader(ctx, table, path, path, {});
+}
+
+SignStep ParseSign(TableReader& step, const toml::table& table, const std::string& path,
+                   std::vector<VariableUse>* uses) {
+  ParseContext& ctx = step.ctx();
+  TableReader r(ctx, table, path, path,
+                {"key", "into", "payload", "transfer", "activation", "claim"});
+  SignStep sign;
+  if (std::optional<std::string> key = r.String("key", /*required=*/true)) {
+    sign.key = *key;
+    if (std::find(ctx.keys.begin(), ctx.keys.end(), *key) == ctx.keys.end()) {
+      std::string message = "unknown key \"" + *key + "\"";
+      if (ctx.keys.empty()) {
+        message += " (no [keys.*] table is defined)";
+      } else if (auto guess = ClosestMatch(*key, ctx.keys)) {
+        message += " (did you mean \"" + *guess + "\"?)";
+      }
+      r.Error(Where(*table.get("key")), message);
+    }
+  }
+  if (std::optional<std::string> into = r.String("into")) {
+    if (!IsVariableName(*into, /*allow_dash=*/false)) {
+      r.Error(Where(*table.get("into")), "bad variable name \"" + *into + "\" in \"into\"");
+    }
+    sign.into = *into;
+  }
+  int given = 0;
+  for (auto [key, node] : InFileOrder(table)) {
+    const std::string_view k = key->str();
+    if (k != "payload" && k != "transfer" && k != "activation" && k != "claim") continue;
+    if (++given > 1) {
+      r.Error(Where(*key),
+              "sign one thing: \"" + std::string(k) + "\" comes after another message");
+    }
+  }
+  if (given == 0) {
+    r.Error(Where(table), "give what to sign: payload, transfer, activation or claim");
+  }
+  if (std::optional<Template> payload = r.ReadTemplate("payload", uses)) {
+    sign.message = SignStep::Message::kPayload;
+    sign.payload = std::move(*payload);
+  }
+  for (const MessageSpec& spec : kMessages) {
+    const toml::table* fields = r.Table(spec.name);
+    if (!fields) continue;
+    sign.message = spec.message;
+    std::vector<std::string_view> known = spec.required;
+    known.insert(known.end(), spec.optional.begin(), spec.optional.end());
+    const std::string fields_path = r.PathOf(spec.name);
+    TableReader f = FieldReader(ctx, *fields, fields_path, spec.message);
+    for (std::string_view name : known) {
+      const bool required =
+          std::find(spec.required.begin(), spec.required.end(), name) != spec.required.end();
+      if (!fields->get(name)) {
+        if (required) f.Get(name, /*required=*/true);
+        continue;
+      }
+      if (std::optional<Template> t = FieldTemplate(f, name, uses)) {
+        sign.fields.emplace_back(std::string(name), std::move(*t));
+      }
+    }
+  }
+  return sign;
+}
+
 // An optional `port`: 1..65535; 0 (absent) means the target URL's port.
 uint16_t ReadPort(TableReader& r) {
   std::optional<int64_t> port = r.Integer("port");
@@ -164,7 +277,9 @@ uint16_t ReadPort(TableReader& r) {
 
 }  // namespace
 
-bool HasResponse(const std::string& kind) { return kind == "http" || kind == "jsonrpc"; }
+bool HasResponse(const std::string& kind) {
+  return kind == "http" || kind == "jsonrpc" || kind == "sign";
+}
 
 void ParseAction(TableReader& r, ParsedStep& out) {
   const toml::node* found = nullptr;
@@ -183,12 +298,16 @@ void ParseAction(TableReader& r, ParsedStep& out) {
   }
   if (!found) {
     r.ctx().diags.Add(r.where(),
-                      r.path() + " has no action (add http, jsonrpc, tcp, tls or sleep)");
+                      r.path() + " has no action (add http, jsonrpc, sign, tcp, tls or sleep)");
     return;
   }
   if (out.step.kind == "http") {
     if (const toml::table* http = r.Table("http")) {
       out.step.action = ParseHttp(r.ctx(), *http, r.PathOf("http"), &out.uses);
+    }
+  } else if (out.step.kind == "sign") {
+    if (const toml::table* sign = r.Table("sign")) {
+      out.step.action = ParseSign(r, *sign, r.PathOf("sign"), &out.uses);
     }
   } else if (out.step.kind == "jsonrpc") {
     if (const toml::table* rpc = r.Table("jsonrpc")) {

@@ -83,8 +83,9 @@ void ParseVars(TableReader& r, Journey& j) {
 // Variables available to step `index`: the built-ins, the journey's vars and
 // whatever earlier steps extract.
 std::vector<std::string> DefinedBefore(const Journey& j, const std::vector<ParsedStep>& steps,
-                                       size_t index) {
+                                       size_t index, const std::vector<std::string>& keys) {
   std::vector<std::string> names(kBuiltinVariables.begin(), kBuiltinVariables.end());
+  for (const std::string& key : keys) names.push_back("keys." + key + ".public");
   for (const auto& [name, value] : j.vars) names.push_back("vars." + name);
   for (size_t i = 0; i < index; ++i) {
     for (const Extraction& e : steps[i].step.extract) names.push_back(e.variable);
@@ -110,7 +111,7 @@ std::string UnknownVariableHint(const std::string& name, const std::vector<Parse
 void CheckVariables(ParseContext& ctx, const Journey& j, const std::vector<ParsedStep>& steps,
                     const std::string& path) {
   for (size_t i = 0; i < steps.size(); ++i) {
-    const std::vector<std::string> defined = DefinedBefore(j, steps, i);
+    const std::vector<std::string> defined = DefinedBefore(j, steps, i, ctx.keys);
     for (const VariableUse& use : steps[i].uses) {
       if (std::find(defined.begin(), defined.end(), use.name) != defined.end()) continue;
       ReportAt(
@@ -154,12 +155,37 @@ std::vector<ParsedStep> ParseSteps(TableReader& r, const std::string& path) {
   return steps;
 }
 
+// The ephemeral keys a journey's steps sign with or whose public key they
+// use: each run makes a fresh one of each.
+std::vector<std::string> EphemeralKeysUsed(const ParseContext& ctx, const Journey& j,
+                                           const std::vector<ParsedStep>& steps) {
+  std::vector<std::string> used;
+  auto add = [&](const std::string& key) {
+    if (std::find(ctx.ephemeral_keys.begin(), ctx.ephemeral_keys.end(), key) !=
+            ctx.ephemeral_keys.end() &&
+        std::find(used.begin(), used.end(), key) == used.end()) {
+      used.push_back(key);
+    }
+  };
+  for (const Step& step : j.steps) {
+    if (const auto* sign = std::get_if<SignStep>(&step.action)) add(sign->key);
+  }
+  for (const ParsedStep& s : steps) {
+    for (const VariableUse& use : s.uses) {
+      if (use.name.starts_with("keys.") && use.name.ends_with(".public")) {
+        add(use.name.substr(5, use.name.size() - 5 - 7));
+      }
+    }
+  }
+  return used;
+}
+
 Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::table& table,
                      const std::vector<std::string>& groups) {
   const std::string path = "journey." + PathSegment(name);
   TableReader r(ctx, table, path, "journey \"" + name + "\"",
-                {"interval", "timeout", "failing_interval", "targets", "degraded_after", "fail_after",
-                 "vars", "step"});
+                {"interval", "timeout", "failing_interval", "targets", "degraded_after",
+                 "fail_after", "vars", "step"});
   Journey j;
   j.name = name;
   j.where = Where(table);
@@ -170,6 +196,7 @@ Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::tab
   CheckUniqueStepNames(ctx, steps, path);
   CheckVariables(ctx, j, steps, path);
   for (ParsedStep& s : steps) j.steps.push_back(std::move(s.step));
+  j.ephemeral_keys = EphemeralKeysUsed(ctx, j, steps);
   return j;
 }
 

@@ -8,12 +8,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <sstream>
 
 #include "config/diagnostics.h"
 #include "config/fields.h"
 #include "config/journey_parser.h"
-
-#include <sstream>
 #include "config/source_text.h"
 #include "config/table_reader.h"
 
@@ -219,11 +218,46 @@ void SetFingerprints(const toml::table& journeys, const toml::table* targets,
   }
 }
 
+// [keys.NAME] = { file = "..." } or { ephemeral = true }. The files are read
+// by the service at start (KeyRing), which reports unreadable or
+// group/world-readable ones at `file_where`.
+void ParseKeys(ParseContext& ctx, const toml::table& keys, Config& config) {
+  for (auto [key, node] : InFileOrder(keys)) {
+    const std::string name(key->str());
+    if (!IsVariableName(name, /*allow_dash=*/false) || name.find('.') != std::string::npos) {
+      ReportAt(ctx, Where(*key), "keys",
+               "bad key name \"" + name + "\": use [A-Za-z_][A-Za-z0-9_]* (it is read as ${keys." +
+                   name + ".public})");
+    }
+    const toml::table* table = node->as_table();
+    if (!table) {
+      ReportAt(ctx, Where(*node), "keys",
+               "\"" + name + "\" must be a table, got " + std::string(TypeName(*node)));
+      continue;
+    }
+    const std::string path = "keys." + PathSegment(name);
+    TableReader r(ctx, *table, path, "key \"" + name + "\"", {"file", "ephemeral"});
+    KeySpec spec;
+    spec.name = name;
+    spec.where = Where(*table);
+    spec.file = r.String("file").value_or("");
+    spec.ephemeral = r.Bool("ephemeral").value_or(false);
+    if (const toml::node* f = table->get("file")) spec.file_where = Where(*f);
+    if (spec.file.empty() == !spec.ephemeral) {
+      r.Error(spec.where, "give either \"file\" (a key file) or \"ephemeral = true\"");
+    }
+    ctx.keys.push_back(name);
+    if (spec.ephemeral) ctx.ephemeral_keys.push_back(name);
+    config.keys[name] = std::move(spec);
+  }
+}
+
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
-  TableReader r(ctx, root, "", "the config", {"service", "targets", "journey"});
+  TableReader r(ctx, root, "", "the config", {"service", "targets", "keys", "journey"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
+  if (const toml::table* keys = r.Table("keys")) ParseKeys(ctx, *keys, config);
   if (const toml::table* journeys = r.Table("journey")) {
     ParseJourneys(ctx, *journeys, GroupNames(targets), config.journeys);
     SetFingerprints(*journeys, targets, config.journeys);
@@ -244,7 +278,7 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
     return {nullptr, diags.Take()};
   }
   SourceText source(text);
-  ParseContext ctx{diags, source};
+  ParseContext ctx{diags, source, {}, {}};
   auto config = std::make_shared<Config>();
   config->source = std::move(source_name);
   ParseRoot(ctx, root, *config);

@@ -52,9 +52,9 @@ struct TargetGroup {
 using Scalar = std::variant<bool, int64_t, double, std::string>;
 
 enum class JsonOp {
-  kEq,       // equals `expected` (numbers compare numerically)
-  kNe,       // present and not equal to `expected`
-  kLt,       // a number <, <=, >, >= `expected` (a number)
+  kEq,  // equals `expected` (numbers compare numerically)
+  kNe,  // present and not equal to `expected`
+  kLt,  // a number <, <=, >, >= `expected` (a number)
   kLe,
   kGt,
   kGe,
@@ -125,9 +125,9 @@ struct JsonTemplate {
   bool boolean = false;
   int64_t integer = 0;
   double number = 0;
-  Template text;                                               // kString
-  std::vector<JsonTemplate> items;                             // kArray
-  std::vector<std::pair<std::string, JsonTemplate>> members;   // kObject, in file order
+  Template text;                                              // kString
+  std::vector<JsonTemplate> items;                            // kArray
+  std::vector<std::pair<std::string, JsonTemplate>> members;  // kObject, in file order
 };
 
 // `jsonrpc = { method, params, path, headers, max_response_bytes }`: a
@@ -156,23 +156,38 @@ struct TlsStep {
   std::string server_name;  // SNI and name to verify; empty: the URL's host
 };
 
+// `sign = { key, transfer | activation | claim | payload, into }`: signs a
+// canonical message (signer/ENCODING.md) or raw text with a named key. Its
+// "response" is {"signature", "public_key", "message"} (hex), and the
+// signature lands in variable `into` (an implicit extraction).
+struct SignStep {
+  enum class Message { kPayload, kTransfer, kActivation, kClaim };
+  std::string key;
+  Message message = Message::kPayload;
+  Template payload;  // kPayload: signed as its UTF-8 bytes
+  // The canonical message's fields by name (chain_id, to, amount, nonce,
+  // memo, challenge, node_type, beneficiary), rendered then parsed.
+  std::vector<std::pair<std::string, Template>> fields;
+  std::string into = "signature";
+};
+
 // `sleep = "500ms"`: waits, e.g. between submitting and a first poll.
 struct SleepStep {
   Duration duration{};
 };
 
 // One alternative per step kind; probes/ maps each to its prober.
-using StepAction = std::variant<HttpStep, JsonRpcStep, SleepStep, TcpStep, TlsStep>;
+using StepAction = std::variant<HttpStep, JsonRpcStep, SignStep, SleepStep, TcpStep, TlsStep>;
 
 // `retry = { policy, attempts, delay, max_delay, deadline, on }`. Only the
 // last attempt's result counts; the attempts before it are counted apart.
 struct RetryPolicy {
   enum class Policy { kNone, kFixed, kExponential };
   Policy policy = Policy::kNone;
-  int max_attempts = 1;                // the first attempt included
-  Duration delay{};                    // before the 2nd attempt (and each, if fixed)
-  Duration max_delay{};                // caps exponential growth; zero = uncapped
-  std::optional<Duration> deadline;    // all attempts of the step together
+  int max_attempts = 1;              // the first attempt included
+  Duration delay{};                  // before the 2nd attempt (and each, if fixed)
+  Duration max_delay{};              // caps exponential growth; zero = uncapped
+  std::optional<Duration> deadline;  // all attempts of the step together
   std::vector<Reason> on{Reason::kDns, Reason::kConnect, Reason::kTls, Reason::kTimeout};
 
   bool RetriesOn(Reason r) const {
@@ -205,8 +220,8 @@ struct HeightSource {
 // Running out of time or blocks is reason not_confirmed.
 struct PollSpec {
   Duration every{};
-  std::optional<Duration> within;         // wall time for all polls
-  std::optional<int64_t> within_blocks;   // blocks for all polls; needs `height`
+  std::optional<Duration> within;        // wall time for all polls
+  std::optional<int64_t> within_blocks;  // blocks for all polls; needs `height`
   std::optional<HeightSource> height;
   std::vector<JsonCheck> until;
 };
@@ -228,7 +243,7 @@ struct Step {
 struct Journey {
   std::string name;
   Duration interval{};
-  Duration timeout{};                    // strictly shorter than interval
+  Duration timeout{};                      // strictly shorter than interval
   std::optional<Duration> degraded_after;  // correct but slower than this: degraded
   std::optional<Duration> fail_after;      // correct but slower than this: failed, slow
   std::string target_group;
@@ -236,9 +251,21 @@ struct Journey {
   std::vector<Step> steps;
   SourceLocation where;
   std::optional<Duration> failing_interval;  // runs this often while failing
+  std::vector<std::string> ephemeral_keys;   // fresh for each run: the ones its steps use
   // Canonical text of everything this journey's runs depend on; equal
   // fingerprints mean a reload may keep the journey's schedule and state.
   std::string fingerprint;
+};
+
+// [keys.NAME]: an Ed25519 key that sign steps use, from a key file (mode
+// 0600, loaded at start) or `ephemeral = true`: a fresh key for every run
+// (e.g. a new node to activate). ${keys.NAME.public} is its public key (hex).
+struct KeySpec {
+  std::string name;
+  std::string file;
+  bool ephemeral = false;
+  SourceLocation where;       // the table
+  SourceLocation file_where;  // the `file` value, for load errors
 };
 
 struct ServiceConfig {
@@ -255,6 +282,7 @@ struct Config {
   std::string source;  // file path (or name given to LoadConfigString)
   ServiceConfig service;
   std::map<std::string, TargetGroup> targets;
+  std::map<std::string, KeySpec> keys;
   std::vector<Journey> journeys;  // in file order
 
   const TargetGroup* FindTargets(const std::string& name) const {

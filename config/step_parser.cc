@@ -37,8 +37,8 @@ std::vector<Extraction> ParseExtract(TableReader& r) {
 
 ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::string& path) {
   TableReader r(ctx, table, path, path,
-                {"name", "timeout", "http", "jsonrpc", "sleep", "tcp", "tls", "expect", "extract",
-                 "retry", "poll", "until", "degraded_after", "fail_after"});
+                {"name", "timeout", "http", "jsonrpc", "sign", "sleep", "tcp", "tls", "expect",
+                 "extract", "retry", "poll", "until", "degraded_after", "fail_after"});
   ParsedStep out;
   out.step.where = Where(table);
   if (std::optional<std::string> name = r.String("name", /*required=*/true)) {
@@ -73,6 +73,10 @@ ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::str
     out.step.expect = ParseExpect(ctx, *expect, r.PathOf("expect"));
   }
   out.step.extract = ParseExtract(r);
+  if (const auto* sign = std::get_if<SignStep>(&out.step.action)) {
+    // The signature becomes `into`, before any explicit extraction.
+    out.step.extract.insert(out.step.extract.begin(), {sign->into, "/signature", out.step.where});
+  }
   return out;
 }
 

@@ -24,6 +24,10 @@ namespace sonde {
 struct ParseContext {
   Diagnostics& diags;
   const SourceText& text;
+  // Names under [keys] (parsed before the journeys, which refer to them),
+  // and which of them are ephemeral.
+  std::vector<std::string> keys;
+  std::vector<std::string> ephemeral_keys;
 };
 
 SourceLocation Where(const toml::node& node);

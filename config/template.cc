@@ -41,7 +41,8 @@ std::optional<Template> Template::Compile(std::string_view text, std::string* er
       return fail(i, "bad variable name \"" + std::string(name) + "\" in template");
     }
     for (char c : name) {
-      if (!IsNameChar(c)) return fail(i, "bad variable name \"" + std::string(name) + "\" in template");
+      if (!IsNameChar(c))
+        return fail(i, "bad variable name \"" + std::string(name) + "\" in template");
     }
     flush(close + 1);
     t.segments_.push_back({true, std::string(name), i});

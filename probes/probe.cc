@@ -4,6 +4,7 @@
 
 #include "probes/http_probe.h"
 #include "probes/jsonrpc_probe.h"
+#include "probes/sign_probe.h"
 #include "probes/sleep_probe.h"
 #include "probes/tcp_probe.h"
 #include "probes/tls_probe.h"
@@ -21,6 +22,7 @@ constexpr Reason kHttpFailures[] = {Reason::kDns,
 constexpr Reason kJsonRpcFailures[] = {
     Reason::kDns,        Reason::kConnect,  Reason::kTls,       Reason::kTimeout,
     Reason::kHttpStatus, Reason::kRpcError, Reason::kAssertion, Reason::kInvalidResponse};
+constexpr Reason kSignFailures[] = {Reason::kInvalidResponse, Reason::kAssertion};
 constexpr Reason kSleepFailures[] = {Reason::kTimeout};
 constexpr Reason kTcpFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTimeout};
 constexpr Reason kTlsFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTls, Reason::kTimeout};
@@ -33,6 +35,7 @@ ProbeFn ProberFor(const StepAction& action) {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return &ProbeHttp;
         if constexpr (std::is_same_v<T, JsonRpcStep>) return &ProbeJsonRpc;
+        if constexpr (std::is_same_v<T, SignStep>) return &ProbeSign;
         if constexpr (std::is_same_v<T, SleepStep>) return &ProbeSleep;
         if constexpr (std::is_same_v<T, TcpStep>) return &ProbeTcp;
         if constexpr (std::is_same_v<T, TlsStep>) return &ProbeTls;
@@ -46,6 +49,7 @@ std::span<const Reason> PossibleFailures(const StepAction& action) {
         using T = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<T, HttpStep>) return kHttpFailures;
         if constexpr (std::is_same_v<T, JsonRpcStep>) return kJsonRpcFailures;
+        if constexpr (std::is_same_v<T, SignStep>) return kSignFailures;
         if constexpr (std::is_same_v<T, SleepStep>) return kSleepFailures;
         if constexpr (std::is_same_v<T, TcpStep>) return kTcpFailures;
         if constexpr (std::is_same_v<T, TlsStep>) return kTlsFailures;

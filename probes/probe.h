@@ -9,9 +9,11 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,6 +30,13 @@ struct ProbeEnv {
   HttpClient& http;
 };
 
+namespace signer {
+class KeyPair;
+}
+
+// Finds a signing key by name for sign steps; nullptr when there is none.
+using KeyLookup = std::function<const signer::KeyPair*(std::string_view name)>;
+
 // One step to perform against one target.
 struct ProbeRequest {
   const Step& step;
@@ -35,6 +44,7 @@ struct ProbeRequest {
   const std::string& target_url;  // one of group.urls
   const Template::Lookup& vars;   // variables visible to this step
   std::chrono::steady_clock::time_point deadline;
+  const KeyLookup* keys = nullptr;  // the run's keys (sign steps)
 };
 
 struct ProbeResult {

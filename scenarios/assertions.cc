@@ -33,8 +33,7 @@ std::string Describe(const Scalar& s) {
         if constexpr (std::is_same_v<T, std::string>) return "\"" + x + "\"";
         if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
         if constexpr (std::is_same_v<T, int64_t>) return std::to_string(x);
-        if constexpr (std::is_same_v<T, double>)
-          return JsonText(boost::json::value(x));
+        if constexpr (std::is_same_v<T, double>) return JsonText(boost::json::value(x));
       },
       s);
 }
@@ -99,12 +98,18 @@ namespace {
 
 std::string_view JsonTypeOf(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::string: return "string";
-    case boost::json::kind::bool_: return "boolean";
-    case boost::json::kind::object: return "object";
-    case boost::json::kind::array: return "array";
-    case boost::json::kind::null: return "null";
-    default: return "number";
+    case boost::json::kind::string:
+      return "string";
+    case boost::json::kind::bool_:
+      return "boolean";
+    case boost::json::kind::object:
+      return "object";
+    case boost::json::kind::array:
+      return "array";
+    case boost::json::kind::null:
+      return "null";
+    default:
+      return "number";
   }
 }
 
@@ -118,16 +123,26 @@ bool HasType(const boost::json::value& v, const std::string& type) {
 
 std::string_view OpName(JsonOp op) {
   switch (op) {
-    case JsonOp::kEq: return "eq";
-    case JsonOp::kNe: return "ne";
-    case JsonOp::kLt: return "lt";
-    case JsonOp::kLe: return "le";
-    case JsonOp::kGt: return "gt";
-    case JsonOp::kGe: return "ge";
-    case JsonOp::kExists: return "exists";
-    case JsonOp::kAbsent: return "absent";
-    case JsonOp::kMatches: return "matches";
-    case JsonOp::kType: return "type";
+    case JsonOp::kEq:
+      return "eq";
+    case JsonOp::kNe:
+      return "ne";
+    case JsonOp::kLt:
+      return "lt";
+    case JsonOp::kLe:
+      return "le";
+    case JsonOp::kGt:
+      return "gt";
+    case JsonOp::kGe:
+      return "ge";
+    case JsonOp::kExists:
+      return "exists";
+    case JsonOp::kAbsent:
+      return "absent";
+    case JsonOp::kMatches:
+      return "matches";
+    case JsonOp::kType:
+      return "type";
   }
   return "?";
 }
@@ -180,7 +195,8 @@ std::string Check(const JsonCheck& check, const boost::json::value& root) {
     case JsonOp::kType: {
       const std::string& type = std::get<std::string>(check.expected);
       if (HasType(*v, type)) return "";
-      return where + " is " + actual + " (" + std::string(JsonTypeOf(*v)) + "), expected type " + type;
+      return where + " is " + actual + " (" + std::string(JsonTypeOf(*v)) + "), expected type " +
+             type;
     }
   }
   return "";

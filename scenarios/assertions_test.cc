@@ -99,16 +99,16 @@ TEST(JsonOperators, Matches) {
 }
 
 TEST(JsonOperators, Type) {
-  for (auto [pointer, type] : std::vector<std::pair<std::string, std::string>>{
-           {"/s", "string"},
-           {"/n", "number"},
-           {"/n", "integer"},
-           {"/w", "integer"},  // 4.0 is integral
-           {"/f", "number"},
-           {"/b", "boolean"},
-           {"/z", "null"},
-           {"/a", "array"},
-           {"/o", "object"}}) {
+  for (auto [pointer, type] :
+       std::vector<std::pair<std::string, std::string>>{{"/s", "string"},
+                                                        {"/n", "number"},
+                                                        {"/n", "integer"},
+                                                        {"/w", "integer"},  // 4.0 is integral
+                                                        {"/f", "number"},
+                                                        {"/b", "boolean"},
+                                                        {"/z", "null"},
+                                                        {"/a", "array"},
+                                                        {"/o", "object"}}) {
     EXPECT_TRUE(One(Op(pointer, JsonOp::kType, type), kDoc).ok()) << pointer << " " << type;
   }
   EXPECT_EQ(One(Op("/f", JsonOp::kType, std::string("integer")), kDoc).detail,
@@ -124,9 +124,9 @@ TEST(JsonPointer, EdgeCases) {
   EXPECT_TRUE(One(Op("/", JsonOp::kEq, int64_t{3}), doc).ok());      // the empty key
   EXPECT_TRUE(One(Op("/x/", JsonOp::kEq, int64_t{4}), doc).ok());
   EXPECT_TRUE(One(Op("/arr/1", JsonOp::kEq, int64_t{20}), doc).ok());
-  EXPECT_FALSE(One(Op("/arr/2", JsonOp::kExists), doc).ok());   // past the end
-  EXPECT_FALSE(One(Op("/arr/-", JsonOp::kExists), doc).ok());   // "-" never resolves
-  EXPECT_FALSE(One(Op("/arr/01", JsonOp::kExists), doc).ok());  // no leading zeros
+  EXPECT_FALSE(One(Op("/arr/2", JsonOp::kExists), doc).ok());                // past the end
+  EXPECT_FALSE(One(Op("/arr/-", JsonOp::kExists), doc).ok());                // "-" never resolves
+  EXPECT_FALSE(One(Op("/arr/01", JsonOp::kExists), doc).ok());               // no leading zeros
   EXPECT_TRUE(One(Op("", JsonOp::kType, std::string("object")), doc).ok());  // whole document
 }
 

@@ -50,7 +50,8 @@ struct Attempt {
 boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const TargetGroup& group,
                                                     const std::string& target_url,
                                                     Clock::time_point journey_deadline,
-                                                    Variables& vars, StepResult& out) {
+                                                    Variables& vars, const KeyLookup& keys,
+                                                    StepResult& out) {
   const Template::Lookup lookup = vars.AsLookup();
   const Clock::time_point first_start = Clock::now();
   Clock::time_point retry_deadline = journey_deadline;
@@ -74,7 +75,7 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
       out.polls = polled.polls;
       out.blocks = polled.blocks;
     } else {
-      ProbeRequest request{step, group, target_url, lookup, deadline};
+      ProbeRequest request{step, group, target_url, lookup, deadline, &keys};
       last.response = co_await ProberFor(step.action)(env_, request);
       last.verdict = {last.response.failure, last.response.detail};
     }
@@ -128,14 +129,19 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
   const Clock::time_point start = Clock::now();
   const Clock::time_point journey_deadline = start + journey.timeout;
 
+  // Hold the ring this run started with, whatever a reload does meanwhile.
+  const std::shared_ptr<const KeyRing> ring = keys_;
+  const RunKeys run_keys(ring.get(), journey.ephemeral_keys);
+  const KeyLookup keys = [&run_keys](std::string_view name) { return run_keys.Find(name); };
   Variables vars = InitialVariables(journey, group, target_url);
+  for (auto& [name, value] : run_keys.PublicKeyVariables()) vars.Set(name, std::move(value));
   result.steps.reserve(journey.steps.size());
   std::string slow_step;  // the first step past its degraded_after
 
   for (const Step& step : journey.steps) {
     StepResult& sr = result.steps.emplace_back();
     sr.name = step.name;
-    co_await RunStep(step, group, target_url, journey_deadline, vars, sr);
+    co_await RunStep(step, group, target_url, journey_deadline, vars, keys, sr);
     if (sr.failure != Reason::kNone) {
       result.outcome = OutcomeFor(sr.failure);
       result.reason = sr.failure;

@@ -24,17 +24,24 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <memory>
 
 #include "config/model.h"
 #include "probes/probe.h"
 #include "scenarios/journey_result.h"
+#include "scenarios/key_ring.h"
 #include "scenarios/variables.h"
 
 namespace sonde {
 
 class JourneyRunner {
  public:
-  explicit JourneyRunner(ProbeEnv env) : env_(env) {}
+  explicit JourneyRunner(ProbeEnv env, std::shared_ptr<const KeyRing> keys = nullptr)
+      : env_(env), keys_(std::move(keys)) {}
+
+  // The keys sign steps use from now on (at a reload); runs in flight keep
+  // the ones they started with.
+  void SetKeys(std::shared_ptr<const KeyRing> keys) { keys_ = std::move(keys); }
 
   boost::asio::awaitable<JourneyResult> Run(const Journey& journey, const TargetGroup& group,
                                             const std::string& target_url);
@@ -43,9 +50,10 @@ class JourneyRunner {
   boost::asio::awaitable<void> RunStep(const Step& step, const TargetGroup& group,
                                        const std::string& target_url,
                                        std::chrono::steady_clock::time_point journey_deadline,
-                                       Variables& vars, StepResult& out);
+                                       Variables& vars, const KeyLookup& keys, StepResult& out);
 
   ProbeEnv env_;
+  std::shared_ptr<const KeyRing> keys_;
 };
 
 }  // namespace sonde

@@ -6,8 +6,9 @@
 namespace sonde {
 
 int CommandCheck(const std::string& config_path) {
-  auto config = LoadOrReport(config_path, stdout);
-  if (!config) return 1;
+  LoadedConfig setup = LoadOrReport(config_path, stdout);
+  if (!setup.ok()) return 1;
+  const std::shared_ptr<const Config>& config = setup.config;
   size_t runs = 0;
   for (const Journey& j : config->journeys) {
     if (const TargetGroup* g = config->FindTargets(j.target_group)) runs += g->urls.size();

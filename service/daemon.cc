@@ -27,18 +27,19 @@ namespace sonde {
 namespace asio = boost::asio;
 
 int CommandRun(const RunOptions& options) {
-  auto config = LoadOrReport(options.config_path, stderr);
-  if (!config) return 2;
+  LoadedConfig setup = LoadOrReport(options.config_path, stderr);
+  if (!setup.ok()) return 2;
+  const std::shared_ptr<const Config> config = setup.config;
 
   asio::io_context io(1);
   HttpClient http(io.get_executor());
-  JourneyRunner runner(ProbeEnv{http});
+  JourneyRunner runner(ProbeEnv{http}, setup.keys);
   Metrics metrics(*config);
   Scheduler scheduler(io.get_executor(), config, runner, metrics);
   // SIGHUP and POST /-/reload: a new file that fails validation is refused
   // whole and the running config goes on.
   auto reload = [&]() -> std::pair<bool, std::string> {
-    LoadResult loaded = LoadConfigFile(options.config_path);
+    LoadedConfig loaded = LoadWithKeys(options.config_path);
     if (!loaded.ok()) {
       metrics.OnReload(nullptr);
       std::string message = "reload refused; the running config is unchanged:";
@@ -53,6 +54,7 @@ int CommandRun(const RunOptions& options) {
         loaded.config->service.location != config->service.location) {
       spdlog::warn("reload: [service] listen and location take effect only after a restart");
     }
+    runner.SetKeys(loaded.keys);
     Scheduler::ReloadStats stats = scheduler.Reload(loaded.config);
     metrics.OnReload(loaded.config.get());
     const std::string message = "reloaded " + options.config_path + ": " +

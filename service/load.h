@@ -1,15 +1,30 @@
-// Loading a config for a command: on failure, every diagnostic is printed
-// (one "FILE:LINE:COL: message" per line) to `out`, followed by a count.
+// Loading what a command needs from a config file: the validated config and
+// the keys it names (a config whose key files cannot be loaded is as broken
+// as one that does not parse: both are reported as FILE:LINE:COL).
 #pragma once
 
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "config/loader.h"
 #include "config/model.h"
+#include "scenarios/key_ring.h"
 
 namespace sonde {
 
-std::shared_ptr<const Config> LoadOrReport(const std::string& path, std::FILE* out);
+struct LoadedConfig {
+  std::shared_ptr<const Config> config;
+  std::shared_ptr<const KeyRing> keys;
+  std::vector<Diagnostic> errors;  // empty when both loaded
+  bool ok() const { return errors.empty(); }
+};
+
+LoadedConfig LoadWithKeys(const std::string& path);
+
+// LoadWithKeys, and on failure print every diagnostic (one per line) and a
+// count to `out`.
+LoadedConfig LoadOrReport(const std::string& path, std::FILE* out);
 
 }  // namespace sonde

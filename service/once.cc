@@ -58,8 +58,9 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows) {
 }  // namespace
 
 int CommandOnce(const OnceOptions& options) {
-  auto config = LoadOrReport(options.config_path, stderr);
-  if (!config) return 2;
+  LoadedConfig setup = LoadOrReport(options.config_path, stderr);
+  if (!setup.ok()) return 2;
+  const std::shared_ptr<const Config>& config = setup.config;
   if (options.journey && !config->FindJourney(*options.journey)) {
     std::string names;
     for (const Journey& j : config->journeys) names += (names.empty() ? "" : ", ") + j.name;
@@ -70,7 +71,7 @@ int CommandOnce(const OnceOptions& options) {
 
   boost::asio::io_context io;
   HttpClient http(io.get_executor());
-  JourneyRunner runner(ProbeEnv{http});
+  JourneyRunner runner(ProbeEnv{http}, setup.keys);
   // One slot per (journey, target) in config order, so the table is stable.
   std::vector<JourneyResult> results;
   for (const Journey& j : config->journeys) {

@@ -8,6 +8,7 @@
 
 #include "config/model.h"
 #include "scenarios/journey_result.h"
+#include "scenarios/key_ring.h"
 #include "scenarios/run_observer.h"
 
 namespace sonde::testing {
@@ -15,8 +16,10 @@ namespace sonde::testing {
 // Loads `toml`; fails the current test (and returns nullptr) on errors.
 std::shared_ptr<const Config> MustLoad(const std::string& toml);
 
-// Runs journey `name` once against the first URL of its target group.
-JourneyResult RunOnce(const Config& config, const std::string& name);
+// Runs journey `name` once against the first URL of its target group, with
+// `keys` for its sign steps.
+JourneyResult RunOnce(const Config& config, const std::string& name,
+                      std::shared_ptr<const KeyRing> keys = nullptr);
 
 // Remembers everything the scheduler reports.
 class RecordingObserver : public RunObserver {
