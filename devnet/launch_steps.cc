@@ -1,0 +1,204 @@
+#include "devnet/launch_steps.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "devnet/frost_share_file.h"
+#include "devnet/node_config.h"
+#include "devnet/peer_client.h"
+#include "devnet/process.h"
+#include "signer/encoding.h"
+#include "signer/frost/dealer.h"
+#include "signer/key_file.h"
+
+namespace sonde::devnet {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+Status MakeDirs(const std::string& path) {
+  std::string partial;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    partial = path.substr(0, pos);
+    if (partial.empty()) continue;
+    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
+      return Fail("cannot create " + partial + ": " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> AbsoluteDir(const std::string& dir, bool create) {
+  if (dir.empty()) return Fail("--dir is empty");
+  if (create) {
+    if (Status s = MakeDirs(dir); !s.ok()) return Fail(s.error());
+  }
+  char buf[PATH_MAX];
+  if (::realpath(dir.c_str(), buf) == nullptr) {
+    return Fail("cannot resolve " + dir + ": " + std::strerror(errno));
+  }
+  return std::string(buf);
+}
+
+bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+std::string LogTail(const std::string& path, size_t lines) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  std::string out;
+  for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
+    out += "    " + all[i] + "\n";
+  }
+  return out;
+}
+
+Result<json::object> GetJson(const std::string& url, const std::string& target,
+                             std::chrono::milliseconds timeout) {
+  auto base = ParsePeerUrl(url);
+  if (!base.ok()) return Fail(base.error());
+  auto r = HttpCallBlocking(base.value(), http::verb::get, target, "", timeout);
+  if (!r.ok()) return Fail(r.error());
+  if (r->status != 200) return Fail("HTTP " + std::to_string(r->status));
+  boost::system::error_code ec;
+  json::value v = json::parse(r->body, ec);
+  if (ec || !v.is_object()) return Fail("not a JSON object");
+  return std::move(v.get_object());
+}
+
+uint64_t U64(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return 0;
+  if (v->is_uint64()) return v->get_uint64();
+  if (v->is_int64() && v->get_int64() > 0) return static_cast<uint64_t>(v->get_int64());
+  return 0;
+}
+
+Status Generate(const UpOptions& o, Manifest* m) {
+  signer::KeyPair wallet = signer::KeyPair::Generate();
+  if (auto s = signer::WriteKeyFile(m->wallet_key(), wallet); !s.ok()) {
+    return Fail(s.error().message);
+  }
+  m->wallet_address = signer::ToHex(wallet.public_key());
+  auto dealer = signer::frost::TrustedDealerKeygen(static_cast<uint16_t>(o.threshold),
+                                                   static_cast<uint16_t>(o.nodes));
+  if (!dealer.ok()) return Fail("FROST dealer: " + dealer.error().message);
+  for (uint32_t id = 1; id <= o.nodes; ++id) {
+    if (::mkdir(m->node_dir(id).c_str(), 0700) != 0) {
+      return Fail("cannot create " + m->node_dir(id) + ": " + std::strerror(errno));
+    }
+    if (auto s = signer::WriteKeyFile(m->node_key(id), signer::KeyPair::Generate()); !s.ok()) {
+      return Fail(s.error().message);
+    }
+    if (Status s = WriteFrostShareFile(m->node_share(id), dealer->key_packages[id - 1],
+                                       dealer->public_key_package);
+        !s.ok()) {
+      return s;
+    }
+    NodeConfig c;
+    c.id = id;
+    c.leader = 1;
+    c.listen_host = "127.0.0.1";
+    c.listen_port = m->node_port(id);
+    c.data_dir = m->node_dir(id);
+    c.block_ms = o.block_ms;
+    c.chain_id = o.chain_id;
+    c.node_key = m->node_key(id);
+    c.frost_share = m->node_share(id);
+    for (uint32_t peer = 1; peer <= o.nodes; ++peer) {
+      if (peer != id) c.peers.push_back(PeerConfig{peer, m->node_url(peer)});
+    }
+    c.genesis_balances[wallet.public_key()] = o.wallet_funds;
+    std::ofstream(m->node_config(id)) << NodeConfigToToml(c);
+  }
+  return WriteManifest(*m);
+}
+
+std::optional<pid_t> RunningPid(const Manifest& m, uint32_t id) {
+  auto pid = ReadPidFile(m.node_pidfile(id));
+  if (pid && IsProcessRunning(*pid, m.node_command(id))) return pid;
+  return std::nullopt;
+}
+
+Result<pid_t> Launch(const Manifest& m, uint32_t id) {
+  if (!PortFree("127.0.0.1", m.node_port(id))) {
+    return Fail("port " + std::to_string(m.node_port(id)) + " (node " + std::to_string(id) +
+                ") is already in use; pick another --base-port");
+  }
+  auto pid = SpawnDetached(m.node_command(id), m.node_log(id));
+  if (!pid.ok()) return pid;
+  if (Status s = WritePidFile(m.node_pidfile(id), pid.value()); !s.ok()) return Fail(s.error());
+  return pid;
+}
+
+// For nodes this launcher process started: they are our children and not
+// yet reaped, so their pids cannot have been reused, and they may not have
+// reached exec yet — so no cmdline check here.
+void StopNodes(const Manifest& m, const std::map<uint32_t, pid_t>& pids) {
+  for (const auto& [id, pid] : pids) ::kill(pid, SIGTERM);
+  for (const auto& [id, pid] : pids) {
+    const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+    bool gone = false;
+    while (!(gone = ReapIfExited(pid)) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    if (!gone) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);  // SIGKILL cannot be ignored: this returns promptly
+    }
+    ::unlink(m.node_pidfile(id).c_str());
+  }
+}
+
+Status WaitReady(const Manifest& m, const std::map<uint32_t, pid_t>& pids, uint64_t min_committed,
+                 std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  std::map<uint32_t, std::string> waiting;
+  for (const auto& [id, pid] : pids) waiting[id] = "not polled yet";
+  while (!waiting.empty()) {
+    for (auto it = waiting.begin(); it != waiting.end();) {
+      const uint32_t id = it->first;
+      const pid_t pid = pids.at(id);
+      if (ReapIfExited(pid)) {
+        return Fail("node " + std::to_string(id) + " (pid " + std::to_string(pid) +
+                    ") exited; the end of " + m.node_log(id) + ":\n" + LogTail(m.node_log(id), 8));
+      }
+      auto head = GetJson(m.node_url(id), "/v1/head", 500ms);
+      if (!head.ok()) {
+        it->second = head.error();
+      } else if (U64(head.value(), "committed_height") < min_committed) {
+        it->second = "committed height " + std::to_string(U64(head.value(), "committed_height"));
+      } else {
+        it = waiting.erase(it);
+        continue;
+      }
+      ++it;
+    }
+    if (waiting.empty()) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::string why;
+      for (const auto& [id, what] : waiting) {
+        why += "\n  node " + std::to_string(id) + ": " + what + " (log: " + m.node_log(id) + ")";
+      }
+      return Fail("nodes not ready within " + std::to_string(within.count()) + " ms:" + why);
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return Status::Ok();
+}
+
+}  // namespace sonde::devnet
