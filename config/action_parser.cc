@@ -11,7 +11,8 @@ namespace {
 
 // The keys that hold a step's action, one per kind; probes/ maps each kind to
 // its prober. A step has exactly one.
-constexpr std::string_view kActionKeys[] = {"http", "jsonrpc", "sign", "sleep", "tcp", "tls"};
+constexpr std::string_view kActionKeys[] = {"http",  "jsonrpc", "sign", "frost",
+                                            "sleep", "tcp",     "tls"};
 
 constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
                                          "PATCH", "DELETE", "OPTIONS"};
@@ -263,6 +264,53 @@ SignStep ParseSign(TableReader& step, const toml::table& table, const std::strin
   return sign;
 }
 
+FrostStep ParseFrost(ParseContext& ctx, const toml::table& table, const std::string& path,
+                     std::vector<VariableUse>* uses) {
+  TableReader r(ctx, table, path, path,
+                {"signers", "message", "participants", "deadline", "group_public_key"});
+  FrostStep frost;
+  if (std::optional<std::string> signers = r.String("signers", /*required=*/true)) {
+    frost.signers = *signers;
+    auto it = ctx.targets ? ctx.targets->find(*signers) : decltype(ctx.targets->end()){};
+    if (!ctx.targets || it == ctx.targets->end()) {
+      std::vector<std::string> names;
+      if (ctx.targets) {
+        for (const auto& [name, group] : *ctx.targets) names.push_back(name);
+      }
+      std::string message = "unknown target group \"" + *signers + "\"";
+      if (auto guess = ClosestMatch(*signers, names))
+        message += " (did you mean \"" + *guess + "\"?)";
+      r.Error(Where(*table.get("signers")), message);
+    } else {
+      frost.signer_group = it->second;
+    }
+  }
+  if (std::optional<Template> message = r.ReadTemplate("message", uses)) {
+    frost.message = std::move(*message);
+  }
+  if (const toml::array* ids = r.Array("participants")) {
+    for (size_t i = 0; i < ids->size(); ++i) {
+      const toml::node& node = *ids->get(i);
+      const auto* id = node.as_integer();
+      if (!id || id->get() < 1 || id->get() > 65535) {
+        r.Error(Where(node), "\"participants[" + std::to_string(i + 1) +
+                                 "]\" must be a participant identifier 1..65535");
+        continue;
+      }
+      frost.participants.push_back(static_cast<uint16_t>(id->get()));
+    }
+  }
+  if (std::optional<Duration> deadline = r.ReadDuration("deadline")) frost.deadline = *deadline;
+  if (std::optional<std::string> key = r.String("group_public_key")) {
+    if (key->size() != 64 || key->find_first_not_of("0123456789abcdef") != std::string::npos) {
+      r.Error(Where(*table.get("group_public_key")),
+              "\"group_public_key\" must be 64 lowercase hex digits");
+    }
+    frost.group_public_key = *key;
+  }
+  return frost;
+}
+
 // An optional `port`: 1..65535; 0 (absent) means the target URL's port.
 uint16_t ReadPort(TableReader& r) {
   std::optional<int64_t> port = r.Integer("port");
@@ -278,7 +326,7 @@ uint16_t ReadPort(TableReader& r) {
 }  // namespace
 
 bool HasResponse(const std::string& kind) {
-  return kind == "http" || kind == "jsonrpc" || kind == "sign";
+  return kind == "http" || kind == "jsonrpc" || kind == "sign" || kind == "frost";
 }
 
 void ParseAction(TableReader& r, ParsedStep& out) {
@@ -297,8 +345,8 @@ void ParseAction(TableReader& r, ParsedStep& out) {
     out.step.kind = std::string(key->str());
   }
   if (!found) {
-    r.ctx().diags.Add(r.where(),
-                      r.path() + " has no action (add http, jsonrpc, sign, tcp, tls or sleep)");
+    r.ctx().diags.Add(
+        r.where(), r.path() + " has no action (add http, jsonrpc, sign, frost, tcp, tls or sleep)");
     return;
   }
   if (out.step.kind == "http") {
@@ -308,6 +356,10 @@ void ParseAction(TableReader& r, ParsedStep& out) {
   } else if (out.step.kind == "sign") {
     if (const toml::table* sign = r.Table("sign")) {
       out.step.action = ParseSign(r, *sign, r.PathOf("sign"), &out.uses);
+    }
+  } else if (out.step.kind == "frost") {
+    if (const toml::table* frost = r.Table("frost")) {
+      out.step.action = ParseFrost(r.ctx(), *frost, r.PathOf("frost"), &out.uses);
     }
   } else if (out.step.kind == "jsonrpc") {
     if (const toml::table* rpc = r.Table("jsonrpc")) {

@@ -257,6 +257,7 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
+  ctx.targets = &config.targets;
   if (const toml::table* keys = r.Table("keys")) ParseKeys(ctx, *keys, config);
   if (const toml::table* journeys = r.Table("journey")) {
     ParseJourneys(ctx, *journeys, GroupNames(targets), config.journeys);
@@ -278,7 +279,7 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
     return {nullptr, diags.Take()};
   }
   SourceText source(text);
-  ParseContext ctx{diags, source, {}, {}};
+  ParseContext ctx{diags, source, {}, {}, nullptr};
   auto config = std::make_shared<Config>();
   config->source = std::move(source_name);
   ParseRoot(ctx, root, *config);

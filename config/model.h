@@ -171,13 +171,30 @@ struct SignStep {
   std::string into = "signature";
 };
 
+// `frost = { signers, message, participants, deadline, group_public_key }`:
+// sonde as the FROST(Ed25519, SHA-512) coordinator of a signing round across
+// the nodes of target group `signers` (GET /v1/mpc/group, POST
+// /v1/mpc/round1 and /v1/mpc/round2 on each; signer/ENCODING.md has the
+// messages). Every share is verified; a bad one is signature_invalid naming
+// its participant, too few answers quorum_not_reached naming the absent and
+// late ones.
+struct FrostStep {
+  std::string signers;                          // a [targets.*] group
+  TargetGroup signer_group;                     // that group, resolved at load
+  Template message;                             // hex; empty: 32 random bytes per run
+  std::vector<uint16_t> participants;           // identifiers to ask; empty: all reachable
+  Duration deadline = std::chrono::seconds(2);  // per participant and round
+  std::string group_public_key;                 // hex; when set, the nodes' group must match it
+};
+
 // `sleep = "500ms"`: waits, e.g. between submitting and a first poll.
 struct SleepStep {
   Duration duration{};
 };
 
 // One alternative per step kind; probes/ maps each to its prober.
-using StepAction = std::variant<HttpStep, JsonRpcStep, SignStep, SleepStep, TcpStep, TlsStep>;
+using StepAction =
+    std::variant<HttpStep, JsonRpcStep, SignStep, FrostStep, SleepStep, TcpStep, TlsStep>;
 
 // `retry = { policy, attempts, delay, max_delay, deadline, on }`. Only the
 // last attempt's result counts; the attempts before it are counted apart.

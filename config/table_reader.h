@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ struct ParseContext {
   // and which of them are ephemeral.
   std::vector<std::string> keys;
   std::vector<std::string> ephemeral_keys;
+  // The target groups parsed so far (before the journeys).
+  const std::map<std::string, TargetGroup>* targets = nullptr;
 };
 
 SourceLocation Where(const toml::node& node);

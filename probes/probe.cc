@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "probes/frost_probe.h"
 #include "probes/http_probe.h"
 #include "probes/jsonrpc_probe.h"
 #include "probes/sign_probe.h"
@@ -23,6 +24,8 @@ constexpr Reason kJsonRpcFailures[] = {
     Reason::kDns,        Reason::kConnect,  Reason::kTls,       Reason::kTimeout,
     Reason::kHttpStatus, Reason::kRpcError, Reason::kAssertion, Reason::kInvalidResponse};
 constexpr Reason kSignFailures[] = {Reason::kInvalidResponse, Reason::kAssertion};
+constexpr Reason kFrostFailures[] = {Reason::kQuorumNotReached, Reason::kSignatureInvalid,
+                                     Reason::kInvalidResponse, Reason::kTimeout};
 constexpr Reason kSleepFailures[] = {Reason::kTimeout};
 constexpr Reason kTcpFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTimeout};
 constexpr Reason kTlsFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTls, Reason::kTimeout};
@@ -36,6 +39,7 @@ ProbeFn ProberFor(const StepAction& action) {
         if constexpr (std::is_same_v<T, HttpStep>) return &ProbeHttp;
         if constexpr (std::is_same_v<T, JsonRpcStep>) return &ProbeJsonRpc;
         if constexpr (std::is_same_v<T, SignStep>) return &ProbeSign;
+        if constexpr (std::is_same_v<T, FrostStep>) return &ProbeFrost;
         if constexpr (std::is_same_v<T, SleepStep>) return &ProbeSleep;
         if constexpr (std::is_same_v<T, TcpStep>) return &ProbeTcp;
         if constexpr (std::is_same_v<T, TlsStep>) return &ProbeTls;
@@ -50,6 +54,7 @@ std::span<const Reason> PossibleFailures(const StepAction& action) {
         if constexpr (std::is_same_v<T, HttpStep>) return kHttpFailures;
         if constexpr (std::is_same_v<T, JsonRpcStep>) return kJsonRpcFailures;
         if constexpr (std::is_same_v<T, SignStep>) return kSignFailures;
+        if constexpr (std::is_same_v<T, FrostStep>) return kFrostFailures;
         if constexpr (std::is_same_v<T, SleepStep>) return kSleepFailures;
         if constexpr (std::is_same_v<T, TcpStep>) return kTcpFailures;
         if constexpr (std::is_same_v<T, TlsStep>) return kTlsFailures;

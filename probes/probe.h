@@ -19,6 +19,7 @@
 
 #include "config/model.h"
 #include "config/template.h"
+#include "core/duration.h"
 #include "core/result.h"
 #include "probes/http_client.h"
 
@@ -57,6 +58,14 @@ struct ProbeResult {
   HttpPhases phases;
   bool has_phases = false;
   std::optional<int64_t> rpc_error_code;  // jsonrpc: the error object's code
+  // frost: every signer of the round, how long it took and what went wrong.
+  struct Participant {
+    uint16_t id = 0;  // 0 when it never said (unreachable)
+    std::string url;
+    Duration elapsed{};
+    std::string failure;  // "", "absent", "late", "invalid_share"
+  };
+  std::vector<Participant> participants;
   // The tls kind fills these.
   std::string tls_version;  // e.g. "TLSv1.3"
   std::optional<std::chrono::system_clock::time_point> cert_not_after;

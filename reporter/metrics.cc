@@ -61,6 +61,11 @@ class Metrics::Impl {
                                       "Chain blocks a polling step waited for its condition.")),
         cert_expiry(Gauge("sonde_tls_cert_expiry_timestamp_seconds",
                           "Unix time at which the target's TLS certificate expires (tls steps).")),
+        mpc_seconds(Histogram("sonde_mpc_participant_seconds",
+                              "Time each FROST participant took over the round's requests.")),
+        mpc_failures(
+            Counter("sonde_mpc_participant_failures_total",
+                    "FROST participants that were absent, late or sent an invalid share.")),
         retries(Counter("sonde_step_retries_total",
                         "Attempts of a step that were retried (only the last attempt counts).")),
         skipped(Counter("sonde_journey_skipped_total",
@@ -125,6 +130,8 @@ class Metrics::Impl {
   prometheus::Family<prometheus::Histogram>& lag;
   prometheus::Family<prometheus::Histogram>& confirmation_blocks;
   prometheus::Family<prometheus::Gauge>& cert_expiry;
+  prometheus::Family<prometheus::Histogram>& mpc_seconds;
+  prometheus::Family<prometheus::Counter>& mpc_failures;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& skipped;
   prometheus::Family<prometheus::Gauge>& build_info;
@@ -156,6 +163,17 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
     if (s.failure != Reason::kNone)
       m.step_failures.Add(WithReason(step_labels, s.failure)).Increment();
     if (s.retries > 0) m.retries.Add(step_labels).Increment(s.retries);
+    for (const ProbeResult::Participant& p : s.participants) {
+      // The identifier when known; a signer never seen up is named by URL.
+      const std::string who = p.id ? std::to_string(p.id) : p.url;
+      if (p.failure.empty()) {
+        m.mpc_seconds.Add({{"journey", r.journey}, {"participant", who}}, kLatencyBuckets)
+            .Observe(ToSeconds(p.elapsed));
+      } else {
+        m.mpc_failures.Add({{"journey", r.journey}, {"participant", who}, {"reason", p.failure}})
+            .Increment();
+      }
+    }
     if (s.cert_not_after) {
       m.cert_expiry.Add({{"target", r.target}})
           .Set(std::chrono::duration<double>(s.cert_not_after->time_since_epoch()).count());

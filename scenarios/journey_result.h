@@ -11,6 +11,7 @@
 #include "core/duration.h"
 #include "core/result.h"
 #include "probes/http_client.h"
+#include "probes/probe.h"
 
 namespace sonde {
 
@@ -26,7 +27,8 @@ struct StepResult {
   int polls = 0;                          // requests made by a polling step (its last attempt)
   std::optional<int64_t> blocks;          // chain heights a polling step waited, where known
   std::optional<int64_t> rpc_error_code;  // jsonrpc steps that got an error object
-  std::string tls_version;                // tls steps
+  std::vector<ProbeResult::Participant> participants;                   // frost steps
+  std::string tls_version;                                              // tls steps
   std::optional<std::chrono::system_clock::time_point> cert_not_after;  // tls steps
 };
 

@@ -113,6 +113,7 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
   out.phases = last.response.phases;
   out.has_phases = last.response.has_phases;
   out.rpc_error_code = last.response.rpc_error_code;
+  out.participants = std::move(last.response.participants);
   out.tls_version = std::move(last.response.tls_version);
   out.cert_not_after = last.response.cert_not_after;
   out.failure = last.verdict.failure;
