@@ -52,6 +52,14 @@ int Up(const UpOptions& o, std::FILE* out, std::FILE* err) {
         return 1;
       }
     }
+    if (m.nodes != o.nodes || m.threshold != o.threshold || m.base_port != o.base_port ||
+        m.block_ms != o.block_ms || m.chain_id != o.chain_id) {
+      std::fprintf(err,
+                   "sonde-devnet up: note: %s already holds a devnet (%u nodes, threshold %u, "
+                   "base port %u, %u ms blocks); restarting it as it is. Remove the directory "
+                   "for a new one.\n",
+                   m.dir.c_str(), m.nodes, m.threshold, m.base_port, m.block_ms);
+    }
     m.binary = SelfExe();  // the build may have moved since
     if (Status s = WriteManifest(m); !s.ok()) {
       std::fprintf(err, "sonde-devnet up: %s\n", s.error().c_str());

@@ -72,12 +72,20 @@ bool WaitFor(const std::function<bool()>& ok, std::chrono::milliseconds within) 
 
 namespace {
 
-// A base port whose next `count` ports are free now. Random, so tests
-// running side by side rarely collide; `up` checks again and a clash is
-// retried with another base.
+// The lowest ephemeral port: outgoing connections take ports from there up,
+// so a killed node's port in that range could be taken before it restarts.
+int EphemeralLow() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  return (in >> low) && low > 12000 ? low : 32768;
+}
+
+// A base port whose next `count` ports are free now, below the ephemeral
+// range. Random, so tests running side by side rarely collide; `up` checks
+// again and a clash is retried with another base.
 uint16_t PickBasePort(int count) {
   static std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> pick(20000, 60000);
+  std::uniform_int_distribution<int> pick(10000, EphemeralLow() - count - 10);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const int base = pick(rng) / 10 * 10;
     bool free = true;
