@@ -90,8 +90,21 @@ namespace {
 
 // `{ eq = 3 }`, `{ gt = 1, le = 10 }`, `{ exists = true }`, `{ matches = "^0x" }`,
 // `{ type = "array" }`: one check per operator, in file order.
+// A string operand with "${" is a template, rendered when the check runs
+// (e.g. `gt = "${balance_before}"`); false when it does not compile.
+bool MaybeTemplate(ParseContext& ctx, const toml::node& node, const std::string& path,
+                   JsonCheck& check, std::vector<VariableUse>* uses) {
+  const auto* str = node.as_string();
+  if (!str || str->get().find("${") == std::string::npos) return true;
+  std::optional<Template> t = CompileTemplate(ctx, node, path, uses);
+  if (!t) return false;
+  check.expected_template = std::move(*t);
+  return true;
+}
+
 void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::string& path,
-                     const JsonCheck& base, std::vector<JsonCheck>& out) {
+                     const JsonCheck& base, std::vector<JsonCheck>& out,
+                     std::vector<VariableUse>* uses) {
   TableReader r(ctx, table, path, path,
                 {"eq", "ne", "lt", "le", "gt", "ge", "exists", "absent", "matches", "type"});
   if (table.empty())
@@ -110,6 +123,7 @@ void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::str
       case OperatorSpec::kScalar:
         if (std::optional<Scalar> value = ToScalar(*node)) {
           check.expected = *value;
+          if (!MaybeTemplate(ctx, *node, path, check, uses)) continue;
         } else {
           r.WrongType(*node, spec->key, "a string, number or boolean");
           continue;
@@ -120,8 +134,10 @@ void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::str
           check.expected = i->get();
         } else if (const auto* f = node->as_floating_point()) {
           check.expected = f->get();
+        } else if (node->is_string() && node->as_string()->get().find("${") != std::string::npos) {
+          if (!MaybeTemplate(ctx, *node, path, check, uses)) continue;
         } else {
-          r.WrongType(*node, spec->key, "a number");
+          r.WrongType(*node, spec->key, "a number (or a \"${variable}\" holding one)");
           continue;
         }
         break;
@@ -157,7 +173,8 @@ void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::str
 
 }  // namespace
 
-std::vector<JsonCheck> ParseJsonChecks(TableReader& r, std::string_view key_name) {
+std::vector<JsonCheck> ParseJsonChecks(TableReader& r, std::string_view key_name,
+                                       std::vector<VariableUse>* uses) {
   std::vector<JsonCheck> checks;
   const toml::table* table = r.Table(key_name);
   if (!table) return checks;
@@ -171,9 +188,10 @@ std::vector<JsonCheck> ParseJsonChecks(TableReader& r, std::string_view key_name
       r.Error(Where(*key), "\"" + name + "\": " + *why);
     if (std::optional<Scalar> value = ToScalar(*node)) {
       check.expected = *value;
-      checks.push_back(std::move(check));
+      if (MaybeTemplate(r.ctx(), *node, r.PathOf(field), check, uses))
+        checks.push_back(std::move(check));
     } else if (const toml::table* t = node->as_table()) {
-      ParseCheckTable(r.ctx(), *t, r.PathOf(field), check, checks);
+      ParseCheckTable(r.ctx(), *t, r.PathOf(field), check, checks, uses);
     } else {
       r.WrongType(*node, field, "a value or a table like { exists = true }");
     }
@@ -200,11 +218,12 @@ std::vector<HeaderCheck> ParseHeaderChecks(TableReader& r) {
 
 }  // namespace
 
-Expectations ParseExpect(ParseContext& ctx, const toml::table& table, const std::string& path) {
+Expectations ParseExpect(ParseContext& ctx, const toml::table& table, const std::string& path,
+                         std::vector<VariableUse>* uses) {
   TableReader r(ctx, table, path, path, {"status", "json", "headers", "body", "body_not"});
   Expectations expect;
   ParseStatus(r, expect.status);
-  expect.json = ParseJsonChecks(r, "json");
+  expect.json = ParseJsonChecks(r, "json", uses);
   expect.headers = ParseHeaderChecks(r);
   if (const toml::node* body = r.Get("body")) expect.body = ReadRegex(r, *body, "body");
   if (const toml::node* body_not = r.Get("body_not")) {

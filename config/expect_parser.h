@@ -15,11 +15,14 @@
 namespace sonde {
 
 // `path` names the table in messages, e.g. "journey.tx.step[2].expect".
-Expectations ParseExpect(ParseContext& ctx, const toml::table& table, const std::string& path);
+// Template variables that expected values use go to `uses`.
+Expectations ParseExpect(ParseContext& ctx, const toml::table& table, const std::string& path,
+                         std::vector<VariableUse>* uses);
 
 // The JSON checks in the table at `key` of `r`'s table (`expect.json`, a
 // poll's `until`): `"/ptr" = value` or `"/ptr" = { op = value, ... }`.
-std::vector<JsonCheck> ParseJsonChecks(TableReader& r, std::string_view key);
+std::vector<JsonCheck> ParseJsonChecks(TableReader& r, std::string_view key,
+                                       std::vector<VariableUse>* uses);
 
 // Compiles the string at `node` as a regex; reports a wrong type or a bad
 // pattern (naming `field`) and returns nullopt.

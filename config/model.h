@@ -68,6 +68,9 @@ struct JsonCheck {
   std::string pointer;  // RFC 6901, e.g. "/result/height"
   JsonOp op = JsonOp::kEq;
   Scalar expected;             // for eq/ne/lt/le/gt/ge/type
+  // When the operand was a string with "${...}": rendered when the check
+  // runs, then compared as `expected`'s kind (a number for lt/le/gt/ge).
+  std::optional<Template> expected_template;
   std::optional<Regex> regex;  // for matches
   SourceLocation where;
 };

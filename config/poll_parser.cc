@@ -59,7 +59,7 @@ std::optional<PollSpec> ParsePoll(TableReader& step, std::vector<VariableUse>* u
   if (!until) {
     step.Error(Where(*table), "\"poll\" needs \"until\" = { \"/pointer\" = value, ... }");
   } else {
-    poll.until = ParseJsonChecks(step, "until");
+    poll.until = ParseJsonChecks(step, "until", uses);
     if (poll.until.empty() && until->is_table()) {
       step.Error(Where(*until), "\"until\" must not be empty");
     }

@@ -70,7 +70,7 @@ ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::str
   out.step.degraded_after = thresholds.degraded_after;
   out.step.fail_after = thresholds.fail_after;
   if (const toml::table* expect = r.Table("expect")) {
-    out.step.expect = ParseExpect(ctx, *expect, r.PathOf("expect"));
+    out.step.expect = ParseExpect(ctx, *expect, r.PathOf("expect"), &out.uses);
   }
   out.step.extract = ParseExtract(r);
   if (const auto* sign = std::get_if<SignStep>(&out.step.action)) {

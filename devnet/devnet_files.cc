@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "devnet/builtin_journeys.h"
+
 namespace sonde::devnet {
 
 std::string TomlString(const std::string& s) {
@@ -84,7 +86,8 @@ Result<Manifest> LoadManifest(const std::string& dir) {
   }
   auto integer = [&](const char* key, int64_t min, int64_t max, int64_t* out) -> Status {
     auto v = t[key].value<int64_t>();
-    if (!v || *v < min || *v > max) return Fail(m.path() + ": " + key + ": missing or out of range");
+    if (!v || *v < min || *v > max)
+      return Fail(m.path() + ": " + key + ": missing or out of range");
     *out = *v;
     return Status::Ok();
   };
@@ -114,12 +117,23 @@ Result<Manifest> LoadManifest(const std::string& dir) {
 std::string RenderSondeConfig(const Manifest& m) {
   std::ostringstream o;
   o << "# sonde config for the devnet in " << m.dir << ", written by `sonde-devnet up`.\n"
-    << "# Check it with: sonde check -c " << m.sonde_config() << "\n\n";
-  o << "[targets.devnet]\nurls = [";
+    << "# Check it with: sonde check -c " << m.sonde_config() << "\n"
+    << "# Run it with:   sonde run -c " << m.sonde_config() << "\n\n";
+  o << "# Every node of the network; reads and activations go to each.\n"
+    << "[targets.devnet]\nurls = [";
   for (uint32_t id = 1; id <= m.nodes; ++id) {
     o << (id > 1 ? ", " : "") << TomlString(m.node_url(id));
   }
-  o << "]\n\n";
+  o << "]\n\n"
+    << "# The node that takes the probe's writes (a follower, so forwarding to\n"
+    << "# the leader is exercised; one writer keeps the wallet's nonces in order).\n"
+    << "[targets.devnet_entry]\nurls = [" << TomlString(m.node_url(m.nodes >= 2 ? 2 : 1))
+    << "]\n\n";
+  o << "# The funded probe wallet, the active probe node, and a fresh node key\n"
+    << "# for every activation run.\n"
+    << "[keys.wallet]\nfile = " << TomlString(m.wallet_key()) << "\n\n"
+    << "[keys.probe_node]\nfile = " << TomlString(m.probe_node_key()) << "\n\n"
+    << "[keys.fresh_node]\nephemeral = true\n\n";
   o << "# The committed head exists and its block is readable and committed.\n"
     << "[journey.devnet_chain_head]\n"
     << "interval = \"5s\"\ntimeout = \"2s\"\ndegraded_after = \"500ms\"\ntargets = \"devnet\"\n\n"
@@ -130,20 +144,12 @@ std::string RenderSondeConfig(const Manifest& m) {
     << "[[journey.devnet_chain_head.step]]\nname = \"block\"\n"
     << "http = { method = \"GET\", path = \"/v1/blocks/${height}\" }\n"
     << "expect = { status = [200], json = { \"/committed\" = true } }\n\n";
-  o << "# Every node answers its health check.\n"
-    << "[journey.devnet_health]\n"
-    << "interval = \"5s\"\ntimeout = \"2s\"\ntargets = \"devnet\"\n\n"
-    << "[[journey.devnet_health.step]]\nname = \"health\"\n"
-    << "http = { method = \"GET\", path = \"/v1/health\" }\n"
-    << "expect = { status = [200], json = { \"/status\" = \"ok\" } }\n\n";
-  // Not config tables yet: sonde's config has no wallet or chaos sections
-  // today, so these are comments in the shape they are expected to take.
   o << "# ---------------------------------------------------------------------\n"
-    << "# NOT YET CONFIG: the probe wallet, for the signed journeys.\n"
-    << "# [wallet]\n"
-    << "# key_file = " << TomlString(m.wallet_key()) << "\n"
-    << "# address = " << TomlString(m.wallet_address) << "\n"
-    << "# chain_id = " << TomlString(m.chain_id) << "\n#\n"
+    << "# sonde's four built-in journeys (scenarios/journeys/*.toml).\n"
+    << BuiltinJourneysToml() << "\n";
+  // Not config tables yet: sonde's config has no chaos section today, so
+  // these are comments in the shape they are expected to take.
+  o << "# ---------------------------------------------------------------------\n"
     << "# NOT YET CONFIG: each node as a chaos target: its pidfile and the exact\n"
     << "# command that restarts it (detached; a no-op if it is running).\n";
   for (uint32_t id = 1; id <= m.nodes; ++id) {

@@ -29,6 +29,8 @@ struct Manifest {
 
   std::string path() const { return dir + "/devnet.toml"; }
   std::string wallet_key() const { return dir + "/wallet.key"; }
+  // An active node's key whose rewards sonde's reward_claim journey collects.
+  std::string probe_node_key() const { return dir + "/probe_node.key"; }
   std::string sonde_config() const { return dir + "/sonde.toml"; }
   std::string node_dir(uint32_t id) const { return dir + "/node" + std::to_string(id); }
   std::string node_config(uint32_t id) const { return node_dir(id) + "/node.toml"; }

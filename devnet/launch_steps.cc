@@ -18,6 +18,7 @@
 #include "devnet/node_config.h"
 #include "devnet/peer_client.h"
 #include "devnet/process.h"
+#include "signer/canonical.h"
 #include "signer/encoding.h"
 #include "signer/frost/dealer.h"
 #include "signer/key_file.h"
@@ -94,6 +95,9 @@ Status Generate(const UpOptions& o, Manifest* m) {
     return Fail(s.error().message);
   }
   m->wallet_address = signer::ToHex(wallet.public_key());
+  if (auto s = signer::WriteKeyFile(m->probe_node_key(), signer::KeyPair::Generate()); !s.ok()) {
+    return Fail(s.error().message);
+  }
   auto dealer = signer::frost::TrustedDealerKeygen(static_cast<uint16_t>(o.threshold),
                                                    static_cast<uint16_t>(o.nodes));
   if (!dealer.ok()) return Fail("FROST dealer: " + dealer.error().message);
@@ -199,6 +203,62 @@ Status WaitReady(const Manifest& m, const std::map<uint32_t, pid_t>& pids, uint6
     std::this_thread::sleep_for(100ms);
   }
   return Status::Ok();
+}
+
+}  // namespace sonde::devnet
+
+namespace sonde::devnet {
+
+Status ActivateProbeNode(const Manifest& m, std::chrono::milliseconds within) {
+  // A devnet made before the probe node existed gets one now.
+  if (!Exists(m.probe_node_key())) {
+    if (auto s = signer::WriteKeyFile(m.probe_node_key(), signer::KeyPair::Generate()); !s.ok()) {
+      return Fail(s.error().message);
+    }
+  }
+  auto key = signer::LoadKeyFile(m.probe_node_key());
+  if (!key.ok()) return Fail(key.error().message);
+  const std::string node = signer::ToHex(key->public_key());
+  auto leader = ParsePeerUrl(m.node_url(1));
+  if (!leader.ok()) return Fail(leader.error());
+  const auto give_up = std::chrono::steady_clock::now() + within;
+  std::string last = "no attempt";
+  // A challenge can expire or be refused while the chain starts; try again
+  // until the node is active or time is up.
+  while (std::chrono::steady_clock::now() < give_up) {
+    auto status = GetJson(m.node_url(1), "/v1/nodes/" + node, 1s);
+    if (status.ok() && status->contains("status") && status->at("status") == "active") {
+      return Status::Ok();
+    }
+    auto challenge = GetJson(m.node_url(1), "/v1/activation/challenge", 1s);
+    if (!challenge.ok()) {
+      last = "challenge: " + challenge.error();
+    } else {
+      const std::string hex(challenge->at("challenge").as_string());
+      auto bytes = signer::FromHex(hex, "challenge");
+      if (!bytes.ok()) return Fail(bytes.error().message);
+      signer::ActivationProof proof{m.chain_id, key->public_key(), signer::NodeType::kFull,
+                                    std::move(bytes).value()};
+      auto encoded = signer::Encode(proof);
+      if (!encoded.ok()) return Fail(encoded.error().message);
+      json::object body{{"node", node},
+                        {"node_type", "full"},
+                        {"challenge", hex},
+                        {"signature", signer::ToHex(key->Sign(encoded.value()))}};
+      auto r = HttpCallBlocking(leader.value(), http::verb::post, "/v1/activation",
+                                json::serialize(body), 2s);
+      last = r.ok() ? "activation: HTTP " + std::to_string(r->status) + " " + r->body : r.error();
+      // Wait for the block that commits it before asking again.
+      for (int i = 0; i < 50 && std::chrono::steady_clock::now() < give_up; ++i) {
+        auto s = GetJson(m.node_url(1), "/v1/nodes/" + node, 1s);
+        if (s.ok() && s->contains("status") && s->at("status") == "active") return Status::Ok();
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::max<uint32_t>(m.block_ms / 4, 20)));
+      }
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return Fail("the probe node " + node + " did not become active: " + last);
 }
 
 }  // namespace sonde::devnet

@@ -24,8 +24,10 @@ int Up(const UpOptions& o, std::FILE* out, std::FILE* err) {
     return 1;
   }
   if (static_cast<uint32_t>(o.base_port) + o.nodes > 65535 || o.base_port < 1024) {
-    std::fprintf(err, "sonde-devnet up: --base-port must leave room for %u ports below 65536 "
-                      "and be at least 1024\n", o.nodes);
+    std::fprintf(err,
+                 "sonde-devnet up: --base-port must leave room for %u ports below 65536 "
+                 "and be at least 1024\n",
+                 o.nodes);
     return 1;
   }
   auto dir = AbsoluteDir(o.dir, true);
@@ -87,8 +89,10 @@ int Up(const UpOptions& o, std::FILE* out, std::FILE* err) {
   }
   for (uint32_t id = 1; id <= m.nodes; ++id) {
     if (!PortFree("127.0.0.1", m.node_port(id))) {
-      std::fprintf(err, "sonde-devnet up: port %u (node %u) is already in use; pick another "
-                        "--base-port\n", m.node_port(id), id);
+      std::fprintf(err,
+                   "sonde-devnet up: port %u (node %u) is already in use; pick another "
+                   "--base-port\n",
+                   m.node_port(id), id);
       return 1;
     }
   }
@@ -102,8 +106,15 @@ int Up(const UpOptions& o, std::FILE* out, std::FILE* err) {
     }
     pids[id] = pid.value();
   }
-  if (Status s = WaitReady(m, pids, 1, std::chrono::milliseconds(o.ready_timeout_ms + 20 * m.block_ms));
+  if (Status s =
+          WaitReady(m, pids, 1, std::chrono::milliseconds(o.ready_timeout_ms + 20 * m.block_ms));
       !s.ok()) {
+    std::fprintf(err, "sonde-devnet up: %s\nsonde-devnet up: stopped the nodes it started\n",
+                 s.error().c_str());
+    StopNodes(m, pids);
+    return 1;
+  }
+  if (Status s = ActivateProbeNode(m, std::chrono::milliseconds(o.ready_timeout_ms)); !s.ok()) {
     std::fprintf(err, "sonde-devnet up: %s\nsonde-devnet up: stopped the nodes it started\n",
                  s.error().c_str());
     StopNodes(m, pids);
@@ -113,7 +124,8 @@ int Up(const UpOptions& o, std::FILE* out, std::FILE* err) {
     std::ofstream cfg(m.sonde_config(), std::ios::trunc);
     cfg << RenderSondeConfig(m);
   }
-  std::fprintf(out, "sonde-devnet: %s %u nodes in %s (chain %s, a block every %u ms, FROST %u-of-%u)\n",
+  std::fprintf(out,
+               "sonde-devnet: %s %u nodes in %s (chain %s, a block every %u ms, FROST %u-of-%u)\n",
                reused ? "restarted" : "started", m.nodes, m.dir.c_str(), m.chain_id.c_str(),
                m.block_ms, m.threshold, m.nodes);
   std::fprintf(out, "  %-5s %-8s %-24s %-9s %s\n", "node", "pid", "url", "role", "log");
@@ -147,7 +159,8 @@ int Down(const std::string& dir_arg, std::FILE* out, std::FILE* err) {
       continue;
     }
     if (!IsProcessRunning(*pid, m->node_command(id))) {
-      std::fprintf(out, "node %u: not running (stale pidfile: pid %d is not this node)\n", id, *pid);
+      std::fprintf(out, "node %u: not running (stale pidfile: pid %d is not this node)\n", id,
+                   *pid);
       ::unlink(m->node_pidfile(id).c_str());
       continue;
     }
@@ -174,8 +187,8 @@ int PrintStatus(const std::string& dir_arg, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "sonde-devnet status: %s\n", m.error().c_str());
     return 1;
   }
-  std::fprintf(out, "devnet %s: %u nodes, chain %s, block every %u ms\n", m->dir.c_str(),
-               m->nodes, m->chain_id.c_str(), m->block_ms);
+  std::fprintf(out, "devnet %s: %u nodes, chain %s, block every %u ms\n", m->dir.c_str(), m->nodes,
+               m->chain_id.c_str(), m->block_ms);
   std::fprintf(out, "%-5s %-8s %-6s %-9s %-8s %-10s %-10s %s\n", "node", "pid", "alive", "role",
                "height", "committed", "reachable", "url");
   int healthy = 0;
@@ -192,8 +205,8 @@ int PrintStatus(const std::string& dir_arg, std::FILE* out, std::FILE* err) {
       committed = std::to_string(U64(st.value(), "committed_height"));
     }
     std::fprintf(out, "%-5u %-8s %-6s %-9s %-8s %-10s %-10s %s\n", id,
-                 pidfile ? std::to_string(*pidfile).c_str() : "-", pid ? "yes" : "no",
-                 role.c_str(), height.c_str(), committed.c_str(), st.ok() ? "yes" : "no",
+                 pidfile ? std::to_string(*pidfile).c_str() : "-", pid ? "yes" : "no", role.c_str(),
+                 height.c_str(), committed.c_str(), st.ok() ? "yes" : "no",
                  m->node_url(id).c_str());
     if (pid && st.ok()) ++healthy;
   }

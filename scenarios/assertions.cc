@@ -154,7 +154,47 @@ double ScalarNumber(const Scalar& s) {
 }
 
 // One check against the document; an empty string when it holds.
-std::string Check(const JsonCheck& check, const boost::json::value& root) {
+// The operand of a check whose expected value is a template: rendered, then
+// read as the kind the comparison needs (a number for ordering, or to match
+// a number or boolean found in the document).
+std::optional<Scalar> RenderExpected(const JsonCheck& check, const boost::json::value* actual,
+                                     const Template::Lookup* vars, std::string* why) {
+  std::string text, missing;
+  if (!vars || !check.expected_template->Render(*vars, text, &missing)) {
+    *why = "expected value uses unknown variable \"" + missing + "\"";
+    return std::nullopt;
+  }
+  const bool ordering = check.op == JsonOp::kLt || check.op == JsonOp::kLe ||
+                        check.op == JsonOp::kGt || check.op == JsonOp::kGe;
+  if (ordering || (actual && (actual->is_number()))) {
+    int64_t i = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+    if (ec == std::errc() && end == text.data() + text.size()) return Scalar(i);
+    double d = 0;
+    auto [dend, dec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (dec == std::errc() && dend == text.data() + text.size()) return Scalar(d);
+    if (ordering) {
+      *why = "expected value \"" + text + "\" is not a number";
+      return std::nullopt;
+    }
+  }
+  if (actual && actual->is_bool() && (text == "true" || text == "false"))
+    return Scalar(text == "true");
+  return Scalar(text);
+}
+
+std::string Check(const JsonCheck& check, const boost::json::value& root,
+                  const Template::Lookup* vars) {
+  if (check.expected_template) {
+    const boost::json::value* actual = Resolve(root, check.pointer);
+    std::string why;
+    std::optional<Scalar> expected = RenderExpected(check, actual, vars, &why);
+    if (!expected) return "\"" + check.pointer + "\": " + why;
+    JsonCheck rendered = check;
+    rendered.expected_template.reset();
+    rendered.expected = std::move(*expected);
+    return Check(rendered, root, vars);
+  }
   const boost::json::value* v = Resolve(root, check.pointer);
   const std::string where = "\"" + check.pointer + "\"";
   if (check.op == JsonOp::kAbsent) return v ? where + " is present" : "";
@@ -220,7 +260,8 @@ std::string CheckHeaders(const std::vector<HeaderCheck>& checks, const ProbeResu
 
 }  // namespace
 
-Verdict CheckExpectations(const Expectations& expect, const ProbeResult& response, LazyJson& json) {
+Verdict CheckExpectations(const Expectations& expect, const ProbeResult& response, LazyJson& json,
+                          const Template::Lookup* vars) {
   if (response.status != 0 && !expect.status.Contains(response.status)) {
     return {Reason::kHttpStatus, "unexpected status " + std::to_string(response.status)};
   }
@@ -238,7 +279,7 @@ Verdict CheckExpectations(const Expectations& expect, const ProbeResult& respons
   const boost::json::value* root = json.Get(&error);
   if (!root) return {Reason::kInvalidResponse, error};
   for (const JsonCheck& check : expect.json) {
-    if (std::string why = Check(check, *root); !why.empty()) return {Reason::kAssertion, why};
+    if (std::string why = Check(check, *root, vars); !why.empty()) return {Reason::kAssertion, why};
   }
   return {};
 }

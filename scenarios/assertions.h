@@ -36,7 +36,9 @@ class LazyJson {
 
 // Status set first (http_status), then JSON checks in order (assertion; a
 // non-JSON body is invalid_response).
-Verdict CheckExpectations(const Expectations& expect, const ProbeResult& response, LazyJson& json);
+// `vars` renders expected values written as templates ("${balance_before}").
+Verdict CheckExpectations(const Expectations& expect, const ProbeResult& response, LazyJson& json,
+                          const Template::Lookup* vars = nullptr);
 
 // Applies `extract`, in order. A pointer that does not resolve is an
 // assertion failure; a non-JSON body is invalid_response.

@@ -52,12 +52,13 @@ boost::asio::awaitable<Height> ReadHeight(ProbeEnv& env, const HeightSource& sou
 }
 
 // The first `until` check that does not hold, or "" when all do.
-std::string UntilFailure(const std::vector<JsonCheck>& until, LazyJson& json) {
+std::string UntilFailure(const std::vector<JsonCheck>& until, LazyJson& json,
+                         const Template::Lookup& vars) {
   Expectations e;
   e.status.ranges = {{0, 999}};
   e.json = until;
   ProbeResult any;  // status 0: the status was checked already
-  Verdict v = CheckExpectations(e, any, json);
+  Verdict v = CheckExpectations(e, any, json, &vars);
   return v.ok() ? "" : v.detail;
 }
 
@@ -98,8 +99,8 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
         co_await ProberFor(step.action)(env, {step, group, target_url, vars, poll_deadline});
     if (out.response.failure == Reason::kNone) {
       LazyJson json(out.response.body);
-      Verdict v = CheckExpectations(step.expect, out.response, json);
-      std::string why = v.ok() ? UntilFailure(poll.until, json) : v.detail;
+      Verdict v = CheckExpectations(step.expect, out.response, json, &vars);
+      std::string why = v.ok() ? UntilFailure(poll.until, json, vars) : v.detail;
       if (why.empty()) {
         confirmed = true;
         break;

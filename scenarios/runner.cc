@@ -83,7 +83,7 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
     LazyJson json(last.response.body);
     // A poll already judged its answers (expect and until).
     if (last.verdict.ok() && !step.poll) {
-      last.verdict = CheckExpectations(step.expect, last.response, json);
+      last.verdict = CheckExpectations(step.expect, last.response, json, &lookup);
     }
     if (last.verdict.ok() && step.fail_after && last.duration > *step.fail_after) {
       last.verdict = {Reason::kSlow, Took(last.duration, "fail_after", *step.fail_after)};

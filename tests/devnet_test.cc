@@ -427,7 +427,7 @@ TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
   const std::string sonde_toml = d->dir() + "/sonde.toml";
   ProcessResult check = testing::RunProcess({SONDE_BINARY, "check", "-c", sonde_toml});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_NE(check.out.find("1 target group, 2 journeys, 6 journey/target pairs"), std::string::npos)
+  EXPECT_NE(check.out.find("2 target groups, 5 journeys, 9 journey/target pairs"), std::string::npos)
       << check.out;
 
   ProcessResult status = d->Cli({"status"});

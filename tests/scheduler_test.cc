@@ -138,10 +138,12 @@ http = { path = "/" }
   Harness h(config);
   h.RunFor(1100ms);
   // Every target ran once, none overlapped, and whoever waited shows lag.
-  ASSERT_EQ(h.observer.results.size(), 3u);
+  // Each target's slot lands once in the first second, and may land again
+  // before 1.1 s.
+  ASSERT_GE(h.observer.results.size(), 3u);
+  ASSERT_LE(h.observer.results.size(), 6u);
   EXPECT_EQ(h.observer.skipped, 0u);
-  auto requests = server.requests();
-  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(server.requests().size(), h.observer.results.size());
   std::vector<Duration> lags = h.observer.lags;
   std::sort(lags.begin(), lags.end());
   // Offsets are spread over the 1 s interval, so at least the runs that were

@@ -1,0 +1,14 @@
+// sonde's built-in journeys (scenarios/journeys/*.toml), embedded at build
+// time so that `sonde-devnet up` can write a sonde config that runs them.
+// They expect [targets.devnet], [targets.devnet_entry], [keys.wallet],
+// [keys.probe_node] and [keys.fresh_node] (see scenarios/journeys/README.md).
+#pragma once
+
+#include <string_view>
+
+namespace sonde::devnet {
+
+// The four journey files, concatenated, each with its own comments.
+std::string_view BuiltinJourneysToml();
+
+}  // namespace sonde::devnet
