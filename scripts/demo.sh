@@ -1,38 +1,45 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, starts the local demo HTTP server on
-# 127.0.0.1:18080 (a stand-in for a network until the devnet exists) and runs
-# the sonde daemon against it with config/examples/demo.toml.
-# Ctrl-C stops both.
+# The main job: installs what is missing, builds, starts the devnet (the
+# reference network: 5 nodes on loopback, FROST 3-of-5, a block every
+# 500 ms) and runs the sonde daemon against it with the config the devnet
+# writes: the four built-in journeys plus a chain-head check.
+# Ctrl-C stops sonde, then the devnet; nothing is left running.
+#   SONDE_DEMO_DIR   where the devnet keeps its keys and chains (default .demo/devnet)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-scripts/build.sh
+scripts/build.sh sonde sonde-devnet
 
-demo_port=18080
-server_pid=""
+devnet=build/devnet/sonde-devnet
+sonde=build/service/sonde
+dir="${SONDE_DEMO_DIR:-$PWD/.demo/devnet}"
+mkdir -p "$(dirname "$dir")"
+
+# A devnet left running by an earlier demo that was killed hard: stop it
+# (down only signals the processes its own pidfiles name).
+if [[ -f "$dir/devnet.toml" ]]; then "$devnet" down --dir "$dir" >/dev/null 2>&1 || true; fi
+
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  echo
+  echo "stopping the devnet in $dir"
+  "$devnet" down --dir "$dir" || true
 }
 trap cleanup EXIT
 
-build/tests/sonde-demo-server --port "$demo_port" &
-server_pid=$!
+"$devnet" up --dir "$dir"
 
 cat <<MSG
 
 sonde demo
-  probed server : http://127.0.0.1:${demo_port}  (pid ${server_pid}; kill it to watch runs fail
-                  with reason "connect", restart it with
-                  build/tests/sonde-demo-server --port ${demo_port} &)
   metrics       : curl -s http://127.0.0.1:9464/metrics
-  health        : curl -s http://127.0.0.1:9464/healthz  and  /readyz
-  config        : config/examples/demo.toml
+  health        : curl -s http://127.0.0.1:9464/healthz   (and /readyz)
+  reload config : kill -HUP <sonde pid>   or   curl -X POST http://127.0.0.1:9464/-/reload
+  devnet status : $devnet status --dir $dir
+  break a node  : kill \$(cat $dir/node3/node.pid)    then    $devnet start --dir $dir --node 3
+  config        : $dir/sonde.toml
 Ctrl-C stops everything.
 
 MSG
 
-build/service/sonde run -c config/examples/demo.toml
+"$sonde" run -c "$dir/sonde.toml"
