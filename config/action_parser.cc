@@ -11,8 +11,8 @@ namespace {
 
 // The keys that hold a step's action, one per kind; probes/ maps each kind to
 // its prober. A step has exactly one.
-constexpr std::string_view kActionKeys[] = {"http",  "jsonrpc", "sign", "frost",
-                                            "sleep", "tcp",     "tls"};
+constexpr std::string_view kActionKeys[] = {"http",   "jsonrpc", "sign", "frost",
+                                            "wallet", "sleep",   "tcp",  "tls"};
 
 constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
                                          "PATCH", "DELETE", "OPTIONS"};
@@ -311,6 +311,27 @@ FrostStep ParseFrost(ParseContext& ctx, const toml::table& table, const std::str
   return frost;
 }
 
+WalletStep ParseWallet(ParseContext& ctx, const toml::table& table, const std::string& path,
+                       std::vector<VariableUse>* uses) {
+  TableReader r(ctx, table, path, path, {"name", "spend"});
+  WalletStep step;
+  if (std::optional<std::string> name = r.String("name", /*required=*/true)) {
+    step.wallet = *name;
+    if (std::find(ctx.wallets.begin(), ctx.wallets.end(), *name) == ctx.wallets.end()) {
+      std::string message = "unknown wallet \"" + *name + "\"";
+      if (auto guess = ClosestMatch(*name, ctx.wallets))
+        message += " (did you mean \"" + *guess + "\"?)";
+      r.Error(Where(*table.get("name")), message);
+    }
+  }
+  if (std::optional<Template> spend = FieldTemplate(r, "spend", uses)) {
+    step.spend = std::move(*spend);
+  } else if (!table.get("spend")) {
+    step.spend = *Template::Compile("0");
+  }
+  return step;
+}
+
 // An optional `port`: 1..65535; 0 (absent) means the target URL's port.
 uint16_t ReadPort(TableReader& r) {
   std::optional<int64_t> port = r.Integer("port");
@@ -326,7 +347,8 @@ uint16_t ReadPort(TableReader& r) {
 }  // namespace
 
 bool HasResponse(const std::string& kind) {
-  return kind == "http" || kind == "jsonrpc" || kind == "sign" || kind == "frost";
+  return kind == "http" || kind == "jsonrpc" || kind == "sign" || kind == "frost" ||
+         kind == "wallet";
 }
 
 void ParseAction(TableReader& r, ParsedStep& out) {
@@ -346,7 +368,8 @@ void ParseAction(TableReader& r, ParsedStep& out) {
   }
   if (!found) {
     r.ctx().diags.Add(
-        r.where(), r.path() + " has no action (add http, jsonrpc, sign, frost, tcp, tls or sleep)");
+        r.where(),
+        r.path() + " has no action (add http, jsonrpc, sign, frost, wallet, tcp, tls or sleep)");
     return;
   }
   if (out.step.kind == "http") {
@@ -360,6 +383,10 @@ void ParseAction(TableReader& r, ParsedStep& out) {
   } else if (out.step.kind == "frost") {
     if (const toml::table* frost = r.Table("frost")) {
       out.step.action = ParseFrost(r.ctx(), *frost, r.PathOf("frost"), &out.uses);
+    }
+  } else if (out.step.kind == "wallet") {
+    if (const toml::table* wallet = r.Table("wallet")) {
+      out.step.action = ParseWallet(r.ctx(), *wallet, r.PathOf("wallet"), &out.uses);
     }
   } else if (out.step.kind == "jsonrpc") {
     if (const toml::table* rpc = r.Table("jsonrpc")) {

@@ -13,6 +13,7 @@
 #include "config/diagnostics.h"
 #include "config/fields.h"
 #include "config/journey_parser.h"
+#include "config/poll_parser.h"
 #include "config/source_text.h"
 #include "config/table_reader.h"
 
@@ -252,15 +253,83 @@ void ParseKeys(ParseContext& ctx, const toml::table& keys, Config& config) {
   }
 }
 
+// [wallet.NAME] = { key, balance = { path, pointer }, nonce = { path,
+// pointer }, floor, daily_spend_cap }. Its requests may use the keys' public
+// keys only: they run outside any journey.
+void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config) {
+  for (auto [key, node] : InFileOrder(wallets)) {
+    const std::string name(key->str());
+    const toml::table* table = node->as_table();
+    if (!table) {
+      ReportAt(ctx, Where(*node), "wallet",
+               "\"" + name + "\" must be a table, got " + std::string(TypeName(*node)));
+      continue;
+    }
+    const std::string path = "wallet." + PathSegment(name);
+    TableReader r(ctx, *table, path, "wallet \"" + name + "\"",
+                  {"key", "balance", "nonce", "floor", "daily_spend_cap"});
+    WalletSpec spec;
+    spec.name = name;
+    spec.where = Where(*table);
+    if (std::optional<std::string> k = r.String("key", /*required=*/true)) {
+      spec.key = *k;
+      auto it = config.keys.find(*k);
+      if (it == config.keys.end()) {
+        r.Error(Where(*table->get("key")), "unknown key \"" + *k + "\"");
+      } else if (it->second.ephemeral) {
+        r.Error(Where(*table->get("key")), "a wallet needs a key file, not an ephemeral key");
+      }
+    }
+    std::vector<VariableUse> uses;
+    for (const char* request : {"balance", "nonce"}) {
+      if (const toml::table* t = r.Table(request, /*required=*/true)) {
+        auto source = ParseHeight(ctx, *t, r.PathOf(request), &uses);
+        if (source) (std::string_view(request) == "balance" ? spec.balance : spec.nonce) = *source;
+      }
+    }
+    for (const VariableUse& use : uses) {
+      const bool key_public = use.name.starts_with("keys.") && use.name.ends_with(".public") &&
+                              config.keys.count(use.name.substr(5, use.name.size() - 12));
+      if (!key_public) {
+        ReportAt(ctx, use.where, path,
+                 "unknown variable '" + use.name + "' (wallet requests may use keys.NAME.public)");
+      }
+    }
+    for (const char* amount : {"floor", "daily_spend_cap"}) {
+      if (std::optional<int64_t> v = r.Integer(amount)) {
+        if (*v < 0) {
+          r.Error(Where(*table->get(amount)),
+                  "\"" + std::string(amount) + "\" must not be negative");
+        } else {
+          (std::string_view(amount) == "floor" ? spec.floor : spec.daily_spend_cap) =
+              static_cast<uint64_t>(*v);
+        }
+      }
+    }
+    ctx.wallets.push_back(name);
+    config.wallets[name] = std::move(spec);
+  }
+}
+
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
-  TableReader r(ctx, root, "", "the config", {"service", "targets", "keys", "journey"});
+  TableReader r(ctx, root, "", "the config", {"service", "targets", "keys", "wallet", "journey"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
   ctx.targets = &config.targets;
   if (const toml::table* keys = r.Table("keys")) ParseKeys(ctx, *keys, config);
+  if (const toml::table* wallets = r.Table("wallet")) ParseWallets(ctx, *wallets, config);
   if (const toml::table* journeys = r.Table("journey")) {
     ParseJourneys(ctx, *journeys, GroupNames(targets), config.journeys);
+    // Wallet steps carry their wallet's definition, as frost steps do their
+    // signer group, so a prober needs nothing but its step.
+    for (Journey& j : config.journeys) {
+      for (Step& step : j.steps) {
+        auto* w = std::get_if<WalletStep>(&step.action);
+        auto it = w ? config.wallets.find(w->wallet) : config.wallets.end();
+        if (it != config.wallets.end()) w->spec = std::make_shared<WalletSpec>(it->second);
+      }
+    }
     SetFingerprints(*journeys, targets, config.journeys);
   }
 }
@@ -279,7 +348,7 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
     return {nullptr, diags.Take()};
   }
   SourceText source(text);
-  ParseContext ctx{diags, source, {}, {}, nullptr};
+  ParseContext ctx{diags, source, {}, {}, {}, nullptr};
   auto config = std::make_shared<Config>();
   config->source = std::move(source_name);
   ParseRoot(ctx, root, *config);

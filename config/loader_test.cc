@@ -373,7 +373,7 @@ targets = "demo"
 name = "a"
 expect = { status = [200] }
 )",
-     R"(t.toml:5:1: journey.tx.step[1] has no action (add http, jsonrpc, sign, frost, tcp, tls or sleep))"},
+     R"(t.toml:5:1: journey.tx.step[1] has no action (add http, jsonrpc, sign, frost, wallet, tcp, tls or sleep))"},
 
     // Journey timings.
     {"TimeoutNotShorterThanInterval", R"(
@@ -1073,7 +1073,7 @@ TEST(ExamplesTest, BrokenReportsEveryPlantedError) {
       R"(48:8: journey.slow.step[1]: bad step name "Fetch")",
       R"(49:42: journey.slow.step[1].http: "body" and "json" are mutually exclusive)",
       R"(50:35: journey.slow.step[1].expect.json["/a"]: "gt" must be a number (or a "${variable}" holding one), got string)",
-      R"(52:1: journey.slow.step[2] has no action (add http, jsonrpc, sign, frost, tcp, tls or sleep))",
+      R"(52:1: journey.slow.step[2] has no action (add http, jsonrpc, sign, frost, wallet, tcp, tls or sleep))",
       R"(54:13: journey.slow.step[2]: bad variable name "2x" in "extract")",
       R"(58:21: journey.slow.step[3]: unknown variable 'later' (extracted only by later step 'late'))",
       R"(59:1: journey.slow.step[3]: unknown key "http_" (did you mean "http"?))",

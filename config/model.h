@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -67,7 +68,7 @@ enum class JsonOp {
 struct JsonCheck {
   std::string pointer;  // RFC 6901, e.g. "/result/height"
   JsonOp op = JsonOp::kEq;
-  Scalar expected;             // for eq/ne/lt/le/gt/ge/type
+  Scalar expected;  // for eq/ne/lt/le/gt/ge/type
   // When the operand was a string with "${...}": rendered when the check
   // runs, then compared as `expected`'s kind (a number for lt/le/gt/ge).
   std::optional<Template> expected_template;
@@ -190,14 +191,26 @@ struct FrostStep {
   std::string group_public_key;                 // hex; when set, the nodes' group must match it
 };
 
+// `wallet = { name = "probe", spend = "${vars.amount}" }`: reserves the next
+// nonce of a [wallet.*] and `spend` units of its daily budget. Its result is
+// {"nonce", "balance", "address"}. A balance below the floor or a spend past
+// the daily cap ends the run infra_error (reason wallet): the network did
+// nothing wrong.
+struct WalletSpec;
+struct WalletStep {
+  std::string wallet;
+  Template spend;
+  std::shared_ptr<const WalletSpec> spec;  // resolved at load
+};
+
 // `sleep = "500ms"`: waits, e.g. between submitting and a first poll.
 struct SleepStep {
   Duration duration{};
 };
 
 // One alternative per step kind; probes/ maps each to its prober.
-using StepAction =
-    std::variant<HttpStep, JsonRpcStep, SignStep, FrostStep, SleepStep, TcpStep, TlsStep>;
+using StepAction = std::variant<HttpStep, JsonRpcStep, SignStep, FrostStep, WalletStep, SleepStep,
+                                TcpStep, TlsStep>;
 
 // `retry = { policy, attempts, delay, max_delay, deadline, on }`. Only the
 // last attempt's result counts; the attempts before it are counted apart.
@@ -288,6 +301,19 @@ struct KeySpec {
   SourceLocation file_where;  // the `file` value, for load errors
 };
 
+// [wallet.NAME]: the account the probe spends from. Its nonce is tracked
+// locally — read from the chain at the first run and again after any run
+// that used it failed — and its balance is read every run and exported.
+struct WalletSpec {
+  std::string name;
+  std::string key;               // a [keys.*] name
+  HeightSource balance;          // GET path, integer at pointer (on the run's target)
+  HeightSource nonce;            // GET path, the next nonce at pointer
+  uint64_t floor = 0;            // below this balance: infra_error
+  uint64_t daily_spend_cap = 0;  // 0: no cap; spent since 00:00 UTC
+  SourceLocation where;
+};
+
 struct ServiceConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 9464;
@@ -303,6 +329,7 @@ struct Config {
   ServiceConfig service;
   std::map<std::string, TargetGroup> targets;
   std::map<std::string, KeySpec> keys;
+  std::map<std::string, WalletSpec> wallets;
   std::vector<Journey> journeys;  // in file order
 
   const TargetGroup* FindTargets(const std::string& name) const {

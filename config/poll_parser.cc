@@ -4,7 +4,6 @@
 #include "config/fields.h"
 
 namespace sonde {
-namespace {
 
 std::optional<HeightSource> ParseHeight(ParseContext& ctx, const toml::table& table,
                                         const std::string& path, std::vector<VariableUse>* uses) {
@@ -23,8 +22,6 @@ std::optional<HeightSource> ParseHeight(ParseContext& ctx, const toml::table& ta
   height.pointer = std::move(*pointer);
   return height;
 }
-
-}  // namespace
 
 std::optional<PollSpec> ParsePoll(TableReader& step, std::vector<VariableUse>* uses) {
   const toml::table* table = step.Table("poll");

@@ -36,9 +36,10 @@ std::vector<Extraction> ParseExtract(TableReader& r) {
 }  // namespace
 
 ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::string& path) {
-  TableReader r(ctx, table, path, path,
-                {"name", "timeout", "http", "jsonrpc", "sign", "frost", "sleep", "tcp", "tls",
-                 "expect", "extract", "retry", "poll", "until", "degraded_after", "fail_after"});
+  TableReader r(
+      ctx, table, path, path,
+      {"name", "timeout", "http", "jsonrpc", "sign", "frost", "wallet", "sleep", "tcp", "tls",
+       "expect", "extract", "retry", "poll", "until", "degraded_after", "fail_after"});
   ParsedStep out;
   out.step.where = Where(table);
   if (std::optional<std::string> name = r.String("name", /*required=*/true)) {

@@ -18,8 +18,9 @@ constexpr std::string_view kReasonNames[] = {
     "quorum_not_reached",
     "slow",
     "internal",
+    "wallet",
 };
-static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kInternal) + 1);
+static_assert(std::size(kReasonNames) == static_cast<size_t>(Reason::kWallet) + 1);
 
 }  // namespace
 

@@ -11,7 +11,8 @@ namespace sonde {
 // at fault; such runs are kept out of every SLI.
 enum class Outcome { kSuccess, kDegraded, kFailed, kInfraError };
 
-// Why a run (or step) did not succeed. kNone only with Outcome::kSuccess or
+// Why a run (or step) did not succeed. kInternal and kWallet are sonde's
+// own problems: their runs end infra_error and stay out of every SLI. kNone only with Outcome::kSuccess or
 // a degraded-but-correct run.
 enum class Reason {
   kNone,
@@ -28,6 +29,7 @@ enum class Reason {
   kQuorumNotReached,  // too few signers answered in time
   kSlow,              // correct but slower than `fail_after`
   kInternal,          // sonde's own fault (resource exhausted, aborted at shutdown)
+  kWallet,            // the probe wallet is below its floor or past its daily cap (infra_error)
 };
 
 std::string_view ToString(Outcome o);

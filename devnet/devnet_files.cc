@@ -133,7 +133,13 @@ std::string RenderSondeConfig(const Manifest& m) {
     << "# for every activation run.\n"
     << "[keys.wallet]\nfile = " << TomlString(m.wallet_key()) << "\n\n"
     << "[keys.probe_node]\nfile = " << TomlString(m.probe_node_key()) << "\n\n"
-    << "[keys.fresh_node]\nephemeral = true\n\n";
+    << "[keys.fresh_node]\nephemeral = true\n\n"
+    << "# The wallet the transfer journey spends from: its nonce is tracked by\n"
+    << "# sonde; below the floor or past the daily cap, runs end infra_error.\n"
+    << "[wallet.probe]\nkey = \"wallet\"\n"
+    << "balance = { path = \"/v1/accounts/${keys.wallet.public}\", pointer = \"/balance\" }\n"
+    << "nonce = { path = \"/v1/accounts/${keys.wallet.public}\", pointer = \"/next_nonce\" }\n"
+    << "floor = 1000000\ndaily_spend_cap = 100000\n\n";
   o << "# The committed head exists and its block is readable and committed.\n"
     << "[journey.devnet_chain_head]\n"
     << "interval = \"5s\"\ntimeout = \"2s\"\ndegraded_after = \"500ms\"\ntargets = \"devnet\"\n\n"

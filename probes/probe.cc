@@ -9,6 +9,7 @@
 #include "probes/sleep_probe.h"
 #include "probes/tcp_probe.h"
 #include "probes/tls_probe.h"
+#include "probes/wallet_probe.h"
 
 namespace sonde {
 namespace {
@@ -26,6 +27,7 @@ constexpr Reason kJsonRpcFailures[] = {
 constexpr Reason kSignFailures[] = {Reason::kInvalidResponse, Reason::kAssertion};
 constexpr Reason kFrostFailures[] = {Reason::kQuorumNotReached, Reason::kSignatureInvalid,
                                      Reason::kInvalidResponse, Reason::kTimeout};
+constexpr Reason kWalletFailures[] = {Reason::kConnect, Reason::kTimeout, Reason::kInvalidResponse};
 constexpr Reason kSleepFailures[] = {Reason::kTimeout};
 constexpr Reason kTcpFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTimeout};
 constexpr Reason kTlsFailures[] = {Reason::kDns, Reason::kConnect, Reason::kTls, Reason::kTimeout};
@@ -40,6 +42,7 @@ ProbeFn ProberFor(const StepAction& action) {
         if constexpr (std::is_same_v<T, JsonRpcStep>) return &ProbeJsonRpc;
         if constexpr (std::is_same_v<T, SignStep>) return &ProbeSign;
         if constexpr (std::is_same_v<T, FrostStep>) return &ProbeFrost;
+        if constexpr (std::is_same_v<T, WalletStep>) return &ProbeWallet;
         if constexpr (std::is_same_v<T, SleepStep>) return &ProbeSleep;
         if constexpr (std::is_same_v<T, TcpStep>) return &ProbeTcp;
         if constexpr (std::is_same_v<T, TlsStep>) return &ProbeTls;
@@ -55,6 +58,7 @@ std::span<const Reason> PossibleFailures(const StepAction& action) {
         if constexpr (std::is_same_v<T, JsonRpcStep>) return kJsonRpcFailures;
         if constexpr (std::is_same_v<T, SignStep>) return kSignFailures;
         if constexpr (std::is_same_v<T, FrostStep>) return kFrostFailures;
+        if constexpr (std::is_same_v<T, WalletStep>) return kWalletFailures;
         if constexpr (std::is_same_v<T, SleepStep>) return kSleepFailures;
         if constexpr (std::is_same_v<T, TcpStep>) return kTcpFailures;
         if constexpr (std::is_same_v<T, TlsStep>) return kTlsFailures;

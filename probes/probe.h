@@ -27,8 +27,10 @@ namespace sonde {
 
 // What probers share: the client(s) they use. Owned by the caller, outlives
 // every probe.
+class Wallets;
 struct ProbeEnv {
   HttpClient& http;
+  Wallets* wallets = nullptr;  // the probe wallets' state (wallet steps)
 };
 
 namespace signer {
@@ -66,6 +68,7 @@ struct ProbeResult {
     std::string failure;  // "", "absent", "late", "invalid_share"
   };
   std::vector<Participant> participants;
+  std::optional<double> wallet_balance;  // wallet: the balance read
   // The tls kind fills these.
   std::string tls_version;  // e.g. "TLSv1.3"
   std::optional<std::chrono::system_clock::time_point> cert_not_after;

@@ -66,6 +66,7 @@ class Metrics::Impl {
         mpc_failures(
             Counter("sonde_mpc_participant_failures_total",
                     "FROST participants that were absent, late or sent an invalid share.")),
+        wallet_balance(Gauge("sonde_wallet_balance", "The probe wallet's balance, last read.")),
         retries(Counter("sonde_step_retries_total",
                         "Attempts of a step that were retried (only the last attempt counts).")),
         skipped(Counter("sonde_journey_skipped_total",
@@ -132,6 +133,7 @@ class Metrics::Impl {
   prometheus::Family<prometheus::Gauge>& cert_expiry;
   prometheus::Family<prometheus::Histogram>& mpc_seconds;
   prometheus::Family<prometheus::Counter>& mpc_failures;
+  prometheus::Family<prometheus::Gauge>& wallet_balance;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& skipped;
   prometheus::Family<prometheus::Gauge>& build_info;
@@ -151,6 +153,10 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
             {"target", r.target},
             {"outcome", std::string(ToString(r.outcome))}})
       .Increment();
+  // The wallet balance is sonde's own state: exported whatever the outcome.
+  for (const StepResult& s : r.steps) {
+    if (s.wallet_balance) m.wallet_balance.Add({{"wallet", s.wallet_name}}).Set(*s.wallet_balance);
+  }
   // infra_error runs say nothing about the target: they stay out of the
   // latency and last-result series as well as the SLIs.
   if (r.outcome == Outcome::kInfraError) return;

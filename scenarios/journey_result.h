@@ -27,8 +27,10 @@ struct StepResult {
   int polls = 0;                          // requests made by a polling step (its last attempt)
   std::optional<int64_t> blocks;          // chain heights a polling step waited, where known
   std::optional<int64_t> rpc_error_code;  // jsonrpc steps that got an error object
-  std::vector<ProbeResult::Participant> participants;                   // frost steps
-  std::string tls_version;                                              // tls steps
+  std::vector<ProbeResult::Participant> participants;  // frost steps
+  std::optional<double> wallet_balance;                // wallet steps: the balance read
+  std::string wallet_name;                             // wallet steps
+  std::string tls_version;                             // tls steps
   std::optional<std::chrono::system_clock::time_point> cert_not_after;  // tls steps
 };
 

@@ -13,44 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Height {
-  std::optional<int64_t> value;
-  Verdict error;
-};
-
-// GET target + height.path; the integer at height.pointer.
-boost::asio::awaitable<Height> ReadHeight(ProbeEnv& env, const HeightSource& source,
-                                          const TargetGroup& group, const std::string& target_url,
-                                          const Template::Lookup& vars,
-                                          Clock::time_point deadline) {
-  Step step;
-  step.name = "height";
-  HttpStep http;
-  http.path = source.path;
-  step.action = std::move(http);
-  ProbeResult r = co_await ProbeHttp(env, {step, group, target_url, vars, deadline});
-  Height h;
-  if (r.failure != Reason::kNone) {
-    h.error = {r.failure, "reading the chain height: " + r.detail};
-    co_return h;
-  }
-  LazyJson json(r.body);
-  std::string why;
-  const boost::json::value* root = json.Get(&why);
-  boost::system::error_code ec;
-  const boost::json::value* v = root ? root->find_pointer(source.pointer, ec) : nullptr;
-  if (v && v->is_int64()) {
-    h.value = v->get_int64();
-  } else if (v && v->is_uint64()) {
-    h.value = static_cast<int64_t>(v->get_uint64());
-  } else {
-    h.error = {Reason::kInvalidResponse, "reading the chain height: no integer at \"" +
-                                             source.pointer + "\"" +
-                                             (root ? "" : " (" + why + ")")};
-  }
-  co_return h;
-}
-
 // The first `until` check that does not hold, or "" when all do.
 std::string UntilFailure(const std::vector<JsonCheck>& until, LazyJson& json,
                          const Template::Lookup& vars) {
@@ -77,9 +39,10 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
 
   std::optional<int64_t> start_height;
   if (poll.height) {
-    Height h = co_await ReadHeight(env, *poll.height, group, target_url, vars, poll_deadline);
+    IntegerRead h = co_await ReadJsonInteger(env, {step, group, target_url, vars, poll_deadline},
+                                             *poll.height, "chain height");
     if (!h.value) {
-      out.verdict = h.error;
+      out.verdict = {h.failure, h.detail};
       co_return out;
     }
     start_height = h.value;
@@ -110,7 +73,8 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
       last_failure = {out.response.failure, out.response.detail};
     }
     if (start_height) {
-      Height h = co_await ReadHeight(env, *poll.height, group, target_url, vars, poll_deadline);
+      IntegerRead h = co_await ReadJsonInteger(env, {step, group, target_url, vars, poll_deadline},
+                                               *poll.height, "chain height");
       if (h.value) blocks = *h.value - *start_height;
     }
     out_of_blocks = poll.within_blocks && blocks && *blocks >= *poll.within_blocks;
@@ -140,7 +104,8 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
 
   out.verdict = {};
   if (start_height) {
-    Height h = co_await ReadHeight(env, *poll.height, group, target_url, vars, deadline);
+    IntegerRead h = co_await ReadJsonInteger(env, {step, group, target_url, vars, deadline},
+                                             *poll.height, "chain height");
     if (h.value) out.blocks = *h.value - *start_height;
   }
   co_return out;

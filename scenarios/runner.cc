@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "probes/wallets.h"
 #include "scenarios/assertions.h"
 #include "scenarios/poller.h"
 #include "scenarios/variables.h"
@@ -27,7 +28,8 @@ Variables InitialVariables(const Journey& journey, const TargetGroup& group,
 }
 
 Outcome OutcomeFor(Reason failure) {
-  return failure == Reason::kInternal ? Outcome::kInfraError : Outcome::kFailed;
+  return failure == Reason::kInternal || failure == Reason::kWallet ? Outcome::kInfraError
+                                                                    : Outcome::kFailed;
 }
 
 std::string Took(Duration took, std::string_view threshold, Duration limit) {
@@ -114,6 +116,8 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
   out.has_phases = last.response.has_phases;
   out.rpc_error_code = last.response.rpc_error_code;
   out.participants = std::move(last.response.participants);
+  out.wallet_balance = last.response.wallet_balance;
+  if (const auto* w = std::get_if<WalletStep>(&step.action)) out.wallet_name = w->wallet;
   out.tls_version = std::move(last.response.tls_version);
   out.cert_not_after = last.response.cert_not_after;
   out.failure = last.verdict.failure;
@@ -158,6 +162,13 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
   }
 
   result.duration = Clock::now() - start;
+  if (result.outcome == Outcome::kFailed && env_.wallets) {
+    // Whether the network used the reserved nonce is unknown: ask it again.
+    for (const Step& step : journey.steps) {
+      if (const auto* w = std::get_if<WalletStep>(&step.action))
+        env_.wallets->Invalidate(w->wallet);
+    }
+  }
   if (result.outcome == Outcome::kSuccess) {
     if (journey.fail_after && result.duration > *journey.fail_after) {
       result.outcome = Outcome::kFailed;

@@ -15,6 +15,7 @@
 #include "config/loader.h"
 #include "core/version.h"
 #include "probes/http_client.h"
+#include "probes/wallets.h"
 #include "reporter/metrics.h"
 #include "scenarios/runner.h"
 #include "scenarios/scheduler.h"
@@ -33,7 +34,8 @@ int CommandRun(const RunOptions& options) {
 
   asio::io_context io(1);
   HttpClient http(io.get_executor());
-  JourneyRunner runner(ProbeEnv{http}, setup.keys);
+  Wallets wallets;
+  JourneyRunner runner(ProbeEnv{http, &wallets}, setup.keys);
   Metrics metrics(*config);
   Scheduler scheduler(io.get_executor(), config, runner, metrics);
   // SIGHUP and POST /-/reload: a new file that fails validation is refused

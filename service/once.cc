@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "probes/http_client.h"
+#include "probes/wallets.h"
 #include "scenarios/runner.h"
 #include "service/commands.h"
 #include "service/load.h"
@@ -71,7 +72,8 @@ int CommandOnce(const OnceOptions& options) {
 
   boost::asio::io_context io;
   HttpClient http(io.get_executor());
-  JourneyRunner runner(ProbeEnv{http}, setup.keys);
+  Wallets wallets;
+  JourneyRunner runner(ProbeEnv{http, &wallets}, setup.keys);
   // One slot per (journey, target) in config order, so the table is stable.
   std::vector<JourneyResult> results;
   for (const Journey& j : config->journeys) {

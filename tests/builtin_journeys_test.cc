@@ -4,9 +4,14 @@
 // culprit.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "reporter/metrics.h"
 #include "service/load.h"
 #include "tests/support/devnet_harness.h"
 #include "tests/support/journey_harness.h"
+#include "tests/support/prom_text.h"
 
 namespace sonde {
 namespace {
@@ -68,6 +73,82 @@ TEST_F(BuiltinJourneys, StalledLeaderIsNotConfirmed) {
   EXPECT_EQ(r.failing_step, "confirm");
   ASSERT_EQ(net_->Post(1, "/v1/admin/faults", R"({"stop_proposing":false})").status, 200);
   EXPECT_EQ(Run("tx_submit_confirm").outcome, Outcome::kSuccess);
+}
+
+// The devnet's sonde.toml with one line changed, loaded.
+LoadedConfig WithChange(const std::string& path, const std::string& from, const std::string& to) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string s = text.str();
+  const size_t at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  const std::string changed = path + ".changed.toml";
+  std::ofstream(changed) << s;
+  return LoadWithKeys(changed);
+}
+
+TEST_F(BuiltinJourneys, WalletTracksItsNonceAndRereadsAfterAFailure) {
+  Wallets wallets;
+  for (int i = 0; i < 3; ++i) {
+    JourneyResult r = testing::RunOnce(*setup_.config, "tx_submit_confirm", setup_.keys, &wallets);
+    ASSERT_EQ(r.outcome, Outcome::kSuccess) << r.detail;
+  }
+  EXPECT_EQ(wallets.Of("probe").next_nonce, 3u);  // tracked locally, not re-read
+  EXPECT_EQ(wallets.Of("probe").spent_today, 3u);
+  // A run that fails after reserving forgets the nonce; the next re-reads it.
+  ASSERT_EQ(net_->Post(1, "/v1/admin/faults", R"({"stop_proposing":true})").status, 200);
+  JourneyResult stalled =
+      testing::RunOnce(*setup_.config, "tx_submit_confirm", setup_.keys, &wallets);
+  EXPECT_EQ(stalled.reason, Reason::kNotConfirmed);
+  EXPECT_FALSE(wallets.Of("probe").next_nonce);
+  ASSERT_EQ(net_->Post(1, "/v1/admin/faults", R"({"stop_proposing":false})").status, 200);
+  JourneyResult again =
+      testing::RunOnce(*setup_.config, "tx_submit_confirm", setup_.keys, &wallets);
+  EXPECT_EQ(again.outcome, Outcome::kSuccess) << again.detail;
+}
+
+TEST_F(BuiltinJourneys, EmptyWalletIsInfraErrorAndLeavesTheSlisAlone) {
+  LoadedConfig poor =
+      WithChange(net_->dir() + "/sonde.toml", "floor = 1000000", "floor = 100000000000000");
+  ASSERT_TRUE(poor.ok()) << poor.errors.at(0).ToString();
+  Metrics metrics(*poor.config);
+  JourneyResult r = testing::RunOnce(*poor.config, "tx_submit_confirm", poor.keys);
+  EXPECT_EQ(r.outcome, Outcome::kInfraError);
+  EXPECT_EQ(r.reason, Reason::kWallet);
+  EXPECT_EQ(r.failing_step, "reserve");
+  EXPECT_NE(r.detail.find("below its floor of 100000000000000"), std::string::npos) << r.detail;
+  metrics.OnRunFinished(r);
+  auto samples = testing::ParsePromText(metrics.Serialize());
+  const std::map<std::string, std::string> tx{{"journey", "tx_submit_confirm"}};
+  auto runs = [&](const char* outcome) {
+    auto labels = tx;
+    labels["outcome"] = outcome;
+    return testing::FindSample(samples, "sonde_journey_runs_total", labels).value_or(-1);
+  };
+  EXPECT_EQ(runs("infra_error"), 1);
+  EXPECT_EQ(runs("success"), 0);
+  EXPECT_EQ(runs("failed"), 0);
+  EXPECT_FALSE(testing::FindSample(samples, "sonde_journey_duration_seconds_count", tx));
+  EXPECT_FALSE(testing::FindSample(samples, "sonde_journey_success", tx));
+  EXPECT_EQ(testing::FindSample(samples, "sonde_wallet_balance", {{"wallet", "probe"}}), 1e12);
+}
+
+TEST_F(BuiltinJourneys, DailySpendCapIsInfraError) {
+  LoadedConfig capped =
+      WithChange(net_->dir() + "/sonde.toml", "daily_spend_cap = 100000", "daily_spend_cap = 2");
+  ASSERT_TRUE(capped.ok());
+  Wallets wallets;
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(testing::RunOnce(*capped.config, "tx_submit_confirm", capped.keys, &wallets).outcome,
+              Outcome::kSuccess);
+  }
+  JourneyResult third =
+      testing::RunOnce(*capped.config, "tx_submit_confirm", capped.keys, &wallets);
+  EXPECT_EQ(third.outcome, Outcome::kInfraError);
+  EXPECT_EQ(third.reason, Reason::kWallet);
+  EXPECT_NE(third.detail.find("passes its daily cap of 2"), std::string::npos) << third.detail;
 }
 
 }  // namespace

@@ -19,13 +19,14 @@ std::shared_ptr<const Config> MustLoad(const std::string& toml) {
 }
 
 JourneyResult RunOnce(const Config& config, const std::string& name,
-                      std::shared_ptr<const KeyRing> keys) {
+                      std::shared_ptr<const KeyRing> keys, Wallets* wallets) {
+  Wallets fresh;
   const Journey* journey = config.FindJourney(name);
   EXPECT_NE(journey, nullptr) << name;
   const TargetGroup& group = *config.FindTargets(journey->target_group);
   boost::asio::io_context io;
   HttpClient http(io.get_executor());
-  JourneyRunner runner(ProbeEnv{http}, std::move(keys));
+  JourneyRunner runner(ProbeEnv{http, wallets ? wallets : &fresh}, std::move(keys));
   JourneyResult result;
   boost::asio::co_spawn(
       io,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/model.h"
+#include "probes/wallets.h"
 #include "scenarios/journey_result.h"
 #include "scenarios/key_ring.h"
 #include "scenarios/run_observer.h"
@@ -18,8 +19,9 @@ std::shared_ptr<const Config> MustLoad(const std::string& toml);
 
 // Runs journey `name` once against the first URL of its target group, with
 // `keys` for its sign steps.
+// `wallets` carries wallet state from run to run (a fresh one when null).
 JourneyResult RunOnce(const Config& config, const std::string& name,
-                      std::shared_ptr<const KeyRing> keys = nullptr);
+                      std::shared_ptr<const KeyRing> keys = nullptr, Wallets* wallets = nullptr);
 
 // Remembers everything the scheduler reports.
 class RecordingObserver : public RunObserver {
