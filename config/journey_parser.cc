@@ -35,6 +35,23 @@ void ParseTimings(TableReader& r, Journey& j) {
     }
     j.failing_interval = failing;
   }
+  if (const toml::table* d = r.Table("divergence")) {
+    TableReader dr(r.ctx(), *d, r.PathOf("divergence"), r.PathOf("divergence"),
+                   {"value", "tolerance"});
+    Journey::Divergence div;
+    div.variable = dr.String("value", /*required=*/true).value_or("");
+    if (const toml::node* t = d->get("tolerance")) {
+      if (const auto* i = t->as_integer()) {
+        div.tolerance = static_cast<double>(i->get());
+      } else if (const auto* f = t->as_floating_point()) {
+        div.tolerance = f->get();
+      } else {
+        dr.WrongType(*t, "tolerance", "a number");
+      }
+      if (div.tolerance < 0) dr.Error(Where(*t), "\"tolerance\" must not be negative");
+    }
+    j.divergence = div;
+  }
   Thresholds thresholds = ParseThresholds(r, timeout);
   j.interval = interval.value_or(Duration{});
   j.timeout = timeout.value_or(Duration{});
@@ -185,7 +202,7 @@ Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::tab
   const std::string path = "journey." + PathSegment(name);
   TableReader r(ctx, table, path, "journey \"" + name + "\"",
                 {"interval", "timeout", "failing_interval", "targets", "degraded_after",
-                 "fail_after", "vars", "step"});
+                 "fail_after", "divergence", "vars", "step"});
   Journey j;
   j.name = name;
   j.where = Where(table);
@@ -197,6 +214,18 @@ Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::tab
   CheckVariables(ctx, j, steps, path);
   for (ParsedStep& s : steps) j.steps.push_back(std::move(s.step));
   j.ephemeral_keys = EphemeralKeysUsed(ctx, j, steps);
+  if (j.divergence && !j.divergence->variable.empty()) {
+    bool extracted = false;
+    for (const Step& step : j.steps) {
+      for (const Extraction& e : step.extract)
+        extracted = extracted || e.variable == j.divergence->variable;
+    }
+    if (!extracted) {
+      ReportAt(ctx, Where(*table.get("divergence")), path,
+               "\"divergence.value\" names variable \"" + j.divergence->variable +
+                   "\", which no step extracts");
+    }
+  }
   return j;
 }
 

@@ -284,6 +284,15 @@ struct Journey {
   std::vector<Step> steps;
   SourceLocation where;
   std::optional<Duration> failing_interval;  // runs this often while failing
+  // `divergence = { value = "height", tolerance = 2 }`: after a successful
+  // run, the number in variable `value` is compared with the median of the
+  // latest values of all targets (three at least); further off than
+  // `tolerance` fails the run with reason divergence, naming this target.
+  struct Divergence {
+    std::string variable;
+    double tolerance = 0;
+  };
+  std::optional<Divergence> divergence;
   std::vector<std::string> ephemeral_keys;   // fresh for each run: the ones its steps use
   // Canonical text of everything this journey's runs depend on; equal
   // fingerprints mean a reload may keep the journey's schedule and state.

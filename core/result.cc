@@ -17,6 +17,7 @@ constexpr std::string_view kReasonNames[] = {
     "signature_invalid",
     "quorum_not_reached",
     "slow",
+    "divergence",
     "internal",
     "wallet",
 };

@@ -28,6 +28,7 @@ enum class Reason {
   kSignatureInvalid,  // a signature (or a FROST share) did not verify
   kQuorumNotReached,  // too few signers answered in time
   kSlow,              // correct but slower than `fail_after`
+  kDivergence,        // this target's value is out of line with the other targets'
   kInternal,          // sonde's own fault (resource exhausted, aborted at shutdown)
   kWallet,            // the probe wallet is below its floor or past its daily cap (infra_error)
 };

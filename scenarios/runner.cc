@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <charconv>
 
 #include "probes/wallets.h"
 #include "scenarios/assertions.h"
@@ -162,6 +163,22 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
   }
 
   result.duration = Clock::now() - start;
+  if (result.outcome == Outcome::kSuccess && journey.divergence) {
+    const std::string* text = vars.Find(journey.divergence->variable);
+    double value = 0;
+    if (text &&
+        std::from_chars(text->data(), text->data() + text->size(), value).ec == std::errc()) {
+      // Values older than two intervals belong to targets that stopped
+      // answering; they are not a reference any more.
+      if (auto why =
+              divergence_.RecordAndCompare(journey.name, target_url, value,
+                                           journey.divergence->tolerance, 2 * journey.interval)) {
+        result.outcome = Outcome::kFailed;
+        result.reason = Reason::kDivergence;
+        result.detail = *why;
+      }
+    }
+  }
   if (result.outcome == Outcome::kFailed && env_.wallets) {
     // Whether the network used the reserved nonce is unknown: ask it again.
     for (const Step& step : journey.steps) {

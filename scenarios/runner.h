@@ -19,6 +19,9 @@
 // attempts, its retry deadline and the journey's; only the last attempt
 // counts, the others are counted in StepResult::retries.
 //
+// A journey with `divergence` that succeeded is then compared with the
+// other targets' latest values: an outlier fails with reason divergence.
+//
 // Thread-safety: Run may be called concurrently on one executor; the runner
 // holds no per-run state.
 #pragma once
@@ -28,6 +31,7 @@
 
 #include "config/model.h"
 #include "probes/probe.h"
+#include "scenarios/divergence.h"
 #include "scenarios/journey_result.h"
 #include "scenarios/key_ring.h"
 #include "scenarios/variables.h"
@@ -38,6 +42,9 @@ class JourneyRunner {
  public:
   explicit JourneyRunner(ProbeEnv env, std::shared_ptr<const KeyRing> keys = nullptr)
       : env_(env), keys_(std::move(keys)) {}
+
+  // Cross-target comparisons of journeys with `divergence`.
+  DivergenceBook& divergence() { return divergence_; }
 
   // The keys sign steps use from now on (at a reload); runs in flight keep
   // the ones they started with.
@@ -54,6 +61,7 @@ class JourneyRunner {
 
   ProbeEnv env_;
   std::shared_ptr<const KeyRing> keys_;
+  DivergenceBook divergence_;
 };
 
 }  // namespace sonde
