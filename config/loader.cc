@@ -13,6 +13,7 @@
 #include "config/diagnostics.h"
 #include "config/fields.h"
 #include "config/journey_parser.h"
+#include "config/maintenance_parser.h"
 #include "config/poll_parser.h"
 #include "config/source_text.h"
 #include "config/table_reader.h"
@@ -312,7 +313,8 @@ void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config)
 }
 
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
-  TableReader r(ctx, root, "", "the config", {"service", "targets", "keys", "wallet", "journey"});
+  TableReader r(ctx, root, "", "the config",
+                {"service", "targets", "keys", "wallet", "journey", "maintenance"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
@@ -331,6 +333,11 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
       }
     }
     SetFingerprints(*journeys, targets, config.journeys);
+  }
+  if (const toml::node* maintenance = r.Get("maintenance")) {
+    std::vector<std::string> names;
+    for (const Journey& j : config.journeys) names.push_back(j.name);
+    config.maintenance = ParseMaintenance(ctx, *maintenance, names);
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -293,7 +294,7 @@ struct Journey {
     double tolerance = 0;
   };
   std::optional<Divergence> divergence;
-  std::vector<std::string> ephemeral_keys;   // fresh for each run: the ones its steps use
+  std::vector<std::string> ephemeral_keys;  // fresh for each run: the ones its steps use
   // Canonical text of everything this journey's runs depend on; equal
   // fingerprints mean a reload may keep the journey's schedule and state.
   std::string fingerprint;
@@ -323,6 +324,43 @@ struct WalletSpec {
   SourceLocation where;
 };
 
+// [[maintenance]]: a time range (start/end) or a weekly window (UTC) during
+// which the listed journeys (all when none are listed) are paused — not run
+// at all — or marked: run, but counted apart from every SLI.
+struct MaintenanceWindow {
+  enum class Mode { kPause, kMark };
+  Mode mode = Mode::kPause;
+  std::vector<std::string> journeys;  // empty: every journey
+  std::optional<std::chrono::system_clock::time_point> start, end;
+  struct Weekly {
+    int weekday = 0;             // 0 = Sunday ... 6 = Saturday
+    std::chrono::minutes at{0};  // from 00:00 UTC
+    Duration duration{};
+  };
+  std::optional<Weekly> weekly;
+  SourceLocation where;
+
+  bool Covers(const std::string& journey, std::chrono::system_clock::time_point t) const {
+    if (!journeys.empty() &&
+        std::find(journeys.begin(), journeys.end(), journey) == journeys.end()) {
+      return false;
+    }
+    if (start && end) return t >= *start && t < *end;
+    if (!weekly) return false;
+    using namespace std::chrono;
+    const auto week = duration_cast<Duration>(hours(24 * 7));
+    // 1970-01-01 was a Thursday (weekday 4): the week's Sunday 00:00 is 4 days earlier.
+    const Duration since_sunday =
+        (duration_cast<Duration>(t.time_since_epoch()) + duration_cast<Duration>(hours(24 * 4))) %
+        week;
+    const Duration opens = duration_cast<Duration>(hours(24) * weekly->weekday + weekly->at);
+    // The window may run past Saturday midnight into the next week.
+    Duration into = since_sunday - opens;
+    if (into.count() < 0) into += week;
+    return into < weekly->duration;
+  }
+};
+
 struct ServiceConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 9464;
@@ -339,6 +377,16 @@ struct Config {
   std::map<std::string, TargetGroup> targets;
   std::map<std::string, KeySpec> keys;
   std::map<std::string, WalletSpec> wallets;
+  std::vector<MaintenanceWindow> maintenance;
+
+  // The window covering `journey` at `t`, or nullptr.
+  const MaintenanceWindow* MaintenanceFor(const std::string& journey,
+                                          std::chrono::system_clock::time_point t) const {
+    for (const MaintenanceWindow& w : maintenance) {
+      if (w.Covers(journey, t)) return &w;
+    }
+    return nullptr;
+  }
   std::vector<Journey> journeys;  // in file order
 
   const TargetGroup* FindTargets(const std::string& name) const {

@@ -67,6 +67,11 @@ class Metrics::Impl {
             Counter("sonde_mpc_participant_failures_total",
                     "FROST participants that were absent, late or sent an invalid share.")),
         wallet_balance(Gauge("sonde_wallet_balance", "The probe wallet's balance, last read.")),
+        paused(Counter("sonde_journey_paused_total",
+                       "Runs not started because a maintenance window paused the journey.")),
+        maintenance_runs(
+            Counter("sonde_journey_maintenance_runs_total",
+                    "Runs inside a maintenance window in mark mode, kept out of SLIs.")),
         retries(Counter("sonde_step_retries_total",
                         "Attempts of a step that were retried (only the last attempt counts).")),
         skipped(Counter("sonde_journey_skipped_total",
@@ -134,6 +139,8 @@ class Metrics::Impl {
   prometheus::Family<prometheus::Histogram>& mpc_seconds;
   prometheus::Family<prometheus::Counter>& mpc_failures;
   prometheus::Family<prometheus::Gauge>& wallet_balance;
+  prometheus::Family<prometheus::Counter>& paused;
+  prometheus::Family<prometheus::Counter>& maintenance_runs;
   prometheus::Family<prometheus::Counter>& retries;
   prometheus::Family<prometheus::Counter>& skipped;
   prometheus::Family<prometheus::Gauge>& build_info;
@@ -148,6 +155,15 @@ Metrics::~Metrics() = default;
 void Metrics::OnRunFinished(const JourneyResult& r) {
   Impl& m = *impl_;
   const Labels journey_labels{{"journey", r.journey}, {"target", r.target}};
+  if (r.maintenance) {
+    // Counted, but apart: no SLI ratio or latency series sees these runs.
+    m.maintenance_runs
+        .Add({{"journey", r.journey},
+              {"target", r.target},
+              {"outcome", std::string(ToString(r.outcome))}})
+        .Increment();
+    return;
+  }
   m.runs
       .Add({{"journey", r.journey},
             {"target", r.target},
@@ -215,6 +231,10 @@ void Metrics::OnReload(const Config* config) {
   impl_->Prepare(*config);
   impl_->reload_ok.Set(1);
   impl_->reload_time.SetToCurrentTime();
+}
+
+void Metrics::OnRunPaused(const std::string& journey, const std::string& target) {
+  impl_->paused.Add({{"journey", journey}, {"target", target}}).Increment();
 }
 
 void Metrics::OnSchedulerLag(Duration lag) { impl_->lag_histogram.Observe(ToSeconds(lag)); }

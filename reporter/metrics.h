@@ -26,6 +26,7 @@ class Metrics : public RunObserver {
   void OnRunFinished(const JourneyResult& result) override;
   void OnRunSkipped(const std::string& journey, const std::string& target) override;
   void OnSchedulerLag(Duration lag) override;
+  void OnRunPaused(const std::string& journey, const std::string& target) override;
 
   // A reload: `config` is the new one (its series are pre-created), or
   // nullptr when the new file was rejected and the old config runs on.

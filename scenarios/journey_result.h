@@ -43,6 +43,7 @@ struct JourneyResult {
   std::string detail;
   std::chrono::system_clock::time_point started_at;
   Duration duration{};            // monotonic
+  bool maintenance = false;       // ran in a maintenance window in mark mode: kept out of SLIs
   std::vector<StepResult> steps;  // the steps that ran, in order
 };
 

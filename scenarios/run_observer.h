@@ -20,6 +20,9 @@ class RunObserver {
   virtual void OnRunSkipped(const std::string& journey, const std::string& target) = 0;
   // How late a run started compared with its slot.
   virtual void OnSchedulerLag(Duration lag) = 0;
+  // A run was due inside a maintenance window in pause mode, so it was not
+  // started.
+  virtual void OnRunPaused(const std::string& /*journey*/, const std::string& /*target*/) {}
 };
 
 }  // namespace sonde

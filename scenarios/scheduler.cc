@@ -156,11 +156,18 @@ void Scheduler::StartSlot(const std::shared_ptr<Slot>& slot) {
         observer_.OnRunSkipped(slot->journey->name, slot->target);
         continue;
       }
+      const MaintenanceWindow* window =
+          slot->config->MaintenanceFor(slot->journey->name, SystemClock::now());
+      if (window && window->mode == MaintenanceWindow::Mode::kPause) {
+        observer_.OnRunPaused(slot->journey->name, slot->target);
+        continue;
+      }
+      const bool marked = window != nullptr;
       slot->running = true;
       ++in_flight_;
       asio::co_spawn(
           executor_,
-          [this, slot, due]() -> asio::awaitable<void> {
+          [this, slot, due, marked]() -> asio::awaitable<void> {
             // Hold this config alive for the whole run, whatever reloads do.
             std::shared_ptr<const Config> config = slot->config;
             const Journey& journey = *slot->journey;
@@ -179,6 +186,7 @@ void Scheduler::StartSlot(const std::shared_ptr<Slot>& slot) {
               co_return;
             }
             JourneyResult result = co_await runner_.Run(journey, group, slot->target);
+            result.maintenance = marked;
             gate_.Release();
             slot->running = false;
             --in_flight_;

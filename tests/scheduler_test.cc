@@ -8,7 +8,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include "probes/http_client.h"
+#include "reporter/metrics.h"
 #include "tests/support/journey_harness.h"
+#include "tests/support/prom_text.h"
 #include "tests/support/test_server.h"
 
 namespace sonde {
@@ -237,6 +239,53 @@ TEST(SchedulerReload, KeepsUnchangedSlotsReplacesChangedAndAddsNew) {
   EXPECT_GE(c, 1u);
   h.scheduler.Stop();
   h.io.run_for(200ms);
+}
+
+std::string WithWindow(const std::string& url, const std::string& mode) {
+  return "[targets.t]\nurls = [\"" + url + "\"]\n" + R"(
+[journey.j]
+interval = "100ms"
+timeout = "80ms"
+targets = "t"
+[[journey.j.step]]
+name = "get"
+http = { path = "/" }
+[[maintenance]]
+journeys = ["j"]
+start = 2000-01-01T00:00:00Z
+end = 2100-01-01T00:00:00Z
+mode = ")" +
+         mode + "\"\n";
+}
+
+TEST(SchedulerMaintenance, PauseStartsNoRun) {
+  testing::TestServer server;
+  auto config = testing::MustLoad(WithWindow(server.base_url(), "pause"));
+  ASSERT_TRUE(config);
+  Harness h(config);
+  h.RunFor(550ms);
+  EXPECT_TRUE(h.observer.results.empty());
+  EXPECT_GE(h.observer.paused, 4u);
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(SchedulerMaintenance, MarkRunsButKeepsThemOutOfTheSlis) {
+  testing::TestServer server;
+  auto config = testing::MustLoad(WithWindow(server.base_url(), "mark"));
+  ASSERT_TRUE(config);
+  Harness h(config);
+  h.RunFor(550ms);
+  ASSERT_GE(h.observer.results.size(), 4u);
+  for (const JourneyResult& r : h.observer.results) EXPECT_TRUE(r.maintenance);
+  Metrics metrics(*config);
+  for (const JourneyResult& r : h.observer.results) metrics.OnRunFinished(r);
+  auto samples = testing::ParsePromText(metrics.Serialize());
+  const std::map<std::string, std::string> ok{{"journey", "j"}, {"outcome", "success"}};
+  EXPECT_EQ(testing::FindSample(samples, "sonde_journey_runs_total", ok), 0);
+  EXPECT_EQ(testing::FindSample(samples, "sonde_journey_maintenance_runs_total", ok),
+            static_cast<double>(h.observer.results.size()));
+  EXPECT_FALSE(
+      testing::FindSample(samples, "sonde_journey_duration_seconds_count", {{"journey", "j"}}));
 }
 
 }  // namespace

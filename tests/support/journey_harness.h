@@ -29,9 +29,11 @@ class RecordingObserver : public RunObserver {
   void OnRunFinished(const JourneyResult& r) override { results.push_back(r); }
   void OnRunSkipped(const std::string&, const std::string&) override { ++skipped; }
   void OnSchedulerLag(Duration lag) override { lags.push_back(lag); }
+  void OnRunPaused(const std::string&, const std::string&) override { ++paused; }
 
   std::vector<JourneyResult> results;
   size_t skipped = 0;
+  size_t paused = 0;
   std::vector<Duration> lags;
 };
 
