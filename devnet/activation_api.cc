@@ -16,12 +16,11 @@ namespace json = boost::json;
 asio::awaitable<Response> Node::GetChallenge(const Request& req) {
   if (!config_.is_leader()) co_return co_await ForwardToLeader(req);
   const std::vector<uint8_t> challenge = challenges_->Issue();
-  co_return JsonResponse(http::status::ok,
-                         json::object{{"challenge", signer::ToHex(challenge)},
-                                      {"chain_id", config_.chain_id},
-                                      {"expires_in_ms", std::chrono::milliseconds(
-                                                            challenges_->ttl())
-                                                            .count()}});
+  co_return JsonResponse(
+      http::status::ok,
+      json::object{{"challenge", signer::ToHex(challenge)},
+                   {"chain_id", config_.chain_id},
+                   {"expires_in_ms", std::chrono::milliseconds(challenges_->ttl()).count()}});
 }
 
 asio::awaitable<Response> Node::PostActivation(const Request& req) {

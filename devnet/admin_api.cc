@@ -14,16 +14,16 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 Response Node::GetFaults() const {
-  return JsonResponse(http::status::ok,
-                      json::object{{"invalid_shares", faults_.invalid_shares},
-                                   {"stop_proposing", faults_.stop_proposing}});
+  return JsonResponse(http::status::ok, json::object{{"invalid_shares", faults_.invalid_shares},
+                                                     {"stop_proposing", faults_.stop_proposing},
+                                                     {"stop_syncing", faults_.stop_syncing}});
 }
 
 Response Node::PostFaults(const Request& req) {
   auto body = ParseObject(req.body());
   if (!body.ok()) return ErrorResponse(http::status::bad_request, "malformed", body.error());
   JsonFields f(body.value());
-  if (Status s = f.OnlyKeys({"invalid_shares", "stop_proposing"}); !s.ok()) {
+  if (Status s = f.OnlyKeys({"invalid_shares", "stop_proposing", "stop_syncing"}); !s.ok()) {
     return ErrorResponse(http::status::bad_request, "malformed", s.error());
   }
   // Read both before changing either, so a bad request changes nothing.
@@ -38,9 +38,15 @@ Response Node::PostFaults(const Request& req) {
     if (!v.ok()) return ErrorResponse(http::status::bad_request, "malformed", v.error());
     next.stop_proposing = v.value();
   }
-  if (next.invalid_shares != faults_.invalid_shares || next.stop_proposing != faults_.stop_proposing) {
-    spdlog::warn("node {}: faults now invalid_shares={} stop_proposing={}", config_.id,
-                 next.invalid_shares, next.stop_proposing);
+  if (f.Has("stop_syncing")) {
+    auto v = f.Bool("stop_syncing");
+    if (!v.ok()) return ErrorResponse(http::status::bad_request, "malformed", v.error());
+    next.stop_syncing = v.value();
+  }
+  if (next.invalid_shares != faults_.invalid_shares ||
+      next.stop_proposing != faults_.stop_proposing || next.stop_syncing != faults_.stop_syncing) {
+    spdlog::warn("node {}: faults now invalid_shares={} stop_proposing={} stop_syncing={}",
+                 config_.id, next.invalid_shares, next.stop_proposing, next.stop_syncing);
   }
   faults_ = next;
   return GetFaults();

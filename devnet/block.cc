@@ -29,8 +29,7 @@ Block MakeBlock(uint64_t height, const Hash& prev_hash, uint64_t time_ms, std::v
   return b;
 }
 
-Hash GenesisHash(std::string_view chain_id,
-                 const std::map<signer::PublicKey, uint64_t>& balances) {
+Hash GenesisHash(std::string_view chain_id, const std::map<signer::PublicKey, uint64_t>& balances) {
   signer::ByteWriter w;
   w.Prefixed(std::string_view("sonde.devnet.genesis.v1"));
   w.Prefixed(chain_id);

@@ -30,8 +30,7 @@ Hash ComputeBlockHash(const Block& b);
 // Fills in the hash.
 Block MakeBlock(uint64_t height, const Hash& prev_hash, uint64_t time_ms, std::vector<Tx> txs);
 
-Hash GenesisHash(std::string_view chain_id,
-                 const std::map<signer::PublicKey, uint64_t>& balances);
+Hash GenesisHash(std::string_view chain_id, const std::map<signer::PublicKey, uint64_t>& balances);
 
 // {"height", "prev_hash", "time_ms", "txs": [...], "hash"}
 boost::json::object BlockToJson(const Block& b);

@@ -3,11 +3,10 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
 
 namespace sonde::devnet {
 
@@ -139,9 +138,8 @@ asio::awaitable<Status> Chain::Persist() {
   // order, so when ours is done, every earlier change is on disk as well.
   std::string lines = std::exchange(unwritten_, {});
   const bool sync = std::exchange(unwritten_commit_, false);
-  co_return co_await asio::co_spawn(writer_.get_executor(),
-                                    WriteLines(&file_, std::move(lines), sync),
-                                    asio::use_awaitable);
+  co_return co_await asio::co_spawn(
+      writer_.get_executor(), WriteLines(&file_, std::move(lines), sync), asio::use_awaitable);
 }
 
 std::optional<Chain::TxLocation> Chain::FindTx(const Hash& hash) const {

@@ -37,8 +37,8 @@ class Chain {
 
   uint64_t head() const { return blocks_.size(); }
   uint64_t committed() const { return committed_; }
-  const Block* At(uint64_t height) const;  // nullptr outside 1..head
-  const Hash& HashAt(uint64_t height) const;  // height 0 is the genesis; height <= head
+  const Block* At(uint64_t height) const;         // nullptr outside 1..head
+  const Hash& HashAt(uint64_t height) const;      // height 0 is the genesis; height <= head
   const Ledger& state() const { return state_; }  // as of the committed height
   const Hash& genesis() const { return genesis_; }
   uint64_t last_time_ms() const { return blocks_.empty() ? 0 : blocks_.back().time_ms; }

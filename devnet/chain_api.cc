@@ -34,14 +34,15 @@ Response Node::GetStatus() const {
                  {"hash", HashHex(chain_->HashAt(chain_->head()))},
                  {"committed_hash", HashHex(chain_->HashAt(chain_->committed()))},
                  {"faults", json::object{{"invalid_shares", faults_.invalid_shares},
-                                         {"stop_proposing", faults_.stop_proposing}}}};
+                                         {"stop_proposing", faults_.stop_proposing},
+                                         {"stop_syncing", faults_.stop_syncing}}}};
   if (frost_) o["mpc_participant"] = frost_->identifier();
   if (config_.is_leader()) {
     o["mempool"] = pool_->size();
     json::array peers;
     for (const auto& f : replicator_->Followers()) {
-      json::object p{{"id", f.id}, {"url", f.url}, {"match_height", f.match},
-                     {"reachable", f.reachable}};
+      json::object p{
+          {"id", f.id}, {"url", f.url}, {"match_height", f.match}, {"reachable", f.reachable}};
       if (!f.last_error.empty()) p["error"] = f.last_error;
       peers.push_back(std::move(p));
     }
@@ -52,12 +53,13 @@ Response Node::GetStatus() const {
 
 Response Node::GetHead() const {
   const Block* head = chain_->At(chain_->head());
-  return JsonResponse(http::status::ok,
-                      json::object{{"height", chain_->head()},
-                                   {"hash", HashHex(chain_->HashAt(chain_->head()))},
-                                   {"time_ms", head ? head->time_ms : 0},
-                                   {"committed_height", chain_->committed()},
-                                   {"committed_hash", HashHex(chain_->HashAt(chain_->committed()))}});
+  return JsonResponse(
+      http::status::ok,
+      json::object{{"height", chain_->head()},
+                   {"hash", HashHex(chain_->HashAt(chain_->head()))},
+                   {"time_ms", head ? head->time_ms : 0},
+                   {"committed_height", chain_->committed()},
+                   {"committed_hash", HashHex(chain_->HashAt(chain_->committed()))}});
 }
 
 Response Node::GetBlock(std::string_view text) const {
@@ -84,6 +86,12 @@ asio::awaitable<Response> Node::PostPeerAppend(const Request& req) {
   if (config_.is_leader()) {
     co_return ErrorResponse(http::status::conflict, "not_a_follower",
                             "node " + std::to_string(config_.id) + " is the leader");
+  }
+  if (faults_.stop_syncing) {
+    // The drill hook: this follower stops taking blocks and falls behind,
+    // while still answering reads from what it has.
+    co_return ErrorResponse(http::status::service_unavailable, "not_syncing",
+                            "node " + std::to_string(config_.id) + " has stop_syncing on");
   }
   auto body = ParseObject(req.body());
   if (!body.ok()) co_return ErrorResponse(http::status::bad_request, "malformed", body.error());
@@ -117,8 +125,8 @@ asio::awaitable<Response> Node::PostPeerAppend(const Request& req) {
   }
   const uint64_t last = prev_height.value() + blocks.size();
   std::string why;
-  switch (chain_->AcceptFromLeader(prev_height.value(), prev_hash.value(), std::move(blocks),
-                                   &why)) {
+  switch (
+      chain_->AcceptFromLeader(prev_height.value(), prev_hash.value(), std::move(blocks), &why)) {
     case Chain::Accepted::kOk:
       // Only what is known to match the leader may be committed.
       chain_->Commit(std::min(commit.value(), last));
@@ -134,9 +142,9 @@ asio::awaitable<Response> Node::PostPeerAppend(const Request& req) {
   // Acknowledge only what is on disk.
   Status s = co_await chain_->Persist();
   if (!s.ok()) co_return ErrorResponse(http::status::internal_server_error, "storage", s.error());
-  co_return JsonResponse(http::status::ok, json::object{{"ok", true},
-                                                        {"head", chain_->head()},
-                                                        {"committed", chain_->committed()}});
+  co_return JsonResponse(
+      http::status::ok,
+      json::object{{"ok", true}, {"head", chain_->head()}, {"committed", chain_->committed()}});
 }
 
 }  // namespace sonde::devnet

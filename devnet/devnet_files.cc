@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -142,7 +143,12 @@ std::string RenderSondeConfig(const Manifest& m) {
     << "floor = 1000000\ndaily_spend_cap = 100000\n\n";
   o << "# The committed head exists and its block is readable and committed.\n"
     << "[journey.devnet_chain_head]\n"
-    << "interval = \"5s\"\ntimeout = \"2s\"\ndegraded_after = \"500ms\"\ntargets = \"devnet\"\n\n"
+    << "interval = \"5s\"\ntimeout = \"2s\"\ndegraded_after = \"500ms\"\ntargets = \"devnet\"\n"
+    << "# A node this many blocks off the median of all nodes is named: twice\n"
+    << "# the blocks of one interval, since the nodes are sampled up to an\n"
+    << "# interval apart.\n"
+    << "divergence = { value = \"height\", tolerance = "
+    << std::max<uint32_t>(20, 2 * 5000 / std::max<uint32_t>(m.block_ms, 1)) << " }\n\n"
     << "[[journey.devnet_chain_head.step]]\nname = \"head\"\n"
     << "http = { method = \"GET\", path = \"/v1/head\" }\n"
     << "expect = { status = [200], json = { \"/committed_height\" = { exists = true } } }\n"

@@ -49,9 +49,9 @@ std::variant<frost::Round1Message, Response> FrostParticipant::Round1(std::strin
     session = "n" + std::to_string(identifier()) + "-" + signer::ToHex(random);
   }
   if (session.size() > frost::kMaxSessionSize) {
-    return ErrorResponse(http::status::bad_request, "malformed",
-                         "/session: at most " + std::to_string(frost::kMaxSessionSize) +
-                             " characters");
+    return ErrorResponse(
+        http::status::bad_request, "malformed",
+        "/session: at most " + std::to_string(frost::kMaxSessionSize) + " characters");
   }
   if (sessions_.contains(session)) {
     return ErrorResponse(http::status::conflict, "session_exists",

@@ -8,13 +8,12 @@
 // Thread-safety: the node's io_context thread only.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <string>
 #include <variant>
-
-#include <boost/json/object.hpp>
 
 #include "devnet/frost_share_file.h"
 #include "devnet/http_server.h"

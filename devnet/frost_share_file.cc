@@ -22,8 +22,7 @@ namespace frost = signer::frost;
 
 namespace {
 
-Result<frost::Point> ReadPoint(const JsonFields& f, std::string_view key,
-                               const std::string& path) {
+Result<frost::Point> ReadPoint(const JsonFields& f, std::string_view key, const std::string& path) {
   auto bytes = f.Hex(key, frost::kElementSize);
   if (!bytes.ok()) return Fail(path + ": " + bytes.error());
   auto p = frost::Point::Decode(bytes.value(), key);
@@ -107,11 +106,11 @@ Result<FrostShare> LoadFrostShareFile(const std::string& path) {
   auto group_key = ReadPoint(f, "group_public_key", path);
   if (!group_key.ok()) return Fail(group_key.error());
 
-  FrostShare out{frost::KeyPackage{static_cast<frost::Identifier>(id.value()),
-                                   std::move(share.value()), frost::Point(), group_key.value(),
-                                   static_cast<uint16_t>(min_signers.value())},
-                 frost::PublicKeyPackage{group_key.value(), {},
-                                         static_cast<uint16_t>(min_signers.value())}};
+  FrostShare out{
+      frost::KeyPackage{static_cast<frost::Identifier>(id.value()), std::move(share.value()),
+                        frost::Point(), group_key.value(),
+                        static_cast<uint16_t>(min_signers.value())},
+      frost::PublicKeyPackage{group_key.value(), {}, static_cast<uint16_t>(min_signers.value())}};
   const json::value* shares = parsed->if_contains("verifying_shares");
   if (shares == nullptr || !shares->is_object()) {
     return Fail(path + ": /verifying_shares: must be an object from identifier to point");

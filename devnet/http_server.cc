@@ -59,8 +59,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     std::vector<char> sink(64 * 1024);
     size_t total = 0;
     while (total < limits.max_body_bytes * 2) {
-      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink),
-                                                     asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
       if (ec) break;
       total += n;
     }

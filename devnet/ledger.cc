@@ -58,8 +58,7 @@ std::optional<Reason> Ledger::ApplyTransfer(const signer::Transfer& t) {
   return std::nullopt;
 }
 
-std::optional<Reason> Ledger::ApplyActivation(const signer::ActivationProof& a,
-                                              uint64_t height) {
+std::optional<Reason> Ledger::ApplyActivation(const signer::ActivationProof& a, uint64_t height) {
   const Hash challenge = HashBytes(a.challenge);
   if (used_challenges_.contains(challenge)) return Reason::kChallengeUsed;
   used_challenges_.insert(challenge);

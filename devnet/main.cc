@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   UpOptions up;
-  auto* up_cmd = app.add_subcommand("up", "generate keys and configs, start the nodes, wait until ready");
+  auto* up_cmd =
+      app.add_subcommand("up", "generate keys and configs, start the nodes, wait until ready");
   up_cmd->add_option("--dir", up.dir, "directory for keys, configs, chains, pidfiles and logs")
       ->required();
   up_cmd->add_option("--nodes", up.nodes, "number of nodes")->capture_default_str();
@@ -78,7 +79,8 @@ int main(int argc, char** argv) {
   std::string dir;
   auto* down_cmd = app.add_subcommand("down", "stop the nodes that up started");
   down_cmd->add_option("--dir", dir, "the devnet directory")->required();
-  auto* status_cmd = app.add_subcommand("status", "a table of the nodes: pid, alive, role, heights");
+  auto* status_cmd =
+      app.add_subcommand("status", "a table of the nodes: pid, alive, role, heights");
   status_cmd->add_option("--dir", dir, "the devnet directory")->required();
   uint32_t node_id = 0;
   auto* start_cmd = app.add_subcommand("start", "start one node of a devnet again (detached)");

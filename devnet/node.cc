@@ -73,13 +73,13 @@ Node::Node(asio::any_io_executor executor, NodeConfig config, signer::KeyPair ke
       key_(std::move(key)),
       chain_(std::move(chain)),
       frost_(std::move(frost)) {
-  server_ = std::make_unique<HttpServer>(
-      executor_, [this](const Request& req) { return Route(req); });
+  server_ =
+      std::make_unique<HttpServer>(executor_, [this](const Request& req) { return Route(req); });
   if (config_.is_leader()) {
     pool_ = std::make_unique<TxPool>(*chain_, kMaxMempool, kMaxRemembered);
     challenges_ = std::make_unique<Challenges>(kChallengeTtl, kMaxChallenges);
-    replicator_ = std::make_unique<Replicator>(executor_, *chain_, config_,
-                                               [this] { return OnCommit(); });
+    replicator_ =
+        std::make_unique<Replicator>(executor_, *chain_, config_, [this] { return OnCommit(); });
     propose_timer_ = std::make_unique<asio::steady_timer>(executor_);
   } else {
     leader_url_ = ParsePeerUrl(config_.FindPeer(config_.leader)->url).value();
@@ -186,8 +186,9 @@ asio::awaitable<Response> Node::ForwardToLeader(const Request& req) {
   auto r = co_await CallLeader(req);
   if (!r.ok()) {
     co_return ErrorResponse(http::status::service_unavailable, "leader_unreachable",
-                            "node " + std::to_string(config_.id) + " cannot reach the leader (node " +
-                                std::to_string(config_.leader) + "): " + r.error());
+                            "node " + std::to_string(config_.id) +
+                                " cannot reach the leader (node " + std::to_string(config_.leader) +
+                                "): " + r.error());
   }
   Response res;
   res.result(static_cast<unsigned>(r->status));

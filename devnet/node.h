@@ -20,8 +20,8 @@
 #include <optional>
 #include <string_view>
 
-#include "devnet/challenges.h"
 #include "devnet/chain.h"
+#include "devnet/challenges.h"
 #include "devnet/frost_participant.h"
 #include "devnet/http_server.h"
 #include "devnet/node_config.h"
@@ -36,6 +36,7 @@ namespace sonde::devnet {
 struct Faults {
   bool invalid_shares = false;  // round 2 returns a share that fails verification
   bool stop_proposing = false;  // the leader proposes no blocks
+  bool stop_syncing = false;    // a follower refuses the leader's appends (falls behind)
 };
 
 class Node {

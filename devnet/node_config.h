@@ -29,8 +29,8 @@ struct NodeConfig {
   uint32_t block_ms = 500;
   std::string chain_id = "sonde-devnet";
   uint64_t reward_per_block = 10;
-  std::string node_key;     // Ed25519 key file (signer/key_file.h)
-  std::string frost_share;  // FROST key package file, see frost_share_file.h
+  std::string node_key;           // Ed25519 key file (signer/key_file.h)
+  std::string frost_share;        // FROST key package file, see frost_share_file.h
   std::vector<PeerConfig> peers;  // every other node, one link each
   std::map<signer::PublicKey, uint64_t> genesis_balances;
 

@@ -37,8 +37,8 @@ Replicator::Replicator(asio::any_io_executor executor, Chain& chain, const NodeC
       tick_(std::clamp<std::chrono::milliseconds>(std::chrono::milliseconds(config.block_ms / 2),
                                                   std::chrono::milliseconds(20),
                                                   std::chrono::milliseconds(100))),
-      call_timeout_(std::max<std::chrono::milliseconds>(std::chrono::milliseconds(1000),
-                                                        std::chrono::milliseconds(2 * config.block_ms))),
+      call_timeout_(std::max<std::chrono::milliseconds>(
+          std::chrono::milliseconds(1000), std::chrono::milliseconds(2 * config.block_ms))),
       on_commit_(std::move(on_commit)),
       leader_match_(chain.head()) {
   for (const PeerConfig& p : config.peers) {

@@ -41,8 +41,8 @@ Status Take(Result<T> r, T* out) {
 }
 
 Result<TxBody> TransferFromJson(const JsonFields& f, std::string_view chain_id) {
-  if (Status s = f.OnlyKeys({"type", "chain_id", "from", "to", "amount", "nonce", "memo",
-                             "signature", "hash"});
+  if (Status s = f.OnlyKeys(
+          {"type", "chain_id", "from", "to", "amount", "nonce", "memo", "signature", "hash"});
       !s.ok()) {
     return Fail(s.error());
   }
@@ -58,8 +58,8 @@ Result<TxBody> TransferFromJson(const JsonFields& f, std::string_view chain_id) 
 }
 
 Result<TxBody> ActivationFromJson(const JsonFields& f, std::string_view chain_id) {
-  if (Status s = f.OnlyKeys({"type", "chain_id", "node", "node_type", "challenge", "signature",
-                             "hash"});
+  if (Status s =
+          f.OnlyKeys({"type", "chain_id", "node", "node_type", "challenge", "signature", "hash"});
       !s.ok()) {
     return Fail(s.error());
   }
@@ -78,8 +78,8 @@ Result<TxBody> ActivationFromJson(const JsonFields& f, std::string_view chain_id
 }
 
 Result<TxBody> ClaimFromJson(const JsonFields& f, std::string_view chain_id) {
-  if (Status s = f.OnlyKeys({"type", "chain_id", "node", "beneficiary", "amount", "nonce",
-                             "signature", "hash"});
+  if (Status s = f.OnlyKeys(
+          {"type", "chain_id", "node", "beneficiary", "amount", "nonce", "signature", "hash"});
       !s.ok()) {
     return Fail(s.error());
   }
@@ -96,15 +96,12 @@ Result<TxBody> ClaimFromJson(const JsonFields& f, std::string_view chain_id) {
 }  // namespace
 
 const signer::PublicKey& Tx::signer_key() const {
-  return std::visit(Overloaded{[](const signer::Transfer& t) -> const signer::PublicKey& {
-                                 return t.from;
-                               },
-                               [](const signer::ActivationProof& a)
-                                   -> const signer::PublicKey& { return a.node; },
-                               [](const signer::RewardClaim& c) -> const signer::PublicKey& {
-                                 return c.node;
-                               }},
-                    body);
+  return std::visit(
+      Overloaded{
+          [](const signer::Transfer& t) -> const signer::PublicKey& { return t.from; },
+          [](const signer::ActivationProof& a) -> const signer::PublicKey& { return a.node; },
+          [](const signer::RewardClaim& c) -> const signer::PublicKey& { return c.node; }},
+      body);
 }
 
 Hash HashBytes(std::span<const uint8_t> bytes) {

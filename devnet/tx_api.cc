@@ -16,10 +16,10 @@ namespace json = boost::json;
 namespace {
 
 Response Rejected(const Hash& hash, Reason reason) {
-  return JsonResponse(http::status::unprocessable_entity,
-                      json::object{{"hash", HashHex(hash)},
-                                   {"status", "rejected"},
-                                   {"reason", ReasonName(reason)}});
+  return JsonResponse(
+      http::status::unprocessable_entity,
+      json::object{
+          {"hash", HashHex(hash)}, {"status", "rejected"}, {"reason", ReasonName(reason)}});
 }
 
 }  // namespace
@@ -90,8 +90,7 @@ Response Node::Admit(const Tx& tx) {
 asio::awaitable<Response> Node::GetTx(const Request& req, std::string_view text) {
   auto hash = ParseHash(text);
   if (!hash.ok()) {
-    co_return ErrorResponse(http::status::bad_request, "malformed",
-                            "tx hash: " + hash.error());
+    co_return ErrorResponse(http::status::bad_request, "malformed", "tx hash: " + hash.error());
   }
   if (auto status = LocalTxStatus(hash.value())) {
     co_return JsonResponse(http::status::ok, *status);

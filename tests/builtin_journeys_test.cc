@@ -4,10 +4,15 @@
 // culprit.
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <fstream>
 #include <sstream>
 
+#include "probes/http_client.h"
 #include "reporter/metrics.h"
+#include "scenarios/runner.h"
 #include "service/load.h"
 #include "tests/support/devnet_harness.h"
 #include "tests/support/journey_harness.h"
@@ -149,6 +154,39 @@ TEST_F(BuiltinJourneys, DailySpendCapIsInfraError) {
   EXPECT_EQ(third.outcome, Outcome::kInfraError);
   EXPECT_EQ(third.reason, Reason::kWallet);
   EXPECT_NE(third.detail.find("passes its daily cap of 2"), std::string::npos) << third.detail;
+}
+
+TEST_F(BuiltinJourneys, AStuckNodeIsNamedByTheDivergenceCheck) {
+  // Sampled back to back here (not an interval apart), so a tight tolerance.
+  const std::string generated = "tolerance = " + std::to_string(2 * 5000 / net_->block_ms());
+  LoadedConfig tight = WithChange(net_->dir() + "/sonde.toml", generated, "tolerance = 5");
+  ASSERT_TRUE(tight.ok());
+  ASSERT_EQ(net_->Post(4, "/v1/admin/faults", R"({"stop_syncing":true})").status, 200);
+  ASSERT_TRUE(testing::WaitFor([&] { return net_->Committed(1) - net_->Committed(4) > 15; }, 10s));
+
+  const Journey& journey = *tight.config->FindJourney("devnet_chain_head");
+  const TargetGroup& group = *tight.config->FindTargets("devnet");
+  boost::asio::io_context io;
+  HttpClient http(io.get_executor());
+  JourneyRunner runner(ProbeEnv{http});
+  std::vector<JourneyResult> results;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        for (const std::string& url : group.urls)
+          results.push_back(co_await runner.Run(journey, group, url));
+        // Node 4 again, now that every node has a value to compare with.
+        results.push_back(co_await runner.Run(journey, group, group.urls[3]));
+      },
+      boost::asio::detached);
+  io.run();
+  ASSERT_EQ(results.size(), 6u);
+  for (size_t i : {0u, 1u, 2u, 4u})
+    EXPECT_EQ(results[i].outcome, Outcome::kSuccess) << results[i].detail;
+  EXPECT_EQ(results[5].outcome, Outcome::kFailed);
+  EXPECT_EQ(results[5].reason, Reason::kDivergence);
+  EXPECT_EQ(results[5].detail.rfind(net_->url(4) + " is at ", 0), 0u) << results[5].detail;
+  ASSERT_EQ(net_->Post(4, "/v1/admin/faults", R"({"stop_syncing":false})").status, 200);
 }
 
 }  // namespace
