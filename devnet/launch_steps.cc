@@ -209,6 +209,17 @@ Status WaitReady(const Manifest& m, const std::map<uint32_t, pid_t>& pids, uint6
 
 namespace sonde::devnet {
 
+namespace {
+
+// Active, and at least one block's reward accrued: what the reward_claim
+// journey needs on its very first run.
+bool ProbeNodeReady(const Manifest& m, const std::string& node) {
+  auto rewards = GetJson(m.node_url(1), "/v1/rewards/" + node, 1s);
+  return rewards.ok() && U64(rewards.value(), "claimable") > 0;
+}
+
+}  // namespace
+
 Status ActivateProbeNode(const Manifest& m, std::chrono::milliseconds within) {
   // A devnet made before the probe node existed gets one now.
   if (!Exists(m.probe_node_key())) {
@@ -228,7 +239,10 @@ Status ActivateProbeNode(const Manifest& m, std::chrono::milliseconds within) {
   while (std::chrono::steady_clock::now() < give_up) {
     auto status = GetJson(m.node_url(1), "/v1/nodes/" + node, 1s);
     if (status.ok() && status->contains("status") && status->at("status") == "active") {
-      return Status::Ok();
+      if (ProbeNodeReady(m, node)) return Status::Ok();
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::max<uint32_t>(m.block_ms / 4, 20)));
+      continue;
     }
     auto challenge = GetJson(m.node_url(1), "/v1/activation/challenge", 1s);
     if (!challenge.ok()) {
@@ -251,7 +265,7 @@ Status ActivateProbeNode(const Manifest& m, std::chrono::milliseconds within) {
       // Wait for the block that commits it before asking again.
       for (int i = 0; i < 50 && std::chrono::steady_clock::now() < give_up; ++i) {
         auto s = GetJson(m.node_url(1), "/v1/nodes/" + node, 1s);
-        if (s.ok() && s->contains("status") && s->at("status") == "active") return Status::Ok();
+        if (s.ok() && s->contains("status") && s->at("status") == "active") break;
         std::this_thread::sleep_for(
             std::chrono::milliseconds(std::max<uint32_t>(m.block_ms / 4, 20)));
       }

@@ -48,8 +48,9 @@ void StopNodes(const Manifest& m, const std::map<uint32_t, pid_t>& pids);
 // Waits until every node in `pids` answers and has committed height >=
 // `min_committed`; on failure says which node and why (with its log's tail).
 // Activates the probe node (DIR/probe_node.key) through the node API, as any
-// operator would, and waits until it is active, so that sonde's
-// reward_claim journey has rewards to collect. An active node is left as is.
+// operator would, and waits until it is active and has accrued a block's
+// reward, so that sonde's reward_claim journey has something to collect from
+// its first run. An active node is left as is.
 Status ActivateProbeNode(const Manifest& m, std::chrono::milliseconds within);
 
 Status WaitReady(const Manifest& m, const std::map<uint32_t, pid_t>& pids, uint64_t min_committed,
