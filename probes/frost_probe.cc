@@ -249,10 +249,22 @@ asio::awaitable<ProbeResult> ProbeFrost(ProbeEnv& env, const ProbeRequest& reque
   }
   const size_t threshold = group ? group->keys.min_signers : 1;
   if (!group || chosen.size() < threshold) {
-    fail(Reason::kQuorumNotReached, "group info from " + std::to_string(chosen.size()) + " of " +
-                                        std::to_string(signers.size()) + " signers (threshold " +
-                                        std::to_string(threshold) +
-                                        "); absent or late: " + Names(missing));
+    // The group says who its participants are: the ones not heard from are
+    // named by identifier even when this process never saw them up.
+    std::string silent_ids;
+    if (group) {
+      for (const auto& [id, share] : group->keys.verifying_shares) {
+        bool heard = false;
+        for (const Signer& s : signers) heard = heard || (s.id == id && s.failure.empty());
+        if (!heard) silent_ids += (silent_ids.empty() ? "" : ", ") + std::to_string(id);
+      }
+    }
+    fail(Reason::kQuorumNotReached,
+         "group info from " + std::to_string(chosen.size()) + " of " +
+             std::to_string(signers.size()) + " signers (threshold " + std::to_string(threshold) +
+             "); " +
+             (silent_ids.empty() ? "" : "participants " + silent_ids + " absent or late; ") +
+             "unanswered: " + Names(missing));
     Report(signers, result);
     co_return result;
   }
