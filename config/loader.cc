@@ -15,6 +15,7 @@
 #include "config/journey_parser.h"
 #include "config/maintenance_parser.h"
 #include "config/poll_parser.h"
+#include "config/slo_parser.h"
 #include "config/source_text.h"
 #include "config/table_reader.h"
 
@@ -314,7 +315,7 @@ void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config)
 
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   TableReader r(ctx, root, "", "the config",
-                {"service", "targets", "keys", "wallet", "journey", "maintenance"});
+                {"service", "targets", "keys", "wallet", "journey", "maintenance", "slo"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
@@ -334,6 +335,8 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
     }
     SetFingerprints(*journeys, targets, config.journeys);
   }
+  if (const toml::table* slos = r.Table("slo"))
+    config.slos = ParseSlos(ctx, *slos, config.journeys);
   if (const toml::node* maintenance = r.Get("maintenance")) {
     std::vector<std::string> names;
     for (const Journey& j : config.journeys) names.push_back(j.name);

@@ -361,6 +361,23 @@ struct MaintenanceWindow {
   }
 };
 
+// [slo.NAME]: a service level objective over a journey's runs, turned into
+// Prometheus recording rules and burn-rate alerts by `sonde rules`.
+struct SloSpec {
+  enum class Kind { kAvailability, kLatency };
+  std::string name;
+  std::string journey;
+  Kind kind = Kind::kAvailability;
+  double objective = 99.9;  // percent, 0 < objective <= 100
+  Duration window = std::chrono::hours(24 * 30);
+  std::optional<Duration> threshold;  // latency: runs slower than this are errors
+  std::string target;                 // optional: only this target URL
+  std::string location;               // optional: only this location
+  std::string description;
+  std::string runbook_url;
+  SourceLocation where;
+};
+
 struct ServiceConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 9464;
@@ -378,6 +395,7 @@ struct Config {
   std::map<std::string, KeySpec> keys;
   std::map<std::string, WalletSpec> wallets;
   std::vector<MaintenanceWindow> maintenance;
+  std::vector<SloSpec> slos;  // in file order
 
   // The window covering `journey` at `t`, or nullptr.
   const MaintenanceWindow* MaintenanceFor(const std::string& journey,

@@ -7,6 +7,9 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
+#include <map>
+
 #include "core/version.h"
 #include "probes/probe.h"
 
@@ -92,7 +95,21 @@ class Metrics::Impl {
 
   // Zero series for every (journey, target) and step of `config`, so that
   // ratios and increase() work from the first run. Adding is idempotent.
+  // Also the journey-duration buckets: the defaults plus every latency SLO
+  // threshold on the journey, so each threshold is a bucket boundary the
+  // generated rules can read (a reload's new thresholds apply to series
+  // created after it).
   void Prepare(const Config& config) {
+    for (const SloSpec& slo : config.slos) {
+      if (slo.kind != SloSpec::Kind::kLatency || !slo.threshold) continue;
+      auto& buckets = journey_buckets[slo.journey];
+      if (buckets.empty()) buckets = kLatencyBuckets;
+      const double t = ToSeconds(*slo.threshold);
+      if (std::find(buckets.begin(), buckets.end(), t) == buckets.end()) {
+        buckets.push_back(t);
+        std::sort(buckets.begin(), buckets.end());
+      }
+    }
     for (const Journey& j : config.journeys) {
       const TargetGroup* group = config.FindTargets(j.target_group);
       if (!group) continue;
@@ -127,6 +144,7 @@ class Metrics::Impl {
 
   std::shared_ptr<prometheus::Registry> registry;
   Labels common;
+  std::map<std::string, prometheus::Histogram::BucketBoundaries> journey_buckets;
   prometheus::Family<prometheus::Counter>& runs;
   prometheus::Family<prometheus::Histogram>& duration;
   prometheus::Family<prometheus::Gauge>& success;
@@ -176,7 +194,10 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
   // infra_error runs say nothing about the target: they stay out of the
   // latency and last-result series as well as the SLIs.
   if (r.outcome == Outcome::kInfraError) return;
-  m.duration.Add(journey_labels, kLatencyBuckets).Observe(ToSeconds(r.duration));
+  auto buckets = m.journey_buckets.find(r.journey);
+  m.duration
+      .Add(journey_labels, buckets == m.journey_buckets.end() ? kLatencyBuckets : buckets->second)
+      .Observe(ToSeconds(r.duration));
   const bool ok = r.outcome == Outcome::kSuccess || r.outcome == Outcome::kDegraded;
   m.success.Add(journey_labels).Set(ok ? 1 : 0);
   for (const StepResult& s : r.steps) {

@@ -15,6 +15,8 @@ PACKAGES=(
   libcli11-dev libspdlog-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # real peers in tests: promtool checks and unit-tests the generated SLO rules
+  prometheus
   # used by the scripts and tests themselves
   curl python3 procps
 )

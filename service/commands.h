@@ -24,6 +24,13 @@ int CommandOnce(const OnceOptions& options);
 
 int CommandCheck(const std::string& config_path);
 
+struct RulesOptions {
+  std::string config_path;
+  std::string out;    // rule file; empty: stdout
+  std::string tests;  // promtool test file; empty: none
+};
+int CommandRules(const RulesOptions& options);
+
 // Writes a new Ed25519 key file (mode 0600; an existing file is an error,
 // exit 2) and prints its public key as hex.
 int CommandKeysNew(const std::string& out_path);

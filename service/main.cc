@@ -38,6 +38,13 @@ int main(int argc, char** argv) {
   keys_new_cmd->add_option("--out", key_out, "Key file to create (mode 0600; never overwritten)")
       ->required();
 
+  sonde::RulesOptions rules;
+  auto* rules_cmd =
+      app.add_subcommand("rules", "Write Prometheus SLO recording and alerting rules for [slo.*]");
+  rules_cmd->add_option("-c,--config", rules.config_path, "Config file (TOML)")->required();
+  rules_cmd->add_option("-o,--out", rules.out, "Rule file to write (default: stdout)");
+  rules_cmd->add_option("--tests", rules.tests, "Also write promtool unit tests to this file");
+
   CLI11_PARSE(app, argc, argv);
 
   if (!sonde::SetupLogging(log_level)) {
@@ -57,6 +64,7 @@ int main(int argc, char** argv) {
   }
   if (*once_cmd) return sonde::CommandOnce(once);
   if (*check_cmd) return sonde::CommandCheck(check_path);
+  if (*rules_cmd) return sonde::CommandRules(rules);
   if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
   return 2;
 }
