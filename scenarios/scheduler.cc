@@ -173,6 +173,14 @@ void Scheduler::StartSlot(const std::shared_ptr<Slot>& slot) {
             const Journey& journey = *slot->journey;
             const TargetGroup& group = *slot->group;
             const bool admitted = co_await gate_.Acquire(due + journey.timeout);
+            if (stopped_ || slot->retired) {
+              // Stopped (or reloaded away) while waiting for a place: a run
+              // that has not started does not start now.
+              if (admitted) gate_.Release();
+              slot->running = false;
+              --in_flight_;
+              co_return;
+            }
             const SteadyClock::time_point started = SteadyClock::now();
             observer_.OnSchedulerLag(started - due);
             if (!admitted) {
