@@ -36,25 +36,28 @@ struct Signer {
   std::string detail;
 };
 
-// One HTTP call to a signer, within `deadline`.
+// The signer endpoints (signer/ENCODING.md, devnet/API.md), compiled once.
+const Template& Path(std::string_view path) {
+  static const Template group = *Template::Compile("/v1/mpc/group");
+  static const Template round1 = *Template::Compile("/v1/mpc/round1");
+  static const Template round2 = *Template::Compile("/v1/mpc/round2");
+  return path == "group" ? group : path == "round1" ? round1 : round2;
+}
+
+// One HTTP call to a signer, within `deadline`, with the group's headers as
+// every HTTP-based kind sends them.
 asio::awaitable<ProbeResult> Call(ProbeEnv& env, const ProbeRequest& request,
                                   const std::string& url, const std::string& method,
-                                  const std::string& path, std::string body,
+                                  const Template& path, std::string body,
                                   Clock::time_point deadline) {
+  ProbeRequest to_signer{request.step, request.group, url, request.vars, deadline, request.keys};
+  ProbeResult prepared;
   HttpRequest http;
-  http.method = method;
-  http.url = url + path;
-  for (const Header& h : request.group.headers) {
-    std::string value;
-    h.value.Render(request.vars, value);
-    SetHeader(http.headers, h.name, std::move(value));
-  }
+  if (!PrepareHttpRequest(to_signer, method, path, {}, http, prepared)) co_return prepared;
   if (!body.empty()) SetHeader(http.headers, "Content-Type", "application/json");
   http.body = std::move(body);
   http.max_response_bytes = 64 * 1024;
-  ProbeRequest bounded{request.step, request.group, request.target_url,
-                       request.vars, deadline,      request.keys};
-  co_return co_await SendHttp(env, bounded, std::move(http));
+  co_return co_await SendHttp(env, to_signer, std::move(http));
 }
 
 // Runs `call(i)` for every index concurrently and waits for all: each call
@@ -204,7 +207,7 @@ asio::awaitable<ProbeResult> ProbeFrost(ProbeEnv& env, const ProbeRequest& reque
   const Clock::time_point d1 = round_deadline();
   co_await ForEachConcurrently(signers.size(), [&](size_t i) -> asio::awaitable<void> {
     const Clock::time_point start = Clock::now();
-    ProbeResult r = co_await Call(env, request, signers[i].url, "GET", "/v1/mpc/group", "", d1);
+    ProbeResult r = co_await Call(env, request, signers[i].url, "GET", Path("group"), "", d1);
     signers[i].elapsed += Clock::now() - start;
     if (r.failure != Reason::kNone || r.status != 200) {
       MarkFailed(signers[i], r, "group");
@@ -277,7 +280,7 @@ asio::awaitable<ProbeResult> ProbeFrost(ProbeEnv& env, const ProbeRequest& reque
   co_await ForEachConcurrently(chosen.size(), [&](size_t i) -> asio::awaitable<void> {
     const Clock::time_point start = Clock::now();
     ProbeResult r =
-        co_await Call(env, request, chosen[i]->url, "POST", "/v1/mpc/round1", round1_body, d2);
+        co_await Call(env, request, chosen[i]->url, "POST", Path("round1"), round1_body, d2);
     chosen[i]->elapsed += Clock::now() - start;
     if (r.failure != Reason::kNone || r.status != 200) {
       MarkFailed(*chosen[i], r, "round 1");
@@ -339,7 +342,7 @@ asio::awaitable<ProbeResult> ProbeFrost(ProbeEnv& env, const ProbeRequest& reque
   co_await ForEachConcurrently(signing.size(), [&](size_t i) -> asio::awaitable<void> {
     const Clock::time_point start = Clock::now();
     ProbeResult r =
-        co_await Call(env, request, signing[i]->url, "POST", "/v1/mpc/round2", round2_body, d3);
+        co_await Call(env, request, signing[i]->url, "POST", Path("round2"), round2_body, d3);
     signing[i]->elapsed += Clock::now() - start;
     if (r.failure != Reason::kNone || r.status != 200) {
       MarkFailed(*signing[i], r, "round 2");

@@ -75,8 +75,9 @@ boost::asio::awaitable<ProbeResult> ProbeWallet(ProbeEnv& env, const ProbeReques
   const uint64_t nonce = (*state.next_nonce)++;
   state.spent_today += spend;
 
-  std::string address;
-  Template::Compile("${keys." + spec.key + ".public}")->Render(request.vars, address);
+  // The run's variables already hold every key's public key.
+  const std::string* public_key = request.vars("keys." + spec.key + ".public");
+  const std::string address = public_key ? *public_key : "";
   boost::json::object body{{"nonce", nonce}, {"balance", *balance.value}, {"address", address}};
   result.body = boost::json::serialize(body);
   co_return result;

@@ -25,6 +25,16 @@ std::string OneStep(const std::string& url, const std::string& step,
          journey + "[[journey.j.step]]\nname = \"s\"\n" + step;
 }
 
+// Answers {} after `delay`.
+TestServer::Handler AnswerAfter(std::chrono::milliseconds delay) {
+  return [delay](const TestRequest&) {
+    TestResponse r;
+    r.body = "{}";
+    r.delay = delay;
+    return r;
+  };
+}
+
 // Fails the first `failures` requests with `status`, then answers 200.
 TestServer::Handler FailFirst(int failures, int status, std::atomic<int>& seen) {
   return [failures, status, &seen](const TestRequest&) {
@@ -99,12 +109,7 @@ retry = { policy = "fixed", attempts = 50, delay = "40ms", deadline = "150ms", o
 
 TEST(Thresholds, StepFailAfterFailsASlowCorrectAnswer) {
   TestServer server;
-  server.SetHandler([](const TestRequest&) {
-    TestResponse r;
-    r.body = "{}";
-    r.delay = 120ms;
-    return r;
-  });
+  server.SetHandler(AnswerAfter(120ms));
   auto config =
       MustLoad(OneStep(server.base_url(), "http = { path = \"/\" }\nfail_after = \"50ms\"\n"));
   ASSERT_TRUE(config);
@@ -117,12 +122,7 @@ TEST(Thresholds, StepFailAfterFailsASlowCorrectAnswer) {
 
 TEST(Thresholds, StepDegradedAfterNamesTheSlowStep) {
   TestServer server;
-  server.SetHandler([](const TestRequest&) {
-    TestResponse r;
-    r.body = "{}";
-    r.delay = 80ms;
-    return r;
-  });
+  server.SetHandler(AnswerAfter(80ms));
   auto config =
       MustLoad(OneStep(server.base_url(), "http = { path = \"/\" }\ndegraded_after = \"30ms\"\n"));
   ASSERT_TRUE(config);
@@ -134,12 +134,7 @@ TEST(Thresholds, StepDegradedAfterNamesTheSlowStep) {
 
 TEST(Thresholds, JourneyFailAfter) {
   TestServer server;
-  server.SetHandler([](const TestRequest&) {
-    TestResponse r;
-    r.body = "{}";
-    r.delay = 80ms;
-    return r;
-  });
+  server.SetHandler(AnswerAfter(80ms));
   auto config =
       MustLoad(OneStep(server.base_url(), "http = { path = \"/\" }\n", "fail_after = \"30ms\"\n"));
   ASSERT_TRUE(config);
