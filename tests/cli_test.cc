@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "tests/support/journey_harness.h"
@@ -134,11 +135,24 @@ TEST(Cli, CheckReportsTheShippedBrokenExample) {
   const std::string path = std::string(SONDE_SOURCE_DIR) + "/config/examples/broken.toml";
   auto r = RunProcess({kSonde, "check", "-c", path});
   EXPECT_EQ(r.exit_code, 1);
-  const std::regex diag("^" + path + R"(:\d+:\d+: .+$)");
-  size_t count = 0;
+  // The file marks each planted error with "# ERROR" on its line: the
+  // binary must report exactly those lines, one diagnostic each.
+  std::set<int> marked, reported;
+  std::ifstream file(path);
+  int n = 0;
+  for (std::string l; std::getline(file, l);) {
+    ++n;
+    if (l.find("# ERROR") != std::string::npos) marked.insert(n);
+  }
+  const std::regex diag("^" + path + R"(:(\d+):\d+: .+$)");
   std::istringstream lines(r.out);
-  for (std::string l; std::getline(lines, l);) count += std::regex_match(l, diag);
-  EXPECT_GE(count, 7u) << r.out;
+  std::smatch m;
+  for (std::string l; std::getline(lines, l);) {
+    if (!std::regex_match(l, m, diag)) continue;
+    EXPECT_TRUE(reported.insert(std::stoi(m[1])).second) << "two diagnostics on one line: " << l;
+  }
+  EXPECT_EQ(reported, marked) << r.out;
+  EXPECT_EQ(marked.size(), 33u);
 }
 
 TEST(Cli, CheckOnAMissingFileNamesIt) {

@@ -228,8 +228,7 @@ class TestServer::Impl {
   std::list<std::shared_ptr<Connection>> connections_;
 };
 
-TestServer::TestServer() : TestServer(0) {}
-TestServer::TestServer(uint16_t port) : impl_(std::make_unique<Impl>(port, nullptr)) {}
+TestServer::TestServer() : impl_(std::make_unique<Impl>(0, nullptr)) {}
 TestServer::TestServer(const Tls& tls, uint16_t port) : impl_(std::make_unique<Impl>(port, &tls)) {}
 TestServer::~TestServer() = default;
 

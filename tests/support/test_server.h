@@ -55,9 +55,6 @@ class TestServer {
 
   // Starts listening immediately; default handler answers 200 "{}" as JSON.
   TestServer();
-  // Same, on a fixed port of 127.0.0.1 (0 = kernel-chosen); throws
-  // boost::system::system_error when it cannot listen there.
-  explicit TestServer(uint16_t port);
   // Same, speaking HTTPS; also throws boost::system::system_error when the
   // certificate, key or CA file cannot be loaded.
   explicit TestServer(const Tls& tls, uint16_t port = 0);
