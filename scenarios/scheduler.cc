@@ -172,13 +172,17 @@ void Scheduler::StartSlot(const std::shared_ptr<Slot>& slot) {
             std::shared_ptr<const Config> config = slot->config;
             const Journey& journey = *slot->journey;
             const TargetGroup& group = *slot->group;
+            // Every way out of a run frees its slot and its in-flight count.
+            auto end_run = [&] {
+              slot->running = false;
+              --in_flight_;
+            };
             const bool admitted = co_await gate_.Acquire(due + journey.timeout);
             if (stopped_ || slot->retired) {
               // Stopped (or reloaded away) while waiting for a place: a run
               // that has not started does not start now.
               if (admitted) gate_.Release();
-              slot->running = false;
-              --in_flight_;
+              end_run();
               co_return;
             }
             const SteadyClock::time_point started = SteadyClock::now();
@@ -188,16 +192,14 @@ void Scheduler::StartSlot(const std::shared_ptr<Slot>& slot) {
                   "journey={} target={}: no run place free within its timeout ({} "
                   "in flight); skipped",
                   journey.name, slot->target, gate_.active());
-              slot->running = false;
-              --in_flight_;
+              end_run();
               observer_.OnRunSkipped(journey.name, slot->target);
               co_return;
             }
             JourneyResult result = co_await runner_.Run(journey, group, slot->target);
             result.maintenance = marked;
             gate_.Release();
-            slot->running = false;
-            --in_flight_;
+            end_run();
             OnFinished(slot, result, started);
           },
           asio::detached);
