@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "config/diagnostics.h"
@@ -76,6 +77,33 @@ void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& se
               "\"max_concurrent_runs\" must be 1..100000, got " + std::to_string(*max));
     } else {
       service.max_concurrent_runs = static_cast<int>(*max);
+    }
+  }
+}
+
+void ParseStore(ParseContext& ctx, const toml::table& table, StoreConfig& store) {
+  TableReader r(ctx, table, "store", "[store]", {"dir", "keep", "queue"});
+  store.where = Where(table);
+  if (std::optional<std::string> dir = r.String("dir", /*required=*/true)) {
+    if (dir->empty()) {
+      r.Error(Where(*table.get("dir")), "\"dir\" must not be empty");
+    }
+    store.dir = *dir;
+  }
+  if (std::optional<Duration> keep = r.ReadDuration("keep")) {
+    if (*keep < std::chrono::hours(1)) {
+      r.Error(Where(*table.get("keep")),
+              "\"keep\" must be at least 1h, got " + FormatDuration(*keep));
+    } else {
+      store.keep = *keep;
+    }
+  }
+  if (std::optional<int64_t> queue = r.Integer("queue")) {
+    if (*queue < 1 || *queue > 10'000'000) {
+      r.Error(Where(*table.get("queue")),
+              "\"queue\" must be 1..10000000, got " + std::to_string(*queue));
+    } else {
+      store.queue = static_cast<size_t>(*queue);
     }
   }
 }
@@ -315,8 +343,9 @@ void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config)
 
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   TableReader r(ctx, root, "", "the config",
-                {"service", "targets", "keys", "wallet", "journey", "maintenance", "slo"});
+                {"service", "store", "targets", "keys", "wallet", "journey", "maintenance", "slo"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
+  if (const toml::table* store = r.Table("store")) ParseStore(ctx, *store, config.store.emplace());
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
   ctx.targets = &config.targets;
@@ -363,6 +392,13 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
   config->source = std::move(source_name);
   ParseRoot(ctx, root, *config);
   if (!diags.empty()) return {nullptr, diags.Take()};
+  if (config->store && std::filesystem::path(config->store->dir).is_relative()) {
+    // Relative to the config file, so a daemon finds its data wherever it
+    // is started from.
+    config->store->dir = (std::filesystem::path(config->source).parent_path() / config->store->dir)
+                             .lexically_normal()
+                             .string();
+  }
   return {std::move(config), {}};
 }
 

@@ -388,9 +388,19 @@ struct ServiceConfig {
   int max_concurrent_runs = 512;
 };
 
+// [store]: the result store (reporter/result_store.h). Without the table,
+// runs are not stored and the status page and reports have no data.
+struct StoreConfig {
+  std::string dir;  // a relative path is resolved against the config file's directory
+  Duration keep = std::chrono::hours(24 * 400);  // rows older than this are pruned
+  size_t queue = 10000;  // results waiting to be written; beyond it they are dropped
+  SourceLocation where;
+};
+
 struct Config {
   std::string source;  // file path (or name given to LoadConfigString)
   ServiceConfig service;
+  std::optional<StoreConfig> store;
   std::map<std::string, TargetGroup> targets;
   std::map<std::string, KeySpec> keys;
   std::map<std::string, WalletSpec> wallets;

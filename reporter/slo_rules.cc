@@ -4,6 +4,8 @@
 #include <sstream>
 #include <vector>
 
+#include "reporter/report_format.h"
+
 namespace sonde {
 namespace {
 
@@ -221,11 +223,7 @@ std::string ExpectedBurnAlerts(const SloSpec& slo, const char* severity) {
 
 }  // namespace
 
-std::string PromNumber(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.12g", v);
-  return buf;
-}
+std::string PromNumber(double v) { return ShortestNumber(v); }
 
 std::string PromDuration(Duration d) {
   using namespace std::chrono;

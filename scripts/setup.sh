@@ -11,7 +11,7 @@ PACKAGES=(
   # libraries (see DESIGN.md, "Dependencies")
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libsodium-dev
-  prometheus-cpp-dev libtomlplusplus-dev libsqlite3-dev
+  prometheus-cpp-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   libcli11-dev libspdlog-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev

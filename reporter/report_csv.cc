@@ -1,0 +1,74 @@
+// The CSV form of an SLA report (RFC 4180): one `slo` row per SLO with the
+// period's totals, then one `day` row per SLO and day. Exact values, as in
+// the JSON form: ratios as fractions, latencies in seconds.
+#include "reporter/report_render.h"
+
+namespace sonde {
+namespace {
+
+std::string Cell(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Number(std::optional<double> v) { return v ? ShortestNumber(*v) : ""; }
+
+std::string Seconds(std::optional<int64_t> us) {
+  return us ? ShortestNumber(static_cast<double>(*us) / 1e6) : "";
+}
+
+void Row(std::string& out, std::initializer_list<std::string> cells) {
+  bool first = true;
+  for (const std::string& c : cells) {
+    if (!first) out += ',';
+    first = false;
+    out += c;
+  }
+  out += "\r\n";
+}
+
+}  // namespace
+
+std::string RenderCsv(const SlaReport& r) {
+  std::string out;
+  Row(out, {"record", "slo", "journey", "kind", "period_from", "period_to", "day", "good", "bad",
+            "total", "sli", "objective", "met", "status", "budget_allowed_runs",
+            "budget_consumed_runs", "budget_remaining_runs", "budget_remaining_ratio",
+            "period_minutes", "down_minutes", "allowed_down_minutes", "p50_seconds",
+            "p90_seconds", "p95_seconds", "p99_seconds", "incidents", "drills_excluded"});
+  const std::string from = FormatTimestamp(r.period.from_us);
+  const std::string to = FormatTimestamp(r.period.to_us);
+  for (const SloReport& s : r.slos) {
+    const std::string kind = s.spec.kind == SloSpec::Kind::kLatency ? "latency" : "availability";
+    const std::string objective = ShortestNumber(s.spec.objective / 100.0);
+    const ErrorBudget& b = s.budget;
+    Row(out, {"slo", Cell(s.spec.name), Cell(s.spec.journey), kind, from, to, "",
+              std::to_string(s.good), std::to_string(s.bad), std::to_string(s.total),
+              Number(s.sli), objective, s.met ? "true" : "false", std::string(ToString(s.status)),
+              ShortestNumber(b.allowed_runs), std::to_string(b.consumed_runs),
+              ShortestNumber(b.remaining_runs), Number(b.remaining_ratio),
+              std::to_string(b.period_minutes), std::to_string(b.down_minutes),
+              ShortestNumber(b.allowed_down_minutes), Seconds(s.latency.p50_us),
+              Seconds(s.latency.p90_us), Seconds(s.latency.p95_us), Seconds(s.latency.p99_us),
+              std::to_string(s.incidents.size()), r.drills_excluded ? "true" : "false"});
+  }
+  for (const SloReport& s : r.slos) {
+    const std::string kind = s.spec.kind == SloSpec::Kind::kLatency ? "latency" : "availability";
+    for (const DailyRow& d : s.daily) {
+      Row(out, {"day", Cell(s.spec.name), Cell(s.spec.journey), kind, from, to, d.day,
+                std::to_string(d.good), std::to_string(d.bad), std::to_string(d.total),
+                Number(d.sli), ShortestNumber(s.spec.objective / 100.0), "", "", "", "", "", "",
+                "", "", "", Seconds(d.latency.p50_us), Seconds(d.latency.p90_us),
+                Seconds(d.latency.p95_us), Seconds(d.latency.p99_us), "",
+                r.drills_excluded ? "true" : "false"});
+    }
+  }
+  return out;
+}
+
+}  // namespace sonde

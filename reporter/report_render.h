@@ -1,0 +1,20 @@
+// Renders an SlaReport. Renderers only format (see report_format.h); every
+// number comes from the report. Output is deterministic for a given report.
+#pragma once
+
+#include <string>
+
+#include "reporter/report_format.h"
+#include "reporter/sla_report.h"
+
+namespace sonde {
+
+std::string RenderReport(const SlaReport& report, ReportFormat format);
+
+std::string RenderJson(const SlaReport& report);
+std::string RenderCsv(const SlaReport& report);
+std::string RenderMarkdown(const SlaReport& report);
+// One self-contained file: inline CSS and SVG, no scripts, no fetches.
+std::string RenderHtml(const SlaReport& report);
+
+}  // namespace sonde

@@ -1,0 +1,556 @@
+#include "reporter/result_store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <tuple>
+#include <variant>
+
+#include "reporter/row_chain.h"
+#include "reporter/store_schema.h"
+#include "signer/encoding.h"
+#include "signer/key_file.h"
+
+namespace sonde {
+namespace {
+
+// One column's value, as written and as the chain encodes it.
+using Value = std::variant<std::monostate, int64_t, std::string, std::vector<uint8_t>>;
+
+RowEncoding Encode(const std::vector<Value>& values) {
+  RowEncoding e;
+  for (const Value& v : values) {
+    if (std::holds_alternative<std::monostate>(v)) e.OptionalInt(std::nullopt);
+    if (const auto* i = std::get_if<int64_t>(&v)) e.Int(*i);
+    if (const auto* s = std::get_if<std::string>(&v)) e.Text(*s);
+    if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) e.Bytes(*b);
+  }
+  return e;
+}
+
+Value OptionalValue(std::optional<int64_t> v) { return v ? Value(*v) : Value(); }
+
+struct Head {
+  int64_t last_id = 0;
+  ChainHash last_hash{};
+};
+
+Head ReadHead(SqliteDb& db, const std::string& table) {
+  Statement s(db, "SELECT last_id, last_hash FROM chain_heads WHERE tbl = ?");
+  s.Bind(1, table);
+  Head head;
+  if (s.Step()) {
+    head.last_id = s.Int(0);
+    if (auto h = HashFromBytes(s.Blob(1))) head.last_hash = *h;
+  }
+  return head;
+}
+
+void WriteHead(SqliteDb& db, const std::string& table, const Head& head) {
+  Statement s(db,
+              "INSERT INTO chain_heads (tbl, last_id, last_hash) VALUES (?, ?, ?) "
+              "ON CONFLICT (tbl) DO UPDATE SET last_id = excluded.last_id, "
+              "last_hash = excluded.last_hash");
+  s.Bind(1, table).Bind(2, head.last_id).Bind(3, ToBytes(head.last_hash));
+  s.Run();
+}
+
+// Appends rows (each without id and hash) to `table` inside the caller's
+// transaction; returns the ids given.
+std::vector<int64_t> AppendChained(SqliteDb& db, const std::string& table,
+                                   const std::vector<std::vector<Value>>& rows) {
+  std::vector<int64_t> ids;
+  if (rows.empty()) return ids;
+  Head head = ReadHead(db, table);
+  std::string sql = "INSERT INTO " + table + " VALUES (?";
+  for (size_t i = 0; i < rows.front().size() + 1; ++i) sql += ", ?";
+  sql += ")";
+  Statement insert(db, sql);
+  for (const std::vector<Value>& columns : rows) {
+    std::vector<Value> row;
+    row.reserve(columns.size() + 1);
+    row.emplace_back(head.last_id + 1);
+    row.insert(row.end(), columns.begin(), columns.end());
+    const ChainHash hash = ChainNext(table, head.last_hash, Encode(row));
+    int pos = 1;
+    for (const Value& v : row) {
+      if (std::holds_alternative<std::monostate>(v)) insert.BindNull(pos);
+      if (const auto* i = std::get_if<int64_t>(&v)) insert.Bind(pos, *i);
+      if (const auto* s = std::get_if<std::string>(&v)) insert.Bind(pos, std::string_view(*s));
+      if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) insert.Bind(pos, *b);
+      ++pos;
+    }
+    insert.Bind(pos, ToBytes(hash));
+    insert.Run();
+    insert.Reset();
+    head.last_id += 1;
+    head.last_hash = hash;
+    ids.push_back(head.last_id);
+  }
+  WriteHead(db, table, head);
+  return ids;
+}
+
+std::vector<Value> RunColumns(const RunRecord& r) {
+  return {r.journey,
+          r.target,
+          r.location,
+          r.started_us,
+          r.duration_us,
+          r.finished_us,
+          std::string(ToString(r.outcome)),
+          std::string(ToString(r.reason)),
+          r.failing_step,
+          r.detail,
+          int64_t{r.maintenance ? 1 : 0},
+          r.steps_json,
+          OptionalValue(r.blocks)};
+}
+
+constexpr const char* kRunColumns =
+    "id, journey, target, location, started_us, duration_us, finished_us, outcome, reason, "
+    "failing_step, detail, maintenance, steps, blocks";
+
+Outcome OutcomeFromString(const std::string& s) {
+  for (Outcome o : kAllOutcomes) {
+    if (ToString(o) == s) return o;
+  }
+  return Outcome::kInfraError;
+}
+
+RunRecord ReadRun(const Statement& s) {
+  RunRecord r;
+  r.id = s.Int(0);
+  r.journey = s.Text(1);
+  r.target = s.Text(2);
+  r.location = s.Text(3);
+  r.started_us = s.Int(4);
+  r.duration_us = s.Int(5);
+  r.finished_us = s.Int(6);
+  r.outcome = OutcomeFromString(s.Text(7));
+  r.reason = ReasonFromString(s.Text(8)).value_or(Reason::kInternal);
+  r.failing_step = s.Text(9);
+  r.detail = s.Text(10);
+  r.maintenance = s.Int(11) != 0;
+  r.steps_json = s.Text(12);
+  r.blocks = s.OptionalInt(13);
+  return r;
+}
+
+std::string EventName(FaultEventKind k) { return k == FaultEventKind::kInject ? "inject" : "revert"; }
+std::string EventName(DrillEventKind k) { return k == DrillEventKind::kStart ? "start" : "end"; }
+
+// What a checkpoint's signature covers.
+RowEncoding CheckpointMessage(int64_t created_us, const std::string& table, int64_t through_id,
+                              const std::vector<uint8_t>& through_hash, int64_t pruned_rows) {
+  RowEncoding m;
+  m.Text("sonde.store.checkpoint.v1")
+      .Int(created_us)
+      .Text(table)
+      .Int(through_id)
+      .Bytes(through_hash)
+      .Int(pruned_rows);
+  return m;
+}
+
+struct Checkpoint {
+  int64_t id = 0;
+  int64_t through_id = 0;
+  ChainHash through_hash{};
+  int64_t pruned_rows = 0;
+};
+
+// The latest checkpoint of `table`, if any.
+std::optional<Checkpoint> LatestCheckpoint(SqliteDb& db, const std::string& table) {
+  Statement s(db,
+              "SELECT id, through_id, through_hash, pruned_rows FROM checkpoints WHERE tbl = ? "
+              "ORDER BY id DESC LIMIT 1");
+  s.Bind(1, table);
+  if (!s.Step()) return std::nullopt;
+  Checkpoint c;
+  c.id = s.Int(0);
+  c.through_id = s.Int(1);
+  c.through_hash = HashFromBytes(s.Blob(2)).value_or(ChainHash{});
+  c.pruned_rows = s.Int(3);
+  return c;
+}
+
+// The encoding of the row the statement is on: every column but the last
+// (the hash), by the type it holds. A float can only appear if someone wrote
+// the row by hand (the tables are STRICT and sonde writes none): it encodes
+// as text, so the row fails its hash rather than being skipped.
+RowEncoding EncodeStoredRow(const Statement& s) {
+  RowEncoding e;
+  for (int c = 0; c < s.ColumnCount() - 1; ++c) {
+    switch (s.KindOf(c)) {
+      case Statement::Kind::kNull: e.OptionalInt(std::nullopt); break;
+      case Statement::Kind::kInteger: e.Int(s.Int(c)); break;
+      case Statement::Kind::kFloat:
+      case Statement::Kind::kText: e.Text(s.Text(c)); break;
+      case Statement::Kind::kBlob: e.Bytes(s.Blob(c)); break;
+    }
+  }
+  return e;
+}
+
+std::string Range(int64_t first, int64_t last) {
+  return first == last ? "row " + std::to_string(first)
+                       : "rows " + std::to_string(first) + ".." + std::to_string(last);
+}
+
+// Walks one table's chain; fills `problem` with the first bad row.
+struct ChainWalk {
+  int64_t rows = 0;
+  int64_t pruned = 0;
+  std::string problem;
+};
+
+ChainWalk WalkChain(SqliteDb& db, const std::string& table) {
+  ChainWalk walk;
+  ChainHash previous{};
+  int64_t expected_id = 1;
+  if (table != "checkpoints") {
+    if (auto cp = LatestCheckpoint(db, table)) {
+      previous = cp->through_hash;
+      expected_id = cp->through_id + 1;
+      walk.pruned = cp->pruned_rows;
+    }
+  }
+  Statement s(db, "SELECT * FROM " + table + " ORDER BY id");
+  while (s.Step()) {
+    const int64_t id = s.Int(0);
+    if (id < expected_id) {
+      walk.problem = table + " row " + std::to_string(id) +
+                     ": present although a checkpoint says rows up to " +
+                     std::to_string(expected_id - 1) + " were pruned";
+      return walk;
+    }
+    if (id > expected_id) {
+      walk.problem = table + " " + Range(expected_id, id - 1) + " missing (ids jump from " +
+                     std::to_string(expected_id - 1) + " to " + std::to_string(id) + ")";
+      return walk;
+    }
+    const ChainHash hash = ChainNext(table, previous, EncodeStoredRow(s));
+    const auto stored = HashFromBytes(s.Blob(s.ColumnCount() - 1));
+    if (!stored || *stored != hash) {
+      walk.problem = table + " row " + std::to_string(id) +
+                     ": content does not match its hash (the row was changed)";
+      return walk;
+    }
+    previous = hash;
+    ++expected_id;
+    ++walk.rows;
+  }
+  const Head head = ReadHead(db, table);
+  const int64_t last = expected_id - 1;
+  if (head.last_id > last) {
+    walk.problem = table + " " + Range(last + 1, head.last_id) +
+                   " missing at the end (the chain head records row " +
+                   std::to_string(head.last_id) + ")";
+  } else if (head.last_id < last || (last > 0 && head.last_hash != previous)) {
+    walk.problem = table + " row " + std::to_string(last) +
+                   ": the chain head records row " + std::to_string(head.last_id) +
+                   " with another hash (rows were added or the head was changed)";
+  }
+  return walk;
+}
+
+// Every checkpoint's signature, under `key`.
+std::string CheckCheckpointSignatures(SqliteDb& db,
+                                      const std::optional<signer::PublicKey>& key) {
+  Statement s(db,
+              "SELECT id, created_us, tbl, through_id, through_hash, pruned_rows, public_key, "
+              "signature FROM checkpoints ORDER BY id");
+  while (s.Step()) {
+    const std::string where = "checkpoints row " + std::to_string(s.Int(0));
+    if (!key) {
+      return where + ": cannot check its signature: no store.key in the store's directory and "
+                     "no --pubkey given";
+    }
+    const std::vector<uint8_t> stored_key = s.Blob(6);
+    if (stored_key != std::vector<uint8_t>(key->begin(), key->end())) {
+      return where + ": signed by " + signer::ToHex(stored_key) + ", not by the expected key " +
+             signer::ToHex(*key);
+    }
+    const std::vector<uint8_t> sig = s.Blob(7);
+    signer::Signature signature{};
+    if (sig.size() != signature.size()) return where + ": malformed signature";
+    std::copy(sig.begin(), sig.end(), signature.begin());
+    const RowEncoding message =
+        CheckpointMessage(s.Int(1), s.Text(2), s.Int(3), s.Blob(4), s.Int(5));
+    if (!signer::Verify(*key, message.bytes(), signature).ok()) {
+      return where + ": signature does not verify (the checkpoint was changed)";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+ResultStore::ResultStore(const std::string& dir, Mode mode) : dir_(dir) {
+  const std::string path = (std::filesystem::path(dir) / "results.db").string();
+  if (mode == Mode::kReadWrite) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw StoreError("cannot create the store directory " + dir + ": " + ec.message());
+    ::chmod(dir.c_str(), 0700);  // runs hold target URLs and error text: the owner's only
+  } else if (!std::filesystem::exists(path)) {
+    throw StoreError("no result store in " + dir + " (" + path + " does not exist)");
+  }
+  db_ = std::make_unique<SqliteDb>(path, mode == Mode::kReadOnly ? SqliteDb::Mode::kReadOnly
+                                                                 : SqliteDb::Mode::kReadWrite);
+  if (mode == Mode::kReadWrite) {
+    db_->Exec("PRAGMA journal_mode = WAL");
+    // WAL with synchronous=NORMAL: a crash (even kill -9 or power loss) can
+    // lose the last transactions but never corrupt the file or half-write a
+    // batch, which is what the chain needs.
+    db_->Exec("PRAGMA synchronous = NORMAL");
+    MigrateStore(*db_);
+  } else {
+    CheckStoreVersion(*db_);
+  }
+}
+
+ResultStore::~ResultStore() = default;
+
+const std::string& ResultStore::db_path() const { return db_->path(); }
+
+void ResultStore::AppendRuns(std::vector<RunRecord>& runs) {
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(runs.size());
+  for (const RunRecord& r : runs) rows.push_back(RunColumns(r));
+  Transaction tx(*db_);
+  const std::vector<int64_t> ids = AppendChained(*db_, "runs", rows);
+  tx.Commit();
+  for (size_t i = 0; i < ids.size(); ++i) runs[i].id = ids[i];
+}
+
+void ResultStore::AppendFaultEvent(FaultEvent& e) {
+  Transaction tx(*db_);
+  e.id = AppendChained(*db_, "fault_events",
+                       {{e.at_us, EventName(e.event), e.drill, e.fault, e.kind, e.target,
+                         e.detail}})
+             .front();
+  tx.Commit();
+}
+
+void ResultStore::AppendDrillEvent(DrillEvent& e) {
+  Transaction tx(*db_);
+  e.id = AppendChained(*db_, "drill_events",
+                       {{e.at_us, EventName(e.event), e.drill, e.verdict, OptionalValue(e.seed),
+                         e.detail}})
+             .front();
+  tx.Commit();
+}
+
+std::vector<RunRecord> ResultStore::RunsFinishedBetween(int64_t from_us, int64_t to_us,
+                                                        const std::string* journey) {
+  std::string sql = std::string("SELECT ") + kRunColumns +
+                    " FROM runs WHERE finished_us >= ? AND finished_us < ?";
+  if (journey) sql += " AND journey = ?";
+  sql += " ORDER BY finished_us, id";
+  Statement s(*db_, sql);
+  s.Bind(1, from_us).Bind(2, to_us);
+  if (journey) s.Bind(3, std::string_view(*journey));
+  std::vector<RunRecord> out;
+  while (s.Step()) out.push_back(ReadRun(s));
+  return out;
+}
+
+std::vector<FaultEvent> ResultStore::FaultEvents(int64_t until_us) {
+  Statement s(*db_,
+              "SELECT id, at_us, event, drill, fault, kind, target, detail FROM fault_events "
+              "WHERE at_us <= ? ORDER BY at_us, id");
+  s.Bind(1, until_us);
+  std::vector<FaultEvent> out;
+  while (s.Step()) {
+    FaultEvent e;
+    e.id = s.Int(0);
+    e.at_us = s.Int(1);
+    e.event = s.Text(2) == "revert" ? FaultEventKind::kRevert : FaultEventKind::kInject;
+    e.drill = s.Text(3);
+    e.fault = s.Text(4);
+    e.kind = s.Text(5);
+    e.target = s.Text(6);
+    e.detail = s.Text(7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<DrillEvent> ResultStore::DrillEvents(int64_t until_us) {
+  Statement s(*db_,
+              "SELECT id, at_us, event, drill, verdict, seed, detail FROM drill_events "
+              "WHERE at_us <= ? ORDER BY at_us, id");
+  s.Bind(1, until_us);
+  std::vector<DrillEvent> out;
+  while (s.Step()) {
+    DrillEvent e;
+    e.id = s.Int(0);
+    e.at_us = s.Int(1);
+    e.event = s.Text(2) == "end" ? DrillEventKind::kEnd : DrillEventKind::kStart;
+    e.drill = s.Text(3);
+    e.verdict = s.Text(4);
+    e.seed = s.OptionalInt(5);
+    e.detail = s.Text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+PruneReport ResultStore::Prune(int64_t cutoff_us, const signer::KeyPair& key) {
+  PruneReport report;
+  Transaction tx(*db_);
+  const std::pair<const char*, const char*> tables[] = {
+      {"runs", "finished_us"}, {"fault_events", "at_us"}, {"drill_events", "at_us"}};
+  for (auto [table, time_column] : tables) {
+    // The rows to go must be a prefix by id: the first row at or after the
+    // cutoff, and everything after it, stays.
+    Statement first_kept(*db_, std::string("SELECT min(id) FROM ") + table + " WHERE " +
+                                   time_column + " >= ?");
+    first_kept.Bind(1, cutoff_us);
+    first_kept.Step();
+    Statement last(*db_, std::string("SELECT max(id) FROM ") + table);
+    last.Step();
+    if (last.IsNull(0)) continue;  // empty
+    const int64_t through = first_kept.IsNull(0) ? last.Int(0) : first_kept.Int(0) - 1;
+    const std::optional<Checkpoint> previous = LatestCheckpoint(*db_, table);
+    const int64_t already = previous ? previous->through_id : 0;
+    if (through <= already) continue;
+    Statement row(*db_, std::string("SELECT hash FROM ") + table + " WHERE id = ?");
+    row.Bind(1, through);
+    if (!row.Step()) continue;  // a gap: Verify will name it; pruning must not hide it
+    const std::vector<uint8_t> through_hash = row.Blob(0);
+    Statement count(*db_, std::string("SELECT count(*) FROM ") + table + " WHERE id <= ?");
+    count.Bind(1, through);
+    count.Step();
+    const int64_t removed = count.Int(0);
+    const int64_t pruned_total = (previous ? previous->pruned_rows : 0) + removed;
+    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    const RowEncoding message = CheckpointMessage(now_us, table, through, through_hash, pruned_total);
+    const signer::Signature signature = key.Sign(message.bytes());
+    AppendChained(*db_, "checkpoints",
+                  {{now_us, std::string(table), through, through_hash, pruned_total,
+                    std::vector<uint8_t>(key.public_key().begin(), key.public_key().end()),
+                    std::vector<uint8_t>(signature.begin(), signature.end())}});
+    Statement remove(*db_, std::string("DELETE FROM ") + table + " WHERE id <= ?");
+    remove.Bind(1, through);
+    remove.Run();
+    (std::string_view(table) == "runs"           ? report.runs
+     : std::string_view(table) == "fault_events" ? report.fault_events
+                                                 : report.drill_events) = removed;
+  }
+  tx.Commit();
+  return report;
+}
+
+VerifyReport ResultStore::Verify(const std::optional<signer::PublicKey>& checkpoint_key) {
+  VerifyReport report;
+  // One read transaction: a snapshot, however many rows the daemon appends
+  // meanwhile.
+  db_->Exec("BEGIN");
+  try {
+    for (const char* table : kChainedTables) {
+      const ChainWalk walk = WalkChain(*db_, table);
+      const std::string_view t(table);
+      (t == "runs"           ? report.runs
+       : t == "fault_events" ? report.fault_events
+       : t == "drill_events" ? report.drill_events
+                             : report.checkpoints) = walk.rows;
+      report.pruned_rows += walk.pruned;
+      if (!walk.problem.empty()) {
+        report.ok = false;
+        report.problem = walk.problem;
+        break;
+      }
+    }
+    if (report.ok) {
+      if (std::string problem = CheckCheckpointSignatures(*db_, checkpoint_key); !problem.empty()) {
+        report.ok = false;
+        report.problem = problem;
+      }
+    }
+  } catch (...) {
+    db_->Exec("ROLLBACK");
+    throw;
+  }
+  db_->Exec("COMMIT");
+  return report;
+}
+
+signer::KeyPair LoadOrCreateStoreKey(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / "store.key").string();
+  if (!std::filesystem::exists(path)) {
+    const signer::KeyPair key = signer::KeyPair::Generate();
+    signer::Status written = signer::WriteKeyFile(path, key);
+    if (!written.ok() && written.error().code != signer::ErrorCode::kAlreadyExists) {
+      throw StoreError("cannot create the store key: " + written.error().message);
+    }
+  }
+  signer::Result<signer::KeyPair> key = signer::LoadKeyFile(path);
+  if (!key.ok()) throw StoreError("cannot load the store key: " + key.error().message);
+  return std::move(key).value();
+}
+
+std::optional<signer::PublicKey> StorePublicKey(const std::string& dir) {
+  signer::Result<signer::KeyPair> key =
+      signer::LoadKeyFile((std::filesystem::path(dir) / "store.key").string());
+  if (!key.ok()) return std::nullopt;
+  return key->public_key();
+}
+
+std::vector<FaultWindow> FaultWindowsOf(const std::vector<FaultEvent>& events, int64_t from_us,
+                                        int64_t to_us) {
+  std::vector<FaultWindow> all;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::vector<size_t>>
+      open;
+  for (const FaultEvent& e : events) {
+    auto key = std::make_tuple(e.drill, e.fault, e.kind, e.target);
+    if (e.event == FaultEventKind::kInject) {
+      open[key].push_back(all.size());
+      all.push_back({e.drill, e.fault, e.kind, e.target, e.at_us, std::nullopt});
+    } else if (auto it = open.find(key); it != open.end() && !it->second.empty()) {
+      all[it->second.front()].end_us = e.at_us;
+      it->second.erase(it->second.begin());
+    }
+    // A revert with no inject on record (pruned, or a heal of a fault that
+    // never took) has no window.
+  }
+  std::vector<FaultWindow> out;
+  for (FaultWindow& w : all) {
+    if (w.start_us < to_us && w.end_us.value_or(INT64_MAX) > from_us) out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::vector<DrillWindow> DrillWindowsOf(const std::vector<DrillEvent>& events, int64_t from_us,
+                                        int64_t to_us) {
+  std::vector<DrillWindow> all;
+  std::map<std::string, std::vector<size_t>> open;
+  for (const DrillEvent& e : events) {
+    if (e.event == DrillEventKind::kStart) {
+      open[e.drill].push_back(all.size());
+      all.push_back({e.drill, e.at_us, std::nullopt, "", e.seed});
+    } else if (auto it = open.find(e.drill); it != open.end() && !it->second.empty()) {
+      DrillWindow& w = all[it->second.front()];
+      w.end_us = e.at_us;
+      w.verdict = e.verdict;
+      if (e.seed) w.seed = e.seed;
+      it->second.erase(it->second.begin());
+    }
+  }
+  std::vector<DrillWindow> out;
+  for (DrillWindow& w : all) {
+    if (w.start_us < to_us && w.end_us.value_or(INT64_MAX) > from_us) out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace sonde
