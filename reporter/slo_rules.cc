@@ -57,15 +57,18 @@ std::vector<std::string> ErrorRatioExpr(const SloSpec& slo, const std::string& w
     return {"(sum(rate(sonde_journey_runs_total" + Selector(slo, "outcome=\"failed\"") + "[" +
                 window + "])))",
             "/",
+            // "> 0": a window without runs has no ratio (absent), not NaN —
+            // one NaN would poison the period's sum_over_time for a whole period.
             "(sum(rate(sonde_journey_runs_total" +
-                Selector(slo, "outcome=~\"success|degraded|failed\"") + "[" + window + "])))"};
+                Selector(slo, "outcome=~\"success|degraded|failed\"") + "[" + window + "])) > 0)"};
   }
   const std::string le = PromNumber(ToSeconds(*slo.threshold));
   return {"1 - (",
           "  sum(rate(sonde_journey_duration_seconds_bucket" + Selector(slo, "le=\"" + le + "\"") +
               "[" + window + "]))",
           "  /",
-          "  sum(rate(sonde_journey_duration_seconds_count" + Selector(slo) + "[" + window + "]))",
+          "  (sum(rate(sonde_journey_duration_seconds_count" + Selector(slo) + "[" + window +
+              "])) > 0)",
           ")"};
 }
 
