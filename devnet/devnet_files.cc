@@ -159,6 +159,24 @@ std::string RenderSondeConfig(const Manifest& m) {
   o << "# ---------------------------------------------------------------------\n"
     << "# sonde's four built-in journeys (scenarios/journeys/*.toml).\n"
     << BuiltinJourneysToml() << "\n";
+  o << "# ---------------------------------------------------------------------\n"
+    << "# Every run is kept here (hash-chained; `sonde store verify`), for the\n"
+    << "# status page and `sonde report`.\n"
+    << "[store]\ndir = " << TomlString(m.dir + "/data") << "\nkeep = \"400d\"\n\n"
+    << "# One SLO per journey (`sonde rules -c` turns them into Prometheus rules).\n"
+    << "[slo.chain_head_availability]\njourney = \"devnet_chain_head\"\nobjective = 99.9\n"
+    << "description = \"Every node serves its committed head and block.\"\n\n"
+    << "[slo.tx_availability]\njourney = \"tx_submit_confirm\"\nobjective = 99.5\n"
+    << "description = \"A signed transfer is accepted and confirmed.\"\n\n"
+    << "[slo.tx_latency]\njourney = \"tx_submit_confirm\"\nkind = \"latency\"\n"
+    << "threshold = \"5s\"\nobjective = 99\n"
+    << "description = \"Submit-to-confirm within 5 s.\"\n\n"
+    << "[slo.activation_availability]\njourney = \"node_activation\"\nobjective = 99\n"
+    << "description = \"A new node can activate on every node.\"\n\n"
+    << "[slo.reward_availability]\njourney = \"reward_claim\"\nobjective = 99\n"
+    << "description = \"The probe node's rewards can be claimed.\"\n\n"
+    << "[slo.mpc_availability]\njourney = \"mpc_signing_round\"\nobjective = 99.5\n"
+    << "description = \"A 3-of-5 FROST signing round completes and verifies.\"\n\n";
   // Not config tables yet: sonde's config has no chaos section today, so
   // these are comments in the shape they are expected to take.
   o << "# ---------------------------------------------------------------------\n"

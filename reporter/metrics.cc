@@ -86,7 +86,16 @@ class Metrics::Impl {
         reload_time(Gauge("sonde_config_last_reload_success_timestamp_seconds",
                           "Unix time of the last successful config load.")
                         .Add({})),
-        lag_histogram(lag.Add({}, kLagBuckets)) {
+        lag_histogram(lag.Add({}, kLagBuckets)),
+        store_written(Counter("sonde_store_rows_written_total",
+                              "Rows (runs, fault and drill events) written to the result store.")
+                          .Add({})),
+        store_dropped(Counter("sonde_store_dropped_total",
+                              "Results not stored because the store's write queue was full.")
+                          .Add({})),
+        store_errors(Counter("sonde_store_write_errors_total",
+                             "Failed result store writes (each batch is retried).")
+                         .Add({})) {
     build_info.Add({{"version", kVersion}}).Set(1);
     reload_ok.Set(1);
     reload_time.SetToCurrentTime();
@@ -165,6 +174,9 @@ class Metrics::Impl {
   prometheus::Gauge& reload_ok;
   prometheus::Gauge& reload_time;
   prometheus::Histogram& lag_histogram;
+  prometheus::Counter& store_written;
+  prometheus::Counter& store_dropped;
+  prometheus::Counter& store_errors;
 };
 
 Metrics::Metrics(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
@@ -243,6 +255,10 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
 void Metrics::OnRunSkipped(const std::string& journey, const std::string& target) {
   impl_->skipped.Add({{"journey", journey}, {"target", target}}).Increment();
 }
+
+void Metrics::OnStoreWritten(size_t rows) { impl_->store_written.Increment(static_cast<double>(rows)); }
+void Metrics::OnStoreDropped() { impl_->store_dropped.Increment(); }
+void Metrics::OnStoreWriteFailed() { impl_->store_errors.Increment(); }
 
 void Metrics::OnReload(const Config* config) {
   if (!config) {

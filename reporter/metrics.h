@@ -33,6 +33,11 @@ class Metrics : public RunObserver {
   // (The `location` label is fixed at start; changing it needs a restart.)
   void OnReload(const Config* config);
 
+  // The result store's writer (any thread).
+  void OnStoreWritten(size_t rows);
+  void OnStoreDropped();
+  void OnStoreWriteFailed();
+
   // The Prometheus text exposition format (version 0.0.4).
   std::string Serialize() const;
 

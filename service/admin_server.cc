@@ -10,7 +10,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
 #include <list>
+
+#include "service/status_page.h"
 
 namespace sonde {
 
@@ -35,8 +38,8 @@ http::response<http::string_body> Respond(const http::request<http::string_body>
     res.set(http::field::content_type, content_type);
     res.body() = std::move(body);
   };
-  std::string_view target(req.target().data(), req.target().size());
-  target = target.substr(0, target.find('?'));
+  const std::string_view full_target(req.target().data(), req.target().size());
+  const std::string_view target = full_target.substr(0, full_target.find('?'));
   if (target == "/-/reload") {
     if (req.method() != http::verb::post || !handlers.reload) {
       reply(http::status::method_not_allowed, "text/plain", "use POST\n");
@@ -59,10 +62,39 @@ http::response<http::string_body> Respond(const http::request<http::string_body>
       reply(http::status::service_unavailable, "text/plain", "first round of runs not done yet\n");
     }
   } else if (target == "/") {
-    reply(http::status::ok, "text/html; charset=utf-8",
-          "<!doctype html><title>sonde</title><h1>sonde</h1><ul>"
-          "<li><a href=\"/metrics\">/metrics</a><li><a href=\"/healthz\">/healthz</a>"
-          "<li><a href=\"/readyz\">/readyz</a></ul>\n");
+    reply(http::status::ok, "text/html; charset=utf-8", std::string(StatusPageHtml()));
+  } else if (target == "/api/v1/status" && handlers.status) {
+    reply(http::status::ok, "application/json", handlers.status());
+  } else if (target == "/api/v1/runs" && handlers.runs) {
+    std::string journey;
+    size_t limit = 100;
+    std::string problem;
+    auto url = boost::urls::parse_origin_form(full_target);
+    if (!url) {
+      problem = "malformed query";
+    } else {
+      for (const auto& param : url->params()) {
+        if (param.key == "journey") {
+          journey = param.value;
+        } else if (param.key == "limit") {
+          const std::string& v = param.value;
+          char* end = nullptr;
+          const unsigned long n = std::strtoul(v.c_str(), &end, 10);
+          if (v.empty() || *end != '\0' || n < 1 || n > 1000) {
+            problem = "limit must be 1..1000, got \"" + v + "\"";
+          } else {
+            limit = n;
+          }
+        } else {
+          problem = "unknown parameter \"" + std::string(param.key) + "\" (use journey, limit)";
+        }
+      }
+    }
+    if (problem.empty()) {
+      reply(http::status::ok, "application/json", handlers.runs(journey, limit));
+    } else {
+      reply(http::status::bad_request, "text/plain", "/api/v1/runs: " + problem + "\n");
+    }
   } else {
     reply(http::status::not_found, "text/plain", "not found\n");
   }

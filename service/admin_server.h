@@ -4,6 +4,9 @@
 //   GET /readyz   200 once the first round of runs is done, else 503
 //   POST /-/reload  re-read the config (as SIGHUP does): 200, or 400 with
 //                   every problem of the rejected file
+//   GET /           the status page (service/status_page.h)
+//   GET /api/v1/status         journeys, SLO budgets, active faults (JSON)
+//   GET /api/v1/runs?journey=&limit=  recent runs with their steps (JSON)
 // Requests are small and answered from memory; each connection has a read
 // deadline so a slow client cannot hold it open.
 //
@@ -28,6 +31,9 @@ class AdminServer {
     // POST /-/reload: re-reads the config. Returns whether it took and a
     // message (the diagnostics when it did not).
     std::function<std::pair<bool, std::string>()> reload;
+    std::function<std::string()> status;  // /api/v1/status; 404 when unset
+    // /api/v1/runs: journey ("" for all) and limit (1..1000).
+    std::function<std::string(const std::string& journey, size_t limit)> runs;
   };
 
   AdminServer(boost::asio::any_io_executor executor, Handlers handlers);

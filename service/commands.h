@@ -36,3 +36,28 @@ int CommandRules(const RulesOptions& options);
 int CommandKeysNew(const std::string& out_path);
 
 }  // namespace sonde
+
+namespace sonde {
+
+struct ReportOptions {
+  std::string config_path;
+  std::string from;  // see ParseReportTime (reporter/report_source.h)
+  std::string to = "now";
+  std::string format = "html";
+  std::string out;       // empty: stdout
+  std::string sign_key;  // key file; empty: unsigned
+  bool exclude_drills = false;
+};
+// Writes the SLA report over the period from the result store.
+int CommandReport(const ReportOptions& options);
+
+// Checks a signed report: 0 when it verifies (printing the signer), 1 when
+// it does not, 2 when the file cannot be read or --pubkey is malformed.
+int CommandReportVerify(const std::string& path, const std::string& pubkey_hex);
+
+// Walks the result store's hash chains: 0 with the counts, 1 naming the
+// first bad row, 2 when the store cannot be opened.
+int CommandStoreVerify(const std::string& config_path, const std::string& dir,
+                       const std::string& pubkey_hex);
+
+}  // namespace sonde

@@ -17,6 +17,11 @@
 #include "probes/http_client.h"
 #include "probes/wallets.h"
 #include "reporter/metrics.h"
+#include "reporter/recent_runs.h"
+#include "reporter/sqlite_db.h"
+#include "reporter/status_view.h"
+#include "reporter/store_writer.h"
+#include "scenarios/observer_list.h"
 #include "scenarios/runner.h"
 #include "scenarios/scheduler.h"
 #include "service/admin_server.h"
@@ -37,7 +42,32 @@ int CommandRun(const RunOptions& options) {
   Wallets wallets;
   JourneyRunner runner(ProbeEnv{http, &wallets}, setup.keys);
   Metrics metrics(*config);
-  Scheduler scheduler(io.get_executor(), config, runner, metrics);
+  RecentRuns recent(config->service.location, {});
+  ObserverList observers;
+  observers.Add(metrics);
+  observers.Add(recent);
+  std::unique_ptr<StoreWriter> store;
+  if (config->store) {
+    try {
+      store = std::make_unique<StoreWriter>(
+          StoreWriter::Options{.dir = config->store->dir,
+                               .location = config->service.location,
+                               .queue_capacity = config->store->queue,
+                               .batch_size = 512,
+                               .keep = config->store->keep},
+          StoreWriter::Hooks{.written = [&metrics](size_t n) { metrics.OnStoreWritten(n); },
+                             .dropped = [&metrics] { metrics.OnStoreDropped(); },
+                             .write_failed = [&metrics] { metrics.OnStoreWriteFailed(); }});
+    } catch (const StoreError& e) {
+      spdlog::error("{}", e.what());
+      return 2;
+    }
+    observers.Add(*store);
+    spdlog::info("result store: {} (keep {})", config->store->dir,
+                 FormatDuration(config->store->keep));
+  }
+  StatusView status(config, std::chrono::seconds(10));
+  Scheduler scheduler(io.get_executor(), config, runner, observers);
   // SIGHUP and POST /-/reload: a new file that fails validation is refused
   // whole and the running config goes on.
   auto reload = [&]() -> std::pair<bool, std::string> {
@@ -51,6 +81,12 @@ int CommandRun(const RunOptions& options) {
       }
       return {false, message};
     }
+    if ((loaded.config->store.has_value() != config->store.has_value()) ||
+        (loaded.config->store && (loaded.config->store->dir != config->store->dir ||
+                                  loaded.config->store->queue != config->store->queue ||
+                                  loaded.config->store->keep != config->store->keep))) {
+      spdlog::warn("reload: [store] changes take effect only after a restart");
+    }
     if (loaded.config->service.listen_host != config->service.listen_host ||
         loaded.config->service.listen_port != config->service.listen_port ||
         loaded.config->service.location != config->service.location) {
@@ -59,6 +95,11 @@ int CommandRun(const RunOptions& options) {
     runner.SetKeys(loaded.keys);
     Scheduler::ReloadStats stats = scheduler.Reload(loaded.config);
     metrics.OnReload(loaded.config.get());
+    // The status page lists the new journeys; the store stays the one
+    // opened at start.
+    auto status_config = std::make_shared<Config>(*loaded.config);
+    status_config->store = config->store;
+    status.SetConfig(std::move(status_config));
     const std::string message = "reloaded " + options.config_path + ": " +
                                 std::to_string(stats.kept) + " journey/target slots kept, " +
                                 std::to_string(stats.started) + " started, " +
@@ -69,13 +110,18 @@ int CommandRun(const RunOptions& options) {
   AdminServer admin(io.get_executor(),
                     {.metrics = [&metrics] { return metrics.Serialize(); },
                      .ready = [&scheduler] { return scheduler.first_round_done(); },
-                     .reload = reload});
+                     .reload = reload,
+                     .status = [&status, &recent] { return status.Json(recent); },
+                     .runs =
+                         [&recent](const std::string& journey, size_t limit) {
+                           return RecentRunsJson(recent.Latest(journey, limit));
+                         }});
   if (auto error = admin.Listen(config->service.listen_host, config->service.listen_port)) {
     spdlog::error("{}", *error);
     return 2;
   }
-  spdlog::info("sonde {} serving /metrics, /healthz, /readyz on http://{}:{}", kVersion,
-               config->service.listen_host, admin.port());
+  spdlog::info("sonde {} serving the status page, /metrics, /api/v1/status on http://{}:{}/",
+               kVersion, config->service.listen_host, admin.port());
 
   bool stopping = false;
   bool force = false;
@@ -131,8 +177,15 @@ int CommandRun(const RunOptions& options) {
   };
   hangups.async_wait(on_hangup);
 
+  status.Start();
   scheduler.Start();
   io.run();
+  status.Stop();
+  if (store) {
+    // Every result recorded before the loop stopped is written before exit.
+    store->Stop();
+    spdlog::info("result store: {} row(s) written, {} dropped", store->written(), store->dropped());
+  }
   spdlog::info("stopped");
   return 0;
 }

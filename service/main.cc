@@ -45,6 +45,36 @@ int main(int argc, char** argv) {
   rules_cmd->add_option("-o,--out", rules.out, "Rule file to write (default: stdout)");
   rules_cmd->add_option("--tests", rules.tests, "Also write promtool unit tests to this file");
 
+  sonde::ReportOptions report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Write the SLA compliance report for a period from the result store");
+  report_cmd->add_option("-c,--config", report.config_path, "Config file (TOML)");
+  report_cmd->add_option("--from", report.from,
+                         "Start: 2026-11-01, 2026-11-01T00:00:00Z, now, or -30d");
+  report_cmd->add_option("--to", report.to, "End (a date means the end of that day)")
+      ->capture_default_str();
+  report_cmd->add_option("--format", report.format, "html, md, json or csv")->capture_default_str();
+  report_cmd->add_option("-o,--out", report.out, "File to write (default: stdout)");
+  report_cmd->add_option("--sign", report.sign_key, "Sign with this Ed25519 key file");
+  report_cmd->add_flag("--exclude-drills", report.exclude_drills,
+                       "Keep runs that overlap a drill out of the numbers");
+  std::string verify_path, verify_pubkey;
+  auto* report_verify_cmd = report_cmd->add_subcommand("verify", "Check a signed report");
+  report_verify_cmd->add_option("file", verify_path, "The report")->required();
+  report_verify_cmd->add_option("--pubkey", verify_pubkey, "Require this signer (hex)");
+
+  std::string store_config, store_dir, store_pubkey;
+  auto* store_cmd = app.add_subcommand("store", "Inspect the result store");
+  store_cmd->require_subcommand(1);
+  auto* store_verify_cmd =
+      store_cmd->add_subcommand("verify", "Check every row of the result store against its hash chain");
+  auto* store_config_opt =
+      store_verify_cmd->add_option("-c,--config", store_config, "Config file naming the store");
+  auto* store_dir_opt = store_verify_cmd->add_option("--dir", store_dir, "The store's directory");
+  store_config_opt->excludes(store_dir_opt);
+  store_verify_cmd->add_option("--pubkey", store_pubkey,
+                               "Checkpoint signer (hex; default: the store's own store.key)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (!sonde::SetupLogging(log_level)) {
@@ -66,5 +96,20 @@ int main(int argc, char** argv) {
   if (*check_cmd) return sonde::CommandCheck(check_path);
   if (*rules_cmd) return sonde::CommandRules(rules);
   if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
+  if (*report_verify_cmd) return sonde::CommandReportVerify(verify_path, verify_pubkey);
+  if (*report_cmd) {
+    if (report.config_path.empty() || report.from.empty()) {
+      std::fprintf(stderr, "sonde report: -c/--config and --from are required\n");
+      return 2;
+    }
+    return sonde::CommandReport(report);
+  }
+  if (*store_verify_cmd) {
+    if (store_config.empty() && store_dir.empty()) {
+      std::fprintf(stderr, "sonde store verify: give -c/--config or --dir\n");
+      return 2;
+    }
+    return sonde::CommandStoreVerify(store_config, store_dir, store_pubkey);
+  }
   return 2;
 }

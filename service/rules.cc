@@ -1,35 +1,19 @@
 // `sonde rules`: writes the Prometheus rule file (and promtool unit tests)
 // for the config's [slo.*] tables.
 #include <cstdio>
-#include <fstream>
 
 #include "reporter/slo_rules.h"
 #include "service/commands.h"
 #include "service/load.h"
+#include "service/output_file.h"
 
 namespace sonde {
-namespace {
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    std::fprintf(stderr, "sonde rules: cannot write %s\n", path.c_str());
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 int CommandRules(const RulesOptions& options) {
   LoadedConfig setup = LoadOrReport(options.config_path, stderr);
   if (!setup.ok()) return 2;
   const std::string rules = RenderSloRules(*setup.config);
-  if (options.out.empty()) {
-    std::fputs(rules.c_str(), stdout);
-  } else if (!WriteFile(options.out, rules)) {
+  if (auto error = WriteOutput(options.out, rules)) {
+    std::fprintf(stderr, "sonde rules: %s\n", error->c_str());
     return 2;
   }
   if (!options.tests.empty()) {
@@ -40,7 +24,10 @@ int CommandRules(const RulesOptions& options) {
         slash == std::string::npos ? "" : options.tests.substr(0, slash + 1);
     if (!test_dir.empty() && rules_ref.rfind(test_dir, 0) == 0)
       rules_ref = rules_ref.substr(test_dir.size());
-    if (!WriteFile(options.tests, RenderSloRuleTests(*setup.config, rules_ref))) return 2;
+    if (auto error = WriteOutput(options.tests, RenderSloRuleTests(*setup.config, rules_ref))) {
+      std::fprintf(stderr, "sonde rules: %s\n", error->c_str());
+      return 2;
+    }
   }
   if (!options.out.empty()) {
     std::fprintf(stderr, "sonde rules: %zu SLO%s -> %s%s%s\n", setup.config->slos.size(),

@@ -1,0 +1,83 @@
+#include "reporter/report_source.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "core/duration.h"
+
+namespace sonde {
+
+SlaReport ReportFromStore(ResultStore& store, const Config& config, const ReportPeriod& period,
+                          bool exclude_drills, int64_t now_us) {
+  const std::vector<RunRecord> runs = store.RunsFinishedBetween(period.from_us, period.to_us);
+  SlaInputs in;
+  in.config = &config;
+  in.period = period;
+  in.exclude_drills = exclude_drills;
+  in.generated_us = now_us;
+  in.runs = &runs;
+  in.fault_windows = FaultWindowsOf(store.FaultEvents(period.to_us), period.from_us, period.to_us);
+  in.drills = DrillWindowsOf(store.DrillEvents(period.to_us), period.from_us, period.to_us);
+  return BuildSlaReport(in);
+}
+
+std::optional<int64_t> ParseReportTime(std::string_view text, int64_t now_us, bool end_of_day,
+                                       std::string* error) {
+  auto fail = [&](std::string why) -> std::optional<int64_t> {
+    if (error) *error = std::move(why);
+    return std::nullopt;
+  };
+  if (text == "now") return now_us;
+  if (!text.empty() && text[0] == '-') {
+    std::string why;
+    auto d = ParseDuration(text.substr(1), &why);
+    if (!d) return fail("bad offset \"" + std::string(text) + "\": " + why);
+    return now_us - std::chrono::duration_cast<std::chrono::microseconds>(*d).count();
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
+  const std::string t(text);
+  const bool date_only = t.size() == 10;
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
+    return fail("\"" + t + "\" is not a date (use 2026-11-21, 2026-11-21T10:00:00Z, now or -24h)");
+  }
+  int64_t offset_s = 0;
+  if (!date_only) {
+    int consumed_time = 0;
+    if (std::sscanf(t.c_str() + 10, "T%2d:%2d:%2d%n", &h, &mi, &s, &consumed_time) != 3) {
+      return fail("\"" + t + "\": expected a time as THH:MM:SS after the date");
+    }
+    std::string_view zone = std::string_view(t).substr(10 + static_cast<size_t>(consumed_time));
+    if (zone == "Z" || zone == "z") {
+      offset_s = 0;
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+      int zh = 0, zm = 0;
+      if (std::sscanf(std::string(zone).c_str() + 1, "%2d:%2d", &zh, &zm) != 2) {
+        return fail("\"" + t + "\": bad UTC offset");
+      }
+      offset_s = (zone[0] == '+' ? 1 : -1) * (zh * 3600 + zm * 60);
+    } else {
+      return fail("\"" + t + "\": give the zone as Z or +hh:mm");
+    }
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
+    return fail("\"" + t + "\" is out of range");
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  const int64_t secs = static_cast<int64_t>(timegm(&tm)) - offset_s;
+  // timegm normalises 2026-02-31 into March: refuse it instead.
+  std::tm check{};
+  const std::time_t back = static_cast<std::time_t>(secs + offset_s);
+  gmtime_r(&back, &check);
+  if (check.tm_mday != d || check.tm_mon != mo - 1) return fail("\"" + t + "\" is not a real date");
+  int64_t us = secs * 1'000'000;
+  if (date_only && end_of_day) us += 86'400'000'000;
+  return us;
+}
+
+}  // namespace sonde
