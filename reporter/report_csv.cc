@@ -45,7 +45,7 @@ std::string RenderCsv(const SlaReport& r) {
   const std::string to = FormatTimestamp(r.period.to_us);
   for (const SloReport& s : r.slos) {
     const std::string kind = s.spec.kind == SloSpec::Kind::kLatency ? "latency" : "availability";
-    const std::string objective = ShortestNumber(s.spec.objective / 100.0);
+    const std::string objective = ShortestNumber(TidyDecimal(s.spec.objective / 100.0));
     const ErrorBudget& b = s.budget;
     Row(out, {"slo", Cell(s.spec.name), Cell(s.spec.journey), kind, from, to, "",
               std::to_string(s.good), std::to_string(s.bad), std::to_string(s.total),
@@ -62,7 +62,7 @@ std::string RenderCsv(const SlaReport& r) {
     for (const DailyRow& d : s.daily) {
       Row(out, {"day", Cell(s.spec.name), Cell(s.spec.journey), kind, from, to, d.day,
                 std::to_string(d.good), std::to_string(d.bad), std::to_string(d.total),
-                Number(d.sli), ShortestNumber(s.spec.objective / 100.0), "", "", "", "", "", "",
+                Number(d.sli), ShortestNumber(TidyDecimal(s.spec.objective / 100.0)), "", "", "", "", "", "",
                 "", "", "", Seconds(d.latency.p50_us), Seconds(d.latency.p90_us),
                 Seconds(d.latency.p95_us), Seconds(d.latency.p99_us), "",
                 r.drills_excluded ? "true" : "false"});

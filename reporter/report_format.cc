@@ -1,6 +1,8 @@
 #include "reporter/report_format.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 
@@ -101,11 +103,16 @@ std::string FormatSpan(int64_t us) {
 std::string ShortestNumber(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  // 12 significant digits hide the noise of decimal percentages in binary
-  // (99.9 / 100 is 0.9990000000000001) and keep every digit a report needs.
+  char out[64];
+  auto [end, ec] = std::to_chars(out, out + sizeof out, v);
+  return std::string(out, end);
+}
+
+double TidyDecimal(double v) {
+  if (!std::isfinite(v)) return v;
   char out[64];
   std::snprintf(out, sizeof out, "%.12g", v);
-  return out;
+  return std::strtod(out, nullptr);
 }
 
 }  // namespace sonde

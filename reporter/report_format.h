@@ -26,8 +26,11 @@ std::string FormatLatency(std::optional<int64_t> us);
 std::string FormatAmount(double v);
 // A span of time: "1h 2m 3s", "45s", "0s".
 std::string FormatSpan(int64_t us);
-// A double for JSON, CSV and PromQL: 12 significant digits, no trailing
-// zeros ("0.999", never "0.9990000000000001"); NaN, +Inf, -Inf.
+// The shortest text that reads back as exactly `v` (JSON, CSV): 0.96,
+// 0.6666666666666666; NaN, +Inf, -Inf.
 std::string ShortestNumber(double v);
+// `v` rounded to 12 significant digits: for values derived from decimal
+// percentages, so that 99.9 / 100 is 0.999 and not 0.9990000000000001.
+double TidyDecimal(double v);
 
 }  // namespace sonde

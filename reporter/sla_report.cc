@@ -184,17 +184,20 @@ SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
   // Error budget, in runs and in minutes.
   const double budget_share = (100.0 - slo.objective) / 100.0;
   ErrorBudget& b = out.budget;
-  b.allowed_runs = static_cast<double>(out.total) * budget_share;
+  // Budgets derive from a decimal percentage: tidied, so 1000 runs at 99.9 %
+  // allow 1 run, not 0.999999999999943.
+  b.allowed_runs = TidyDecimal(static_cast<double>(out.total) * budget_share);
   b.consumed_runs = out.bad;
-  b.remaining_runs = b.allowed_runs - static_cast<double>(b.consumed_runs);
-  if (b.allowed_runs > 0) b.remaining_ratio = b.remaining_runs / b.allowed_runs;
+  b.remaining_runs = TidyDecimal(b.allowed_runs - static_cast<double>(b.consumed_runs));
+  if (b.allowed_runs > 0) b.remaining_ratio = TidyDecimal(b.remaining_runs / b.allowed_runs);
   b.period_minutes = std::max<int64_t>(0, (period.to_us - period.from_us + kMinuteUs - 1) / kMinuteUs);
   b.minutes_with_data = static_cast<int64_t>(minutes.size());
-  b.allowed_down_minutes = static_cast<double>(b.period_minutes) * budget_share;
+  b.allowed_down_minutes = TidyDecimal(static_cast<double>(b.period_minutes) * budget_share);
   for (const auto& [slice, m] : minutes) {
     if (OverBudget(m.second, m.first, slo.objective)) ++b.down_minutes;
   }
-  b.remaining_down_minutes = b.allowed_down_minutes - static_cast<double>(b.down_minutes);
+  b.remaining_down_minutes =
+      TidyDecimal(b.allowed_down_minutes - static_cast<double>(b.down_minutes));
 
   // Met, and the status.
   out.met = out.total > 0 && !OverBudget(out.bad, out.total, slo.objective);

@@ -226,7 +226,7 @@ std::string ExpectedBurnAlerts(const SloSpec& slo, const char* severity) {
 
 }  // namespace
 
-std::string PromNumber(double v) { return ShortestNumber(v); }
+std::string PromNumber(double v) { return ShortestNumber(TidyDecimal(v)); }
 
 std::string PromDuration(Duration d) {
   using namespace std::chrono;

@@ -91,7 +91,7 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
           {{"name", slo.name},
            {"journey", slo.journey},
            {"kind", slo.kind == SloSpec::Kind::kLatency ? "latency" : "availability"},
-           {"objective", slo.objective / 100.0},
+           {"objective", TidyDecimal(slo.objective / 100.0)},
            {"window", FormatDuration(slo.window)},
            {"period", {{"from", FormatTimestamp(period.from_us)}, {"to", FormatTimestamp(period.to_us)}}},
            {"good", r.good},
