@@ -38,8 +38,10 @@ json::value RatioJson(const Tally& t) {
 }
 
 json::value SnapshotFromStore(const Config& config, int64_t now_us) {
-  // Whole seconds, so that `sonde report --from --to` can name the very same period.
-  const int64_t to = now_us / 1'000'000 * 1'000'000;
+  // Whole seconds, so that `sonde report --from --to` can name the very same
+  // period; a second back, so that every run that finished before it has
+  // left the writer's queue by the time the store is read.
+  const int64_t to = (now_us - 1'000'000) / 1'000'000 * 1'000'000;
   json::object snap;
   snap["at"] = FormatTimestamp(to);
   snap["at_us"] = to;

@@ -66,7 +66,7 @@ int CommandRun(const RunOptions& options) {
     spdlog::info("result store: {} (keep {})", config->store->dir,
                  FormatDuration(config->store->keep));
   }
-  StatusView status(config, std::chrono::seconds(10));
+  StatusView status(config, std::chrono::seconds(5));
   Scheduler scheduler(io.get_executor(), config, runner, observers);
   // SIGHUP and POST /-/reload: a new file that fails validation is refused
   // whole and the running config goes on.
