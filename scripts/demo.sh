@@ -32,12 +32,15 @@ trap cleanup EXIT
 cat <<MSG
 
 sonde demo
+  status page   : http://127.0.0.1:9464/        (JSON: /api/v1/status, /api/v1/runs)
   metrics       : curl -s http://127.0.0.1:9464/metrics
   health        : curl -s http://127.0.0.1:9464/healthz   (and /readyz)
   reload config : kill -HUP <sonde pid>   or   curl -X POST http://127.0.0.1:9464/-/reload
   devnet status : $devnet status --dir $dir
   break a node  : kill \$(cat $dir/node3/node.pid)    then    $devnet start --dir $dir --node 3
   config        : $dir/sonde.toml
+  result store  : $dir/data     (check it: $sonde store verify -c $dir/sonde.toml)
+  SLA report    : $sonde report -c $dir/sonde.toml --from -1h -o report.html
 Ctrl-C stops everything.
 
 MSG
