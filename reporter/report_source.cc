@@ -9,7 +9,8 @@ namespace sonde {
 
 SlaReport ReportFromStore(ResultStore& store, const Config& config, const ReportPeriod& period,
                           bool exclude_drills, int64_t now_us) {
-  const std::vector<RunRecord> runs = store.RunsFinishedBetween(period.from_us, period.to_us);
+  const std::vector<RunRecord> runs =
+      store.RunsFinishedBetween(period.from_us, period.to_us, nullptr, /*details=*/false);
   SlaInputs in;
   in.config = &config;
   in.period = period;

@@ -115,6 +115,10 @@ std::vector<Value> RunColumns(const RunRecord& r) {
 constexpr const char* kRunColumns =
     "id, journey, target, location, started_us, duration_us, finished_us, outcome, reason, "
     "failing_step, detail, maintenance, steps, blocks";
+// The same positions, with the free text left out.
+constexpr const char* kRunColumnsWithoutDetails =
+    "id, journey, target, location, started_us, duration_us, finished_us, outcome, reason, "
+    "failing_step, '', maintenance, '', blocks";
 
 Outcome OutcomeFromString(const std::string& s) {
   for (Outcome o : kAllOutcomes) {
@@ -349,16 +353,38 @@ void ResultStore::AppendDrillEvent(DrillEvent& e) {
 }
 
 std::vector<RunRecord> ResultStore::RunsFinishedBetween(int64_t from_us, int64_t to_us,
-                                                        const std::string* journey) {
-  std::string sql = std::string("SELECT ") + kRunColumns +
-                    " FROM runs WHERE finished_us >= ? AND finished_us < ?";
-  if (journey) sql += " AND journey = ?";
-  sql += " ORDER BY finished_us, id";
+                                                        const std::string* journey, bool details) {
+  // Runs are appended as they finish, so ids follow finish times closely:
+  // the ids of the period's runs, found in the finish-time index alone,
+  // bound a sequential scan of the table; fetching each row through the
+  // index instead is a random read per row (3x slower over 2M runs).
+  const std::string in_period = " finished_us >= ?1 AND finished_us < ?2";
+  const std::string in_journey = journey ? " AND +journey = ?3" : "";
+  std::string sql = std::string("SELECT ") + (details ? kRunColumns : kRunColumnsWithoutDetails) +
+                    " FROM runs WHERE id BETWEEN (SELECT min(id) FROM runs WHERE" + in_period +
+                    ") AND (SELECT max(id) FROM runs WHERE" + in_period +
+                    // The unary '+' keeps the planner off the index for this part.
+                    ") AND +finished_us >= ?1 AND +finished_us < ?2" + in_journey + " ORDER BY id";
   Statement s(*db_, sql);
   s.Bind(1, from_us).Bind(2, to_us);
   if (journey) s.Bind(3, std::string_view(*journey));
   std::vector<RunRecord> out;
+  {
+    // Sized up front: growing a vector of 2M records moves every one of them
+    // several times.
+    Statement count(*db_, "SELECT count(*) FROM runs WHERE finished_us >= ?1 AND finished_us < ?2");
+    count.Bind(1, from_us).Bind(2, to_us);
+    if (count.Step()) out.reserve(static_cast<size_t>(count.Int(0)));
+  }
   while (s.Step()) out.push_back(ReadRun(s));
+  // Finish order, as promised (ids may be a little out of it when two
+  // writers interleave).
+  auto by_finish = [](const RunRecord& a, const RunRecord& b) {
+    return a.finished_us < b.finished_us;
+  };
+  if (!std::is_sorted(out.begin(), out.end(), by_finish)) {
+    std::stable_sort(out.begin(), out.end(), by_finish);
+  }
   return out;
 }
 

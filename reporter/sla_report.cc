@@ -134,11 +134,9 @@ SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
                          const std::vector<DrillWindow>* exclude_drills) {
   SloReport out;
   out.spec = slo;
-  const std::optional<int64_t> threshold_us =
-      slo.threshold ? std::optional<int64_t>(
-                          std::chrono::duration_cast<std::chrono::microseconds>(*slo.threshold).count())
-                    : std::nullopt;
-  const bool latency = slo.kind == SloSpec::Kind::kLatency && threshold_us;
+  const bool latency = slo.kind == SloSpec::Kind::kLatency && slo.threshold.has_value();
+  const int64_t threshold_us =
+      latency ? std::chrono::duration_cast<std::chrono::microseconds>(*slo.threshold).count() : 0;
 
   std::vector<Counted> counted;
   for (const RunRecord& r : runs) {
@@ -153,7 +151,7 @@ SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
     } else if (exclude_drills && InDrill(r, *exclude_drills)) {
       ++out.excluded_drill;
     } else {
-      const bool bad = latency ? r.duration_us > *threshold_us : r.outcome == Outcome::kFailed;
+      const bool bad = latency ? r.duration_us > threshold_us : r.outcome == Outcome::kFailed;
       counted.push_back({&r, bad});
     }
   }

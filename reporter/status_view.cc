@@ -52,7 +52,7 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
   try {
     ResultStore store(config.store->dir, ResultStore::Mode::kReadOnly);
     std::map<std::pair<std::string, std::string>, std::pair<Tally, Tally>> tallies;  // 1h, 24h
-    for (const RunRecord& r : store.RunsFinishedBetween(to - 24 * kHourUs, to)) {
+    for (const RunRecord& r : store.RunsFinishedBetween(to - 24 * kHourUs, to, nullptr, /*details=*/false)) {
       if (r.maintenance || r.outcome == Outcome::kInfraError) continue;
       auto& [hour, day] = tallies[{r.journey, r.target}];
       const bool bad = r.outcome == Outcome::kFailed;
@@ -87,7 +87,7 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
           std::chrono::duration_cast<std::chrono::microseconds>(slo.window).count();
       const ReportPeriod period{to - window_us, to};
       const std::vector<RunRecord> runs =
-          store.RunsFinishedBetween(period.from_us, period.to_us, &slo.journey);
+          store.RunsFinishedBetween(period.from_us, period.to_us, &slo.journey, /*details=*/false);
       const SloReport r = BuildSloReport(slo, period, runs, {}, nullptr);
       slos.push_back(
           {{"name", slo.name},
