@@ -362,7 +362,9 @@ std::string Incidents(const SlaReport& r, const SloReport& s) {
       {"Target", "Start", "End", "Duration", "Runs", "Reason", "Step", "Ongoing", "Fault windows"},
       {3, 4});
   out += "<tbody>";
-  for (const Incident& inc : s.incidents) {
+  const std::vector<const Incident*> listed = ListedIncidents(s);
+  for (const Incident* listed_incident : listed) {
+    const Incident& inc = *listed_incident;
     out += "<tr>" + Td(XmlEscape(inc.target), "wrap target") + Time(inc.start_us) +
            Time(inc.end_us) + Num(FormatSpan(inc.end_us - inc.start_us)) + Num(Count(inc.runs)) +
            Text(inc.reason) + Text(inc.step) + Td(inc.ongoing ? "<strong>ongoing</strong>" : "");
@@ -374,7 +376,13 @@ std::string Incidents(const SlaReport& r, const SloReport& s) {
     }
     out += Td(faults, "wrap") + "</tr>";
   }
-  return out + "</tbody></table></div>";
+  out += "</tbody></table></div>";
+  if (listed.size() < s.incidents.size()) {
+    out += "<p class=\"note\">The " + Count(static_cast<int64_t>(listed.size())) +
+           " longest of " + Count(static_cast<int64_t>(s.incidents.size())) +
+           " incidents; the JSON form of this report lists every one.</p>";
+  }
+  return out;
 }
 
 std::string Daily(const SloReport& s) {
@@ -414,7 +422,8 @@ std::string Timeline(const SlaReport& r) {
   c.legend = {{"Incident", kIncidentColor}, {"Fault window", kFaultColor}, {"Drill", kDrillColor}};
   for (const SloReport& s : r.slos) {
     std::map<std::string, size_t> lane_of;  // target -> lane, lanes in order of first incident
-    for (const Incident& inc : s.incidents) {
+    for (const Incident* listed_incident : ListedIncidents(s)) {
+      const Incident& inc = *listed_incident;
       auto [it, added] = lane_of.emplace(inc.target, c.lanes.size());
       if (added) c.lanes.push_back({s.spec.name + " \u00b7 " + inc.target, {}});
       c.lanes[it->second].bars.push_back(

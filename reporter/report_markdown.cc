@@ -186,7 +186,8 @@ void Slo(const SlaReport& r, const SloReport& s, std::string* out) {
     *out += TableHead({"Target", "Start", "End", "Duration", "Runs", "Reason", "Step", "Ongoing",
                        "Fault windows"},
                       "lllrrllll");
-    for (const Incident& inc : s.incidents) {
+    for (const Incident* listed_incident : ListedIncidents(s)) {
+      const Incident& inc = *listed_incident;
       std::string faults;
       for (size_t idx : inc.fault_windows) {
         if (idx >= r.fault_windows.size()) continue;
@@ -197,6 +198,11 @@ void Slo(const SlaReport& r, const SloReport& s, std::string* out) {
           Row({Md(inc.target), Md(FormatTimestamp(inc.start_us)), Md(FormatTimestamp(inc.end_us)),
                Md(FormatSpan(inc.end_us - inc.start_us)), Count(inc.runs), Md(inc.reason),
                Md(inc.step), inc.ongoing ? "**ongoing**" : "", faults});
+    }
+    if (ListedIncidents(s).size() < s.incidents.size()) {
+      *out += "\nThe " + std::to_string(ListedIncidents(s).size()) + " longest of " +
+              std::to_string(s.incidents.size()) +
+              " incidents; the JSON form of this report lists every one.\n";
     }
   }
 

@@ -232,6 +232,21 @@ SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
   return out;
 }
 
+std::vector<const Incident*> ListedIncidents(const SloReport& slo, size_t max) {
+  std::vector<const Incident*> out;
+  for (const Incident& i : slo.incidents) out.push_back(&i);
+  if (out.size() > max) {
+    std::stable_sort(out.begin(), out.end(), [](const Incident* a, const Incident* b) {
+      return a->end_us - a->start_us > b->end_us - b->start_us;
+    });
+    out.resize(max);
+    std::sort(out.begin(), out.end(), [](const Incident* a, const Incident* b) {
+      return a->start_us != b->start_us ? a->start_us < b->start_us : a->target < b->target;
+    });
+  }
+  return out;
+}
+
 SlaReport BuildSlaReport(const SlaInputs& in) {
   SlaReport report;
   report.generated_us = in.generated_us;

@@ -120,6 +120,13 @@ struct SlaInputs {
 
 SlaReport BuildSlaReport(const SlaInputs& in);
 
+// What the HTML and Markdown forms list of an SLO's incidents: all of them
+// up to `max`, else the `max` longest; in start order either way. (Random
+// one-run failures over a month are thousands of incidents; the JSON form
+// keeps every one.)
+inline constexpr size_t kListedIncidents = 100;
+std::vector<const Incident*> ListedIncidents(const SloReport& slo, size_t max = kListedIncidents);
+
 // One SLO over `runs` (already restricted to the period): the status page
 // uses this for the budget over the SLO's window.
 SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,

@@ -347,6 +347,31 @@ TEST_F(SlaReportTest, SignedReportsVerifyAndAnyEditedByteFails) {
   }
 }
 
+TEST(ListedIncidents, ManyIncidentsListTheLongestInStartOrder) {
+  SlaReport report;
+  report.period = {kT0, kT0 + kDay};
+  SloReport slo;
+  slo.spec.name = "s";
+  for (int i = 0; i < 150; ++i) {
+    // Incident i lasts (i % 50 + 1) seconds.
+    slo.incidents.push_back({.target = "t", .start_us = kT0 + i * kMin,
+                             .end_us = kT0 + i * kMin + (i % 50 + 1) * kSec, .runs = 1,
+                             .reason = "connect", .step = "", .ongoing = false,
+                             .fault_windows = {}});
+  }
+  const std::vector<const Incident*> listed = ListedIncidents(slo);
+  ASSERT_EQ(listed.size(), 100u);
+  for (size_t i = 1; i < listed.size(); ++i) EXPECT_LT(listed[i - 1]->start_us, listed[i]->start_us);
+  // Durations 1..50 s, three of each: the 100 longest are every one of 18 s
+  // and more (33 x 3 = 99) and one of the 17 s ones.
+  for (const Incident* i : listed) EXPECT_GE(i->end_us - i->start_us, 17 * kSec);
+  report.slos.push_back(slo);
+  const std::string html = RenderHtml(report);
+  const std::string md = RenderMarkdown(report);
+  EXPECT_NE(html.find("The 100 longest of 150 incidents"), std::string::npos);
+  EXPECT_NE(md.find("The 100 longest of 150 incidents"), std::string::npos);
+}
+
 TEST(ReportTime, ParsesDatesTimesAndOffsets) {
   const int64_t now = kT0 + 5 * kDay + 123;
   std::string why;
