@@ -179,6 +179,42 @@ TEST(StoreCli, TheDaemonStoresRunsServesStatusAndTheReportAgrees) {
       << tampered.out;
 }
 
+// kill -9 while runs are being written: whatever made it to disk verifies
+// (each batch is one transaction; the chain head moves with it).
+TEST(StoreCli, KillDashNineMidWriteLeavesAVerifiableStore) {
+  TempDir tmp("sonde-store-kill");
+  testing::TestServer server;
+  server.SetHandler([](const testing::TestRequest&) { return testing::TestResponse{}; });
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  const std::string config = tmp / "sonde.toml";
+  // Ten targets every 100 ms: about a hundred rows a second.
+  std::string urls;
+  for (int i = 0; i < 10; ++i) urls += (i ? ", \"" : "\"") + server.base_url() + "/n" + std::to_string(i) + "\"";
+  WriteFile(config, "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) + "\"\n" +
+                        "[targets.t]\nurls = [" + urls + "]\n" + R"(
+[store]
+dir = "data"
+[journey.ping]
+interval = "100ms"
+timeout = "90ms"
+targets = "t"
+[[journey.ping.step]]
+name = "get"
+http = { path = "/" }
+)");
+  for (int round = 0; round < 3; ++round) {
+    Subprocess daemon({kSonde, "run", "-c", config});
+    std::this_thread::sleep_for(std::chrono::milliseconds(700 + 300 * round));
+    daemon.Signal(SIGKILL);
+    ASSERT_TRUE(daemon.Wait(5s));
+    auto verify = RunProcess({kSonde, "store", "verify", "-c", config});
+    EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(verify.out, m, std::regex("OK: (\\d+) runs"))) << verify.out;
+    EXPECT_GT(std::stoi(m[1]), 0);
+  }
+}
+
 TEST(StoreCli, SignedReportsVerifyAndFailAfterAnEdit) {
   TempDir tmp("sonde-report-cli");
   const std::string config = tmp / "sonde.toml";
