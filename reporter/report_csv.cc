@@ -44,8 +44,8 @@ std::string RenderCsv(const SlaReport& r) {
   const std::string from = FormatTimestamp(r.period.from_us);
   const std::string to = FormatTimestamp(r.period.to_us);
   for (const SloReport& s : r.slos) {
-    const std::string kind = s.spec.kind == SloSpec::Kind::kLatency ? "latency" : "availability";
-    const std::string objective = ShortestNumber(TidyDecimal(s.spec.objective / 100.0));
+    const std::string kind(KindName(s.spec.kind));
+    const std::string objective = ShortestNumber(ObjectiveRatio(s.spec));
     const ErrorBudget& b = s.budget;
     Row(out, {"slo", Cell(s.spec.name), Cell(s.spec.journey), kind, from, to, "",
               std::to_string(s.good), std::to_string(s.bad), std::to_string(s.total),
@@ -58,11 +58,11 @@ std::string RenderCsv(const SlaReport& r) {
               std::to_string(s.incidents.size()), r.drills_excluded ? "true" : "false"});
   }
   for (const SloReport& s : r.slos) {
-    const std::string kind = s.spec.kind == SloSpec::Kind::kLatency ? "latency" : "availability";
+    const std::string kind(KindName(s.spec.kind));
     for (const DailyRow& d : s.daily) {
       Row(out, {"day", Cell(s.spec.name), Cell(s.spec.journey), kind, from, to, d.day,
                 std::to_string(d.good), std::to_string(d.bad), std::to_string(d.total),
-                Number(d.sli), ShortestNumber(TidyDecimal(s.spec.objective / 100.0)), "", "", "", "", "", "",
+                Number(d.sli), ShortestNumber(ObjectiveRatio(s.spec)), "", "", "", "", "", "",
                 "", "", "", Seconds(d.latency.p50_us), Seconds(d.latency.p90_us),
                 Seconds(d.latency.p95_us), Seconds(d.latency.p99_us), "",
                 r.drills_excluded ? "true" : "false"});

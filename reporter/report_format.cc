@@ -72,6 +72,8 @@ std::string FormatLatency(std::optional<int64_t> us) {
   return out;
 }
 
+std::string FormatCount(int64_t v) { return std::to_string(v); }
+
 std::string FormatAmount(double v) {
   char out[32];
   std::snprintf(out, sizeof out, "%.2f", v);

@@ -22,6 +22,8 @@ std::string FormatDay(int64_t unix_us);
 std::string FormatPercent(std::optional<double> ratio);
 // A latency: "123.4 ms" under 10 s, else "12.35 s"; "n/a" for nullopt.
 std::string FormatLatency(std::optional<int64_t> us);
+// A whole count: "1234".
+std::string FormatCount(int64_t v);
 // A run or minute count that may be fractional (budgets): "12.5"; 2 decimals at most.
 std::string FormatAmount(double v);
 // A span of time: "1h 2m 3s", "45s", "0s".

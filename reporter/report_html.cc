@@ -87,18 +87,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 @page { margin: 14mm; }
 )css";
 
-std::string Count(int64_t v) { return FormatAmount(static_cast<double>(v)); }
-
-double ObjectiveRatio(const SloSpec& spec) { return spec.objective / 100.0; }
-
-std::optional<int64_t> ThresholdUs(const SloSpec& spec) {
-  if (!spec.threshold) return std::nullopt;
-  return std::chrono::duration_cast<std::chrono::microseconds>(*spec.threshold).count();
-}
-
-std::string_view KindName(SloSpec::Kind k) {
-  return k == SloSpec::Kind::kLatency ? "latency" : "availability";
-}
+std::string Count(int64_t v) { return FormatCount(v); }
 
 std::string_view StatusClass(SloStatus s) {
   switch (s) {

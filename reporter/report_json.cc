@@ -35,8 +35,8 @@ json::object SloJson(const SloReport& s) {
   json::object o;
   o["name"] = s.spec.name;
   o["journey"] = s.spec.journey;
-  o["kind"] = s.spec.kind == SloSpec::Kind::kLatency ? "latency" : "availability";
-  o["objective"] = TidyDecimal(s.spec.objective / 100.0);
+  o["kind"] = KindName(s.spec.kind);
+  o["objective"] = ObjectiveRatio(s.spec);
   o["target"] = s.spec.target.empty() ? json::value() : json::value(s.spec.target);
   o["location"] = s.spec.location.empty() ? json::value() : json::value(s.spec.location);
   o["threshold_seconds"] = s.spec.threshold ? json::value(ToSeconds(*s.spec.threshold)) : json::value();

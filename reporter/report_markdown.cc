@@ -12,18 +12,7 @@ namespace sonde {
 
 namespace {
 
-std::string Count(int64_t v) { return FormatAmount(static_cast<double>(v)); }
-
-double ObjectiveRatio(const SloSpec& spec) { return spec.objective / 100.0; }
-
-std::optional<int64_t> ThresholdUs(const SloSpec& spec) {
-  if (!spec.threshold) return std::nullopt;
-  return std::chrono::duration_cast<std::chrono::microseconds>(*spec.threshold).count();
-}
-
-std::string_view KindName(SloSpec::Kind k) {
-  return k == SloSpec::Kind::kLatency ? "latency" : "availability";
-}
+std::string Count(int64_t v) { return FormatCount(v); }
 
 bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

@@ -119,6 +119,17 @@ std::vector<Incident> IncidentsOf(const std::vector<Counted>& counted,
 
 }  // namespace
 
+double ObjectiveRatio(const SloSpec& spec) { return TidyDecimal(spec.objective / 100.0); }
+
+std::optional<int64_t> ThresholdUs(const SloSpec& spec) {
+  if (!spec.threshold) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::microseconds>(*spec.threshold).count();
+}
+
+std::string_view KindName(SloSpec::Kind kind) {
+  return kind == SloSpec::Kind::kLatency ? "latency" : "availability";
+}
+
 std::string_view ToString(SloStatus s) {
   switch (s) {
     case SloStatus::kOk: return "OK";

@@ -37,6 +37,12 @@
 
 namespace sonde {
 
+// The SLO's facts as reports print them: the objective as a ratio (99.9 ->
+// 0.999, tidied), the latency threshold in microseconds, the kind's name.
+double ObjectiveRatio(const SloSpec& spec);
+std::optional<int64_t> ThresholdUs(const SloSpec& spec);
+std::string_view KindName(SloSpec::Kind kind);  // "availability", "latency"
+
 enum class SloStatus { kOk, kWarning, kBreached, kNoData };
 std::string_view ToString(SloStatus s);  // "OK", "WARNING", "BREACHED", "NO_DATA"
 

@@ -92,8 +92,8 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
       slos.push_back(
           {{"name", slo.name},
            {"journey", slo.journey},
-           {"kind", slo.kind == SloSpec::Kind::kLatency ? "latency" : "availability"},
-           {"objective", TidyDecimal(slo.objective / 100.0)},
+           {"kind", KindName(slo.kind)},
+           {"objective", ObjectiveRatio(slo)},
            {"window", FormatDuration(slo.window)},
            {"period", {{"from", FormatTimestamp(period.from_us)}, {"to", FormatTimestamp(period.to_us)}}},
            {"good", r.good},
