@@ -80,10 +80,14 @@ std::string FormatDuration(Duration d) {
     if (ns % 1'000 == 0) return out + std::to_string(ns / 1'000) + "us";
     return out + std::to_string(ns) + "ns";
   }
+  // Whole days as days ("30d", "400d"), as people write SLO windows.
+  const int64_t days = ns / 86'400'000'000'000;
+  ns %= 86'400'000'000'000;
   const int64_t h = ns / 3'600'000'000'000;
   ns %= 3'600'000'000'000;
   const int64_t m = ns / 60'000'000'000;
   ns %= 60'000'000'000;
+  if (days) out += std::to_string(days) + "d";
   if (h) out += std::to_string(h) + "h";
   if (m) out += std::to_string(m) + "m";
   if (ns) {

@@ -37,6 +37,8 @@ TEST(Duration, FormatsShortestExact) {
   EXPECT_EQ(FormatDuration(90s), "1m30s");
   EXPECT_EQ(FormatDuration(250ms), "250ms");
   EXPECT_EQ(FormatDuration(3h), "3h");
+  EXPECT_EQ(FormatDuration(std::chrono::hours(24 * 30)), "30d");
+  EXPECT_EQ(FormatDuration(std::chrono::hours(24 * 400 + 25)), "401d1h");
   EXPECT_EQ(FormatDuration(0s), "0s");
   for (auto d : {Duration(1ms), Duration(61s), Duration(3723500ms), Duration(7ns)}) {
     EXPECT_EQ(ParseDuration(FormatDuration(d)), d) << FormatDuration(d);
