@@ -108,6 +108,31 @@ void ParseStore(ParseContext& ctx, const toml::table& table, StoreConfig& store)
   }
 }
 
+void ParseChaos(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos) {
+  TableReader r(ctx, table, "chaos", "[chaos]", {"journal", "targets"});
+  if (std::optional<std::string> journal = r.String("journal")) chaos.journal = *journal;
+  const toml::table* targets = r.Table("targets");
+  if (!targets) return;
+  for (auto [key, node] : InFileOrder(*targets)) {
+    const std::string name(key->str());
+    const toml::table* t = node->as_table();
+    if (!t) {
+      ReportAt(ctx, Where(*node), "chaos.targets",
+               "\"" + name + "\" must be a table, got " + std::string(TypeName(*node)));
+      continue;
+    }
+    TableReader tr(ctx, *t, "chaos.targets." + PathSegment(name), "chaos target \"" + name + "\"",
+                   {"url", "pidfile", "restart"});
+    ChaosTarget target;
+    target.name = name;
+    target.where = Where(*t);
+    if (auto url = tr.String("url")) target.url = *url;
+    if (auto pidfile = tr.String("pidfile")) target.pidfile = *pidfile;
+    if (auto restart = tr.String("restart")) target.restart = *restart;
+    chaos.targets[name] = std::move(target);
+  }
+}
+
 // A base URL as the model wants it (trailing '/' removed); the reason when
 // it is not scheme://host[:port][/prefix] with an http(s) scheme.
 std::optional<std::string> NormalizeBaseUrl(std::string& url) {
@@ -343,9 +368,11 @@ void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config)
 
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   TableReader r(ctx, root, "", "the config",
-                {"service", "store", "targets", "keys", "wallet", "journey", "maintenance", "slo"});
+                {"service", "store", "chaos", "targets", "keys", "wallet", "journey", "maintenance",
+                 "slo"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   if (const toml::table* store = r.Table("store")) ParseStore(ctx, *store, config.store.emplace());
+  if (const toml::table* chaos = r.Table("chaos")) ParseChaos(ctx, *chaos, config.chaos);
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
   ctx.targets = &config.targets;
@@ -392,13 +419,15 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
   config->source = std::move(source_name);
   ParseRoot(ctx, root, *config);
   if (!diags.empty()) return {nullptr, diags.Take()};
-  if (config->store && std::filesystem::path(config->store->dir).is_relative()) {
-    // Relative to the config file, so a daemon finds its data wherever it
-    // is started from.
-    config->store->dir = (std::filesystem::path(config->source).parent_path() / config->store->dir)
-                             .lexically_normal()
-                             .string();
-  }
+  // Paths relative to the config file, so a daemon finds its data (and a
+  // later `sonde heal` the same journal) wherever it is started from.
+  const std::filesystem::path base = std::filesystem::path(config->source).parent_path();
+  auto resolve = [&](std::string& path) {
+    if (std::filesystem::path(path).is_relative()) path = (base / path).lexically_normal().string();
+  };
+  if (config->store) resolve(config->store->dir);
+  if (config->chaos.journal.empty()) config->chaos.journal = "sonde-chaos.journal";
+  resolve(config->chaos.journal);
   return {std::move(config), {}};
 }
 

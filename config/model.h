@@ -397,10 +397,30 @@ struct StoreConfig {
   SourceLocation where;
 };
 
+// [chaos.targets.NAME]: something faults may be aimed at. Nothing that is
+// not declared here can be touched by a fault.
+struct ChaosTarget {
+  std::string name;
+  std::string url;      // optional: what it serves (shown in plans and reports)
+  std::string pidfile;  // kill/pause: the process, by its pidfile
+  std::string restart;  // kill: a shell command that starts it again (detached)
+  SourceLocation where;
+};
+
+// [chaos]: the declared targets and the rollback journal.
+struct ChaosConfig {
+  // Before every inject its revert is appended here and fsynced; `sonde
+  // heal` reverts what it still holds. Relative to the config file's
+  // directory; default "sonde-chaos.journal" beside the config.
+  std::string journal;
+  std::map<std::string, ChaosTarget> targets;
+};
+
 struct Config {
   std::string source;  // file path (or name given to LoadConfigString)
   ServiceConfig service;
   std::optional<StoreConfig> store;
+  ChaosConfig chaos;
   std::map<std::string, TargetGroup> targets;
   std::map<std::string, KeySpec> keys;
   std::map<std::string, WalletSpec> wallets;

@@ -61,3 +61,13 @@ int CommandStoreVerify(const std::string& config_path, const std::string& dir,
                        const std::string& pubkey_hex);
 
 }  // namespace sonde
+
+namespace sonde {
+
+// Reverts what the chaos journal at `journal_path` holds: 0 when nothing is
+// left, 1 when a revert failed (it stays in the journal).
+int HealJournal(const std::string& journal_path, bool quiet_when_clear);
+// `sonde heal -c FILE`: the same for the config's journal; 2 on a bad config.
+int CommandHeal(const std::string& config_path);
+
+}  // namespace sonde

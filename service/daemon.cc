@@ -37,6 +37,12 @@ int CommandRun(const RunOptions& options) {
   if (!setup.ok()) return 2;
   const std::shared_ptr<const Config> config = setup.config;
 
+  // Faults a crashed sonde left behind are reverted before anything runs.
+  if (HealJournal(config->chaos.journal, /*quiet_when_clear=*/true) != 0) {
+    spdlog::warn("heal: some faults could not be reverted; they stay in {} (run `sonde heal`)",
+                 config->chaos.journal);
+  }
+
   asio::io_context io(1);
   HttpClient http(io.get_executor());
   Wallets wallets;

@@ -75,6 +75,11 @@ int main(int argc, char** argv) {
   store_verify_cmd->add_option("--pubkey", store_pubkey,
                                "Checkpoint signer (hex; default: the store's own store.key)");
 
+  std::string heal_config;
+  auto* heal_cmd = app.add_subcommand(
+      "heal", "Revert every fault the chaos journal still holds (after a crash)");
+  heal_cmd->add_option("-c,--config", heal_config, "Config file (its [chaos] journal)")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   if (!sonde::SetupLogging(log_level)) {
@@ -96,6 +101,7 @@ int main(int argc, char** argv) {
   if (*check_cmd) return sonde::CommandCheck(check_path);
   if (*rules_cmd) return sonde::CommandRules(rules);
   if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
+  if (*heal_cmd) return sonde::CommandHeal(heal_config);
   if (*report_verify_cmd) return sonde::CommandReportVerify(verify_path, verify_pubkey);
   if (*report_cmd) {
     if (report.config_path.empty() || report.from.empty()) {

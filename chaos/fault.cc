@@ -1,0 +1,26 @@
+#include "chaos/fault.h"
+
+namespace sonde::chaos {
+
+bool IsDestructive(const std::string& kind) {
+  return kind == "kill" || kind == "pause" || kind == "partition";
+}
+
+Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos) {
+  auto it = chaos.targets.find(spec.target);
+  if (it == chaos.targets.end()) {
+    std::string declared;
+    for (const auto& [name, t] : chaos.targets) declared += (declared.empty() ? "" : ", ") + name;
+    return "fault \"" + spec.name + "\": target \"" + spec.target +
+           "\" is not declared under [chaos.targets] (declared: " +
+           (declared.empty() ? "none" : declared) + "); refusing to touch it";
+  }
+  if (spec.kind == "kill") return PlanKill(spec, it->second);
+  if (spec.kind == "pause") return PlanPause(spec, it->second);
+  if (spec.kind == "exec") return PlanExec(spec, it->second);
+  if (spec.kind == "http") return PlanHttp(spec, it->second);
+  return "fault \"" + spec.name + "\": unknown kind \"" + spec.kind +
+         "\" (use kill, pause, exec or http)";
+}
+
+}  // namespace sonde::chaos

@@ -1,0 +1,58 @@
+// A fault: what to break, where, and how to undo it. PlanFault resolves the
+// target (which must be declared under [chaos.targets]), checks that the
+// fault can act (the process is running, ...) and returns the inject step
+// and the revert action (revert.h) without touching anything; the injector
+// journals the revert before it calls the inject step.
+//
+// Kinds here: kill (a signal, default SIGKILL, through a pidfd; its revert
+// runs the target's restart command), pause (SIGSTOP; revert SIGCONT to the
+// same process), exec (inject and revert commands), http (inject and revert
+// requests). One file per kind: kill_fault.cc, pause_fault.cc, ...
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <csignal>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "config/model.h"
+
+namespace sonde::chaos {
+
+struct HttpCallSpec {
+  std::string method = "POST";
+  std::string url;
+  std::string body;
+};
+
+struct FaultSpec {
+  std::string name;    // the fault's name in its drill or menu
+  std::string kind;    // kill, pause, exec, http
+  std::string target;  // a [chaos.targets] name
+  int signal = SIGKILL;                         // kill
+  std::string inject_command, revert_command;  // exec
+  HttpCallSpec inject_http, revert_http;       // http
+};
+
+struct FaultAction {
+  std::string description;  // "SIGSTOP to node3 (pid 1234)"
+  std::function<std::optional<std::string>()> inject;  // nullopt on success, else why not
+  boost::json::object revert;
+};
+
+using Planned = std::variant<FaultAction, std::string>;  // the action, or why it cannot be
+
+// Kinds that stop or break a process: a drill must be armed to use them.
+bool IsDestructive(const std::string& kind);
+
+Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos);
+
+// One per kind (the target is already resolved).
+Planned PlanKill(const FaultSpec& spec, const ChaosTarget& target);
+Planned PlanPause(const FaultSpec& spec, const ChaosTarget& target);
+Planned PlanExec(const FaultSpec& spec, const ChaosTarget& target);
+Planned PlanHttp(const FaultSpec& spec, const ChaosTarget& target);
+
+}  // namespace sonde::chaos

@@ -1,0 +1,82 @@
+#include "chaos/injector.h"
+
+#include <boost/json/serialize.hpp>
+#include <chrono>
+
+#include "chaos/revert.h"
+
+namespace sonde::chaos {
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::variant<std::string, std::string> FaultSession::Inject(const FaultSpec& spec,
+                                                             FaultAction action) {
+  using Out = std::variant<std::string, std::string>;
+  JournalEntry entry{NewEntryId(), NowMicros(), drill_, spec.name, spec.kind, spec.target,
+                     action.revert};
+  if (auto why = journal_.RecordInject(entry)) {
+    return Out(std::in_place_index<1>, "not injected: " + *why);
+  }
+  if (auto why = action.inject()) {
+    // Whatever part of it took: undo now, and say so if that fails too.
+    auto undo = ExecuteRevert(action.revert);
+    if (!undo) (void)journal_.RecordReverted(entry.id);
+    return Out(std::in_place_index<1>,
+               "fault \"" + spec.name + "\": " + *why +
+                   (undo ? "; its revert failed too (kept in the journal): " + *undo : ""));
+  }
+  held_[entry.id] = Held{entry.id, spec, action.description, action.revert};
+  order_.push_back(entry.id);
+  return Out(std::in_place_index<0>, entry.id);
+}
+
+std::optional<std::string> FaultSession::Revert(const std::string& id) {
+  auto it = held_.find(id);
+  if (it == held_.end()) return std::nullopt;  // already reverted
+  if (auto why = ExecuteRevert(it->second.revert)) {
+    return "reverting \"" + it->second.spec.name + "\": " + *why;
+  }
+  if (auto why = journal_.RecordReverted(id)) return *why;
+  held_.erase(it);
+  std::erase(order_, id);
+  return std::nullopt;
+}
+
+std::vector<std::string> FaultSession::RevertAll() {
+  std::vector<std::string> failures;
+  const std::vector<std::string> ids(order_.rbegin(), order_.rend());
+  for (const std::string& id : ids) {
+    if (auto why = Revert(id)) failures.push_back(*why);
+  }
+  return failures;
+}
+
+HealReport Heal(Journal& journal) {
+  HealReport report;
+  std::vector<JournalEntry> outstanding = journal.Outstanding(&report.problems);
+  // Newest first: a later fault may sit on top of an earlier one.
+  for (auto it = outstanding.rbegin(); it != outstanding.rend(); ++it) {
+    const std::string what = (it->drill.empty() ? "" : it->drill + "/") + it->fault + " (" +
+                             it->kind + " on " + it->target + ")";
+    if (auto why = ExecuteRevert(it->revert)) {
+      report.failed.push_back(what + ": " + *why);
+      continue;
+    }
+    if (auto why = journal.RecordReverted(it->id)) {
+      report.failed.push_back(what + ": reverted, but " + *why);
+      continue;
+    }
+    report.reverted.push_back(what);
+  }
+  if (report.failed.empty()) journal.CompactIfClear();
+  return report;
+}
+
+}  // namespace sonde::chaos
