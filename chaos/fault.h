@@ -23,7 +23,8 @@ namespace sonde::chaos {
 
 struct HttpCallSpec {
   std::string method = "POST";
-  std::string url;
+  std::string url;   // a full URL, or empty for `path` on the target's url
+  std::string path;
   std::string body;
 };
 

@@ -6,18 +6,24 @@
 namespace sonde::chaos {
 
 Planned PlanHttp(const FaultSpec& spec, const ChaosTarget& target) {
-  if (spec.inject_http.url.empty() || spec.revert_http.url.empty()) {
-    return "fault \"" + spec.name + "\": http needs both an inject and a revert request";
+  auto url_of = [&](const HttpCallSpec& call) {
+    return call.url.empty() && !call.path.empty() && !target.url.empty() ? target.url + call.path
+                                                                         : call.url;
+  };
+  const std::string inject_url = url_of(spec.inject_http);
+  const std::string revert_url = url_of(spec.revert_http);
+  if (inject_url.empty() || revert_url.empty()) {
+    return "fault \"" + spec.name + "\": http needs both an inject and a revert request (a url, or "
+           "a path on the target's url)";
   }
   FaultAction action;
-  action.description =
-      spec.inject_http.method + " " + spec.inject_http.url + " (" + target.name + ")";
-  action.inject = [call = spec.inject_http] {
-    return HttpCall(call.method, call.url, call.body, /*missing_ok=*/false);
+  action.description = spec.inject_http.method + " " + inject_url + " (" + target.name + ")";
+  action.inject = [method = spec.inject_http.method, inject_url, body = spec.inject_http.body] {
+    return HttpCall(method, inject_url, body, /*missing_ok=*/false);
   };
   action.revert = {{"action", "http"},
                    {"method", spec.revert_http.method},
-                   {"url", spec.revert_http.url},
+                   {"url", revert_url},
                    {"body", spec.revert_http.body}};
   return action;
 }

@@ -14,6 +14,7 @@
 #include "config/diagnostics.h"
 #include "config/fields.h"
 #include "config/journey_parser.h"
+#include "config/drill_parser.h"
 #include "config/maintenance_parser.h"
 #include "config/poll_parser.h"
 #include "config/slo_parser.h"
@@ -369,7 +370,7 @@ void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config)
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   TableReader r(ctx, root, "", "the config",
                 {"service", "store", "chaos", "targets", "keys", "wallet", "journey", "maintenance",
-                 "slo"});
+                 "slo", "drill"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   if (const toml::table* store = r.Table("store")) ParseStore(ctx, *store, config.store.emplace());
   if (const toml::table* chaos = r.Table("chaos")) ParseChaos(ctx, *chaos, config.chaos);
@@ -393,6 +394,8 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   }
   if (const toml::table* slos = r.Table("slo"))
     config.slos = ParseSlos(ctx, *slos, config.journeys);
+  if (const toml::table* drills = r.Table("drill"))
+    config.drills = ParseDrills(ctx, *drills, config.journeys, config.chaos);
   if (const toml::node* maintenance = r.Get("maintenance")) {
     std::vector<std::string> names;
     for (const Journey& j : config.journeys) names.push_back(j.name);

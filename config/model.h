@@ -416,6 +416,46 @@ struct ChaosConfig {
   std::map<std::string, ChaosTarget> targets;
 };
 
+// One fault of a drill, as written in [[drill.NAME.fault]].
+struct DrillFault {
+  std::string name;
+  std::string kind;                  // kill, pause, exec, http
+  std::vector<std::string> targets;  // declared [chaos.targets]; `pick` of them at random
+  int pick = 0;                      // 0: all of `targets`; else this many, chosen with the seed
+  Duration at{};                     // offset from the start of the inject phase
+  Duration duration = std::chrono::seconds(30);
+  int signal = 9;                    // kill: SIGKILL unless told
+  std::string command, revert_command;  // exec
+  // http: a full URL, or a path on the target's `url`.
+  std::string method = "POST", url, path, body;                              // inject
+  std::string revert_method = "POST", revert_url, revert_path, revert_body;  // revert
+  SourceLocation where;
+};
+
+// A watched journey's expectations while the faults hold.
+struct DrillExpectation {
+  std::string journey;
+  std::optional<double> min_success;     // success ratio during the faults, 0..1
+  std::optional<Duration> max_p95;       // latency p95 during the faults
+  std::optional<Duration> recover_within;  // first success after the last revert
+  SourceLocation where;
+};
+
+// [drill.NAME]
+struct DrillSpec {
+  std::string name;
+  std::vector<std::string> journeys;  // watched (and run) during the drill
+  bool armed = false;                 // destructive kinds need this (or --arm)
+  std::optional<uint64_t> seed;       // random target choice; recorded either way
+  Duration steady_duration = std::chrono::seconds(30);
+  double steady_min_success = 1.0;    // every watched journey, before anything is injected
+  std::optional<double> abort_below;  // a watched journey's success below this: revert early
+  Duration recovery_timeout = std::chrono::seconds(120);  // stop waiting for recovery after
+  std::vector<DrillFault> faults;
+  std::vector<DrillExpectation> expect;
+  SourceLocation where;
+};
+
 struct Config {
   std::string source;  // file path (or name given to LoadConfigString)
   ServiceConfig service;
@@ -426,6 +466,7 @@ struct Config {
   std::map<std::string, WalletSpec> wallets;
   std::vector<MaintenanceWindow> maintenance;
   std::vector<SloSpec> slos;  // in file order
+  std::vector<DrillSpec> drills;  // in file order
 
   // The window covering `journey` at `t`, or nullptr.
   const MaintenanceWindow* MaintenanceFor(const std::string& journey,

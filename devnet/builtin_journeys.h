@@ -10,5 +10,7 @@ namespace sonde::devnet {
 
 // The four journey files, concatenated, each with its own comments.
 std::string_view BuiltinJourneysToml();
+// config/examples/devnet_drills.toml: drills over the devnet's chaos targets.
+std::string_view DevnetDrillsToml();
 
 }  // namespace sonde::devnet

@@ -177,16 +177,20 @@ std::string RenderSondeConfig(const Manifest& m) {
     << "description = \"The probe node's rewards can be claimed.\"\n\n"
     << "[slo.mpc_availability]\njourney = \"mpc_signing_round\"\nobjective = 99.5\n"
     << "description = \"A 3-of-5 FROST signing round completes and verifies.\"\n\n";
-  // Not config tables yet: sonde's config has no chaos section today, so
-  // these are comments in the shape they are expected to take.
   o << "# ---------------------------------------------------------------------\n"
-    << "# NOT YET CONFIG: each node as a chaos target: its pidfile and the exact\n"
-    << "# command that restarts it (detached; a no-op if it is running).\n";
+    << "# Each node as a chaos target: its pidfile and the exact command that\n"
+    << "# restarts it (detached; a no-op if it is running). Faults can touch\n"
+    << "# nothing that is not declared here.\n"
+    << "[chaos]\njournal = " << TomlString(m.dir + "/chaos.journal") << "\n\n";
   for (uint32_t id = 1; id <= m.nodes; ++id) {
-    o << "# [chaos.targets.node" << id << "]\n"
-      << "# url = " << TomlString(m.node_url(id)) << "\n"
-      << "# pidfile = " << TomlString(m.node_pidfile(id)) << "\n"
-      << "# restart = " << TomlString(m.restart_command(id)) << "\n";
+    o << "[chaos.targets.node" << id << "]\n"
+      << "url = " << TomlString(m.node_url(id)) << "\n"
+      << "pidfile = " << TomlString(m.node_pidfile(id)) << "\n"
+      << "restart = " << TomlString(m.restart_command(id)) << "\n\n";
+  }
+  if (m.nodes >= 5) {
+    o << "# ---------------------------------------------------------------------\n"
+      << DevnetDrillsToml() << "\n";
   }
   return o.str();
 }

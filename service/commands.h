@@ -71,3 +71,19 @@ int HealJournal(const std::string& journal_path, bool quiet_when_clear);
 int CommandHeal(const std::string& config_path);
 
 }  // namespace sonde
+
+namespace sonde {
+
+struct DrillOptions {
+  std::string config_path;
+  std::string drill;
+  bool dry_run = false;
+  bool arm = false;
+  std::optional<uint64_t> seed;
+  std::string junit;   // JUnit XML file; empty: none
+  std::string report;  // .html: HTML, else Markdown; empty: none
+};
+// 0 pass, 1 expectations failed, 2 aborted or could not run.
+int CommandDrill(const DrillOptions& options);
+
+}  // namespace sonde

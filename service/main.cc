@@ -80,6 +80,17 @@ int main(int argc, char** argv) {
       "heal", "Revert every fault the chaos journal still holds (after a crash)");
   heal_cmd->add_option("-c,--config", heal_config, "Config file (its [chaos] journal)")->required();
 
+  sonde::DrillOptions drill;
+  uint64_t drill_seed = 0;
+  auto* drill_cmd = app.add_subcommand("drill", "Run a chaos drill and judge it (exit 0 pass, 1 fail, 2 aborted)");
+  drill_cmd->add_option("-c,--config", drill.config_path, "Config file (TOML)")->required();
+  drill_cmd->add_option("name", drill.drill, "The [drill.NAME] to run")->required();
+  drill_cmd->add_flag("--dry-run", drill.dry_run, "Print the plan with resolved targets; touch nothing");
+  drill_cmd->add_flag("--arm", drill.arm, "Allow destructive faults (kill, pause)");
+  auto* seed_opt = drill_cmd->add_option("--seed", drill_seed, "Seed for random target choice (replays a drill)");
+  drill_cmd->add_option("--junit", drill.junit, "Write a JUnit XML file (one test case per expectation)");
+  drill_cmd->add_option("--report", drill.report, "Write a report (.html, else Markdown)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (!sonde::SetupLogging(log_level)) {
@@ -102,6 +113,10 @@ int main(int argc, char** argv) {
   if (*rules_cmd) return sonde::CommandRules(rules);
   if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
   if (*heal_cmd) return sonde::CommandHeal(heal_config);
+  if (*drill_cmd) {
+    if (*seed_opt) drill.seed = drill_seed;
+    return sonde::CommandDrill(drill);
+  }
   if (*report_verify_cmd) return sonde::CommandReportVerify(verify_path, verify_pubkey);
   if (*report_cmd) {
     if (report.config_path.empty() || report.from.empty()) {

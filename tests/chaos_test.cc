@@ -227,8 +227,8 @@ TEST(Chaos, HttpFaultsAndAFailingRevertStaysInTheJournal) {
   Journal journal(tmp / "chaos.journal");
   FaultSession session(journal, "d");
   FaultSpec spec = Spec("http");
-  spec.inject_http = {"POST", server.base_url() + "/stall", "{}"};
-  spec.revert_http = {"POST", server.base_url() + "/broken", ""};
+  spec.inject_http = {"POST", server.base_url() + "/stall", "", "{}"};
+  spec.revert_http = {"POST", server.base_url() + "/broken", "", ""};
   Planned plan = PlanFault(spec, Targets(tmp / "x.pid"));
   ASSERT_TRUE(std::holds_alternative<FaultAction>(plan));
   auto id = session.Inject(spec, std::get<FaultAction>(plan));

@@ -1,0 +1,87 @@
+#include "chaos/drill_plan.h"
+
+#include <algorithm>
+#include <random>
+#include <sstream>
+
+namespace sonde::chaos {
+
+DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
+  DrillPlan plan;
+  plan.drill = spec.name;
+  plan.seed = seed;
+  std::mt19937_64 rng(seed);
+  for (const DrillFault& f : spec.faults) {
+    std::vector<std::string> targets = f.targets;
+    if (f.pick > 0 && f.pick < static_cast<int>(targets.size())) {
+      // A seeded shuffle: the same seed picks the same targets.
+      for (size_t i = targets.size() - 1; i > 0; --i) {
+        std::uniform_int_distribution<size_t> d(0, i);
+        std::swap(targets[i], targets[d(rng)]);
+      }
+      targets.resize(static_cast<size_t>(f.pick));
+      std::sort(targets.begin(), targets.end());
+    }
+    for (const std::string& target : targets) {
+      PlannedFault p;
+      p.spec.name = targets.size() > 1 ? f.name + "@" + target : f.name;
+      p.spec.kind = f.kind;
+      p.spec.target = target;
+      p.spec.signal = f.signal;
+      p.spec.inject_command = f.command;
+      p.spec.revert_command = f.revert_command;
+      p.spec.inject_http = {f.method, f.url, f.path, f.body};
+      p.spec.revert_http = {f.revert_method, f.revert_url, f.revert_path, f.revert_body};
+      p.at = f.at;
+      p.duration = f.duration;
+      plan.destructive = plan.destructive || IsDestructive(f.kind);
+      plan.faults.push_back(std::move(p));
+    }
+  }
+  std::stable_sort(plan.faults.begin(), plan.faults.end(),
+                   [](const PlannedFault& a, const PlannedFault& b) { return a.at < b.at; });
+  for (const PlannedFault& p : plan.faults) plan.hold = std::max(plan.hold, p.at + p.duration);
+  return plan;
+}
+
+std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const ChaosConfig& chaos) {
+  std::ostringstream o;
+  o << "drill " << spec.name << " (seed " << plan.seed << (plan.destructive ? ", destructive" : "")
+    << ")\n";
+  o << "  watch       : ";
+  for (size_t i = 0; i < spec.journeys.size(); ++i) o << (i ? ", " : "") << spec.journeys[i];
+  o << "\n  steady state: " << FormatDuration(spec.steady_duration) << ", every journey >= "
+    << spec.steady_min_success * 100 << "% success, else nothing is injected\n";
+  for (const PlannedFault& p : plan.faults) {
+    auto t = chaos.targets.find(p.spec.target);
+    o << "  +" << FormatDuration(p.at) << " for " << FormatDuration(p.duration) << ": "
+      << p.spec.name << " = " << p.spec.kind << " on " << p.spec.target;
+    if (t != chaos.targets.end()) {
+      if (!t->second.pidfile.empty()) o << " (pidfile " << t->second.pidfile << ")";
+      if (!t->second.url.empty()) o << " " << t->second.url;
+    }
+    if (p.spec.kind == "exec") o << ": `" << p.spec.inject_command << "`, revert `" << p.spec.revert_command << "`";
+    if (p.spec.kind == "http") {
+      o << ": " << p.spec.inject_http.method << " " << p.spec.inject_http.url << ", revert "
+        << p.spec.revert_http.method << " " << p.spec.revert_http.url;
+    }
+    if (p.spec.kind == "kill") {
+      o << ", signal " << p.spec.signal
+        << (t != chaos.targets.end() && !t->second.restart.empty() ? ", restart on revert"
+                                                                     : ", no restart declared");
+    }
+    o << "\n";
+  }
+  if (spec.abort_below) o << "  abort below : " << *spec.abort_below * 100 << "% success of any watched journey\n";
+  o << "  recovery    : up to " << FormatDuration(spec.recovery_timeout) << " after the last revert\n";
+  for (const DrillExpectation& x : spec.expect) {
+    o << "  expect      : " << x.journey;
+    if (x.min_success) o << " success >= " << *x.min_success * 100 << "% during the faults";
+    if (x.max_p95) o << ", p95 <= " << FormatDuration(*x.max_p95);
+    if (x.recover_within) o << ", recovered within " << FormatDuration(*x.recover_within);
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace sonde::chaos

@@ -1,0 +1,211 @@
+// Drills without processes: parsing and its refusals, seeded target choice,
+// and the verdict from recorded runs (both directions: a drill whose
+// expectations should fail does fail, and says which).
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <set>
+
+#include "chaos/drill_plan.h"
+#include "chaos/drill_verdict.h"
+#include "config/loader.h"
+#include "reporter/drill_report.h"
+
+namespace sonde::chaos {
+namespace {
+
+constexpr const char* kBase = R"(
+[targets.t]
+urls = ["http://127.0.0.1:1"]
+[journey.tx]
+interval = "1s"
+timeout = "500ms"
+targets = "t"
+[[journey.tx.step]]
+name = "get"
+http = { path = "/" }
+[chaos.targets.node1]
+pidfile = "/tmp/none1.pid"
+url = "http://127.0.0.1:2"
+[chaos.targets.node2]
+pidfile = "/tmp/none2.pid"
+[chaos.targets.node3]
+pidfile = "/tmp/none3.pid"
+)";
+
+LoadResult Load(const std::string& drills) { return LoadConfigString(std::string(kBase) + drills, "d.toml"); }
+
+std::string Errors(const LoadResult& r) {
+  std::string out;
+  for (const Diagnostic& d : r.errors) out += d.ToString() + "\n";
+  return out;
+}
+
+TEST(DrillConfig, ParsesAFullDrill) {
+  auto r = Load(R"(
+[drill.k]
+journeys = ["tx"]
+armed = true
+seed = 5
+steady_state = { duration = "10s", min_success = 0.95 }
+abort_below = 0.1
+recovery_timeout = "30s"
+[[drill.k.fault]]
+name = "kill"
+kind = "kill"
+targets = ["node1", "node2", "node3"]
+pick = 2
+at = "5s"
+duration = "20s"
+signal = "SIGTERM"
+[[drill.k.fault]]
+name = "hook"
+kind = "http"
+target = "node1"
+request = { path = "/v1/admin/faults", body = "{}" }
+revert_request = { method = "DELETE", url = "http://127.0.0.1:2/x" }
+[[drill.k.expect]]
+journey = "tx"
+min_success = 0.9
+max_p95 = "2s"
+recover_within = "15s"
+)");
+  ASSERT_TRUE(r.ok()) << Errors(r);
+  const DrillSpec& d = r.config->drills.at(0);
+  EXPECT_TRUE(d.armed);
+  EXPECT_EQ(d.seed, 5u);
+  EXPECT_EQ(d.steady_duration, std::chrono::seconds(10));
+  EXPECT_DOUBLE_EQ(d.steady_min_success, 0.95);
+  ASSERT_EQ(d.faults.size(), 2u);
+  EXPECT_EQ(d.faults[0].signal, SIGTERM);
+  EXPECT_EQ(d.faults[0].pick, 2);
+  EXPECT_EQ(d.faults[1].path, "/v1/admin/faults");
+  EXPECT_EQ(d.faults[1].revert_method, "DELETE");
+  ASSERT_EQ(d.expect.size(), 1u);
+  EXPECT_EQ(*d.expect[0].max_p95, std::chrono::seconds(2));
+}
+
+TEST(DrillConfig, RefusesUndeclaredTargetsAndOtherMistakesWithPositions) {
+  auto r = Load(R"(
+[drill.k]
+journeys = ["tz"]
+[[drill.k.fault]]
+name = "kill"
+kind = "kil"
+target = "node9"
+pick = 3
+signal = "SIGNOPE"
+[[drill.k.expect]]
+journey = "tx"
+min_success = 90
+)");
+  ASSERT_FALSE(r.ok());
+  const std::string e = Errors(r);
+  EXPECT_NE(e.find("d.toml:20:12: drill.k: unknown journey \"tz\" (did you mean \"tx\"?)"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown fault kind \"kil\" (kill, pause, exec, http); did you mean \"kill\"?"), std::string::npos) << e;
+  EXPECT_NE(e.find("target \"node9\" is not declared under [chaos.targets] (did you mean \"node1\"?)"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"pick\" must be 1..1"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown signal"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"min_success\" must be a ratio from 0 to 1"), std::string::npos) << e;
+  EXPECT_NE(e.find("journey \"tx\" is not among the drill's \"journeys\""), std::string::npos) << e;
+}
+
+TEST(DrillPlan, TheSeedChoosesTheTargetsAndReplays) {
+  auto r = Load(R"(
+[drill.k]
+journeys = ["tx"]
+[[drill.k.fault]]
+name = "kill"
+kind = "kill"
+targets = ["node1", "node2", "node3"]
+pick = 1
+duration = "10s"
+[[drill.k.fault]]
+name = "later"
+kind = "pause"
+targets = ["node1", "node2"]
+at = "5s"
+duration = "20s"
+)");
+  ASSERT_TRUE(r.ok()) << Errors(r);
+  const DrillSpec& d = r.config->drills.at(0);
+  std::set<std::string> chosen;
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    const DrillPlan a = PlanDrill(d, seed);
+    const DrillPlan b = PlanDrill(d, seed);
+    ASSERT_EQ(a.faults.size(), 3u);  // one picked + both of the second
+    EXPECT_EQ(a.faults[0].spec.target, b.faults[0].spec.target);
+    chosen.insert(a.faults[0].spec.target);
+    EXPECT_TRUE(a.destructive);
+    EXPECT_EQ(a.hold, std::chrono::seconds(25));
+    EXPECT_EQ(a.faults[1].spec.name, "later@node1");
+  }
+  EXPECT_EQ(chosen.size(), 3u);  // every target gets its turn over 40 seeds
+}
+
+DrillRun MakeRun(const std::string& journey, int64_t start_s, Outcome o, int64_t dur_ms = 100) {
+  return {journey, "t", start_s * 1'000'000, start_s * 1'000'000 + dur_ms * 1000, o, Reason::kNone};
+}
+
+TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
+  DrillSpec spec;
+  spec.name = "d";
+  spec.journeys = {"tx"};
+  spec.expect.push_back({"tx", 0.75, std::chrono::seconds(1), std::chrono::seconds(5), {}});
+  DrillRecord r;
+  r.drill = "d";
+  r.started_us = 0;
+  r.hold_start_us = 10'000'000;
+  r.hold_end_us = 20'000'000;
+  r.faults.push_back({"kill", "kill", "node3", "SIGKILL", 10'000'000, 20'000'000, {}, {}, ""});
+  for (int s = 0; s < 10; ++s) r.runs.push_back(MakeRun("tx", s, Outcome::kSuccess));
+  // While the faults hold: 8 runs, 2 failed (75 %), the slowest 900 ms.
+  for (int s = 10; s < 18; ++s) {
+    r.runs.push_back(MakeRun("tx", s, s < 12 ? Outcome::kFailed : Outcome::kSuccess, s == 17 ? 900 : 100));
+  }
+  r.runs.push_back(MakeRun("tx", 20, Outcome::kFailed));
+  r.runs.push_back(MakeRun("tx", 23, Outcome::kSuccess));  // recovered 3.1 s after the revert
+  DrillRecord pass = r;
+  JudgeDrill(spec, pass);
+  ASSERT_EQ(pass.checks.size(), 3u);
+  EXPECT_EQ(pass.checks[0].observed, "75.000% (6 of 8 runs)");
+  EXPECT_EQ(pass.checks[1].observed, "900.0 ms over 8 runs");
+  EXPECT_EQ(pass.checks[2].observed, "3.100 s after the last revert");
+  for (const DrillCheck& c : pass.checks) EXPECT_TRUE(c.passed) << c.name << ": " << c.observed;
+  EXPECT_EQ(pass.faults[0].detect_us, 10'100'000);
+  EXPECT_EQ(pass.faults[0].recovered_us, 23'100'000);
+  EXPECT_EQ(pass.verdict, "pass");
+  EXPECT_EQ(DrillExitCode(pass), 0);
+
+  // Stricter expectations on the same runs: every one fails, each named.
+  spec.expect[0] = {"tx", 0.8, std::chrono::milliseconds(500), std::chrono::seconds(3), {}};
+  DrillRecord fail = r;
+  JudgeDrill(spec, fail);
+  for (const DrillCheck& c : fail.checks) EXPECT_FALSE(c.passed) << c.name;
+  EXPECT_EQ(fail.verdict, "fail");
+  EXPECT_EQ(DrillExitCode(fail), 1);
+  const std::string junit = RenderDrillJUnit(fail);
+  EXPECT_NE(junit.find("failures=\"3\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<failure message=\"tx: min_success expected ≥ 80.000%, observed 75.000% (6 of 8 runs)\"/>"),
+            std::string::npos)
+      << junit;
+
+  // No runs at all while the faults held: a failure, not a pass by default.
+  DrillRecord empty = r;
+  empty.runs.clear();
+  JudgeDrill(spec, empty);
+  EXPECT_EQ(empty.checks[0].observed, "no runs finished while the faults held");
+  EXPECT_EQ(empty.verdict, "fail");
+
+  // An aborted drill stays aborted, and JUnit reports it as an error.
+  DrillRecord aborted = r;
+  aborted.verdict = "aborted";
+  aborted.why = "abort floor: tx at 10.000%";
+  JudgeDrill(spec, aborted);
+  EXPECT_EQ(aborted.verdict, "aborted");
+  EXPECT_EQ(DrillExitCode(aborted), 2);
+  EXPECT_NE(RenderDrillJUnit(aborted).find("<error message=\"abort floor: tx at 10.000%\"/>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sonde::chaos
