@@ -1,0 +1,173 @@
+// `sonde drill` as a release pipeline runs it, against real processes:
+// verdicts in both directions with a JUnit file naming the failed
+// expectation; refusals (unarmed, dry run touching nothing); SIGTERM
+// reverting everything; kill -9 mid-drill healed by `sonde heal`.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "chaos/process.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_server.h"
+
+namespace sonde {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RunProcess;
+using testing::Subprocess;
+
+constexpr const char* kSonde = SONDE_BINARY;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class DrillCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sleeper_ = std::make_unique<Subprocess>(std::vector<std::string>{
+        "/bin/sh", "-c", "echo $$ > '" + pidfile_ + "'; exec sleep 60"});
+    for (int i = 0; i < 200 && !std::filesystem::exists(pidfile_); ++i) std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(30ms);
+    // The journey fails while the flag file exists (an exec fault creates it).
+    server_.SetHandler([flag = flag_](const testing::TestRequest&) {
+      testing::TestResponse r;
+      r.status = std::filesystem::exists(flag) ? 503 : 200;
+      return r;
+    });
+  }
+
+  // A config with one journey, the sleeper as target "svc", and `drills`.
+  std::string Config(const std::string& drills) {
+    const std::string path = tmp_ / "sonde.toml";
+    std::ofstream(path) << "[targets.t]\nurls = [\"" << server_.base_url() << "\"]\n"
+                        << R"(
+[journey.ping]
+interval = "200ms"
+timeout = "150ms"
+targets = "t"
+[[journey.ping.step]]
+name = "get"
+http = { path = "/" }
+[chaos.targets.svc]
+pidfile = ")" << pidfile_ << "\"\n"
+                        << drills;
+    return path;
+  }
+
+  std::string BreakServer(const std::string& name, const std::string& extra) {
+    return "[drill." + name + "]\njourneys = [\"ping\"]\nsteady_state = { duration = \"1s\" }\n"
+           "recovery_timeout = \"5s\"\n[[drill." + name + ".fault]]\nname = \"break\"\nkind = \"exec\"\n"
+           "target = \"svc\"\nduration = \"1500ms\"\ncommand = \"touch '" + flag_ + "'\"\n"
+           "revert_command = \"rm -f '" + flag_ + "'\"\n[[drill." + name + ".expect]]\n" + extra;
+  }
+
+  std::string PauseDrill(const std::string& duration) {
+    return "[drill.hold]\njourneys = [\"ping\"]\nsteady_state = { duration = \"500ms\" }\n"
+           "[[drill.hold.fault]]\nname = \"freeze\"\nkind = \"pause\"\ntarget = \"svc\"\n"
+           "duration = \"" + duration + "\"\n";
+  }
+
+  char State() {
+    auto h = chaos::ProcessHandle::FromPidfile(pidfile_);
+    return std::holds_alternative<chaos::ProcessHandle>(h) ? std::get<chaos::ProcessHandle>(h).State() : 0;
+  }
+
+  bool WaitForState(bool paused, std::chrono::milliseconds within) {
+    const auto give_up = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < give_up) {
+      const char s = State();
+      if (s != 0 && (s == 'T') == paused) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  TempDir tmp_{"sonde-drill-cli"};
+  std::string pidfile_ = tmp_ / "svc.pid";
+  std::string flag_ = tmp_ / "broken";
+  testing::TestServer server_;
+  std::unique_ptr<Subprocess> sleeper_;
+};
+
+TEST_F(DrillCli, AnExpectationThatHoldsPassesAndOneThatCannotFailsNamingIt) {
+  const std::string config =
+      Config(BreakServer("tolerant", "journey = \"ping\"\nmin_success = 0.0\nrecover_within = \"3s\"\n") +
+             BreakServer("impossible", "journey = \"ping\"\nmin_success = 0.99\n"));
+  auto pass = RunProcess({kSonde, "drill", "-c", config, "tolerant", "--junit", tmp_ / "pass.xml"}, 60s);
+  EXPECT_EQ(pass.exit_code, 0) << pass.err;
+  EXPECT_NE(pass.err.find("drill tolerant: pass"), std::string::npos) << pass.err;
+  EXPECT_NE(ReadFile(tmp_ / "pass.xml").find("failures=\"0\""), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(flag_));  // reverted
+
+  auto fail = RunProcess({kSonde, "drill", "-c", config, "impossible", "--junit", tmp_ / "fail.xml",
+                          "--report", tmp_ / "fail.md"},
+                         60s);
+  EXPECT_EQ(fail.exit_code, 1) << fail.err;
+  const std::string junit = ReadFile(tmp_ / "fail.xml");
+  EXPECT_NE(junit.find("failures=\"1\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<failure message=\"ping: min_success expected ≥ 99.000%, observed "),
+            std::string::npos)
+      << junit;
+  EXPECT_NE(ReadFile(tmp_ / "fail.md").find("# Drill impossible: fail"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(flag_));
+}
+
+TEST_F(DrillCli, UnarmedAndDryRunsTouchNothing) {
+  const std::string config = Config(PauseDrill("5s"));
+  auto unarmed = RunProcess({kSonde, "drill", "-c", config, "hold"});
+  EXPECT_EQ(unarmed.exit_code, 2);
+  EXPECT_NE(unarmed.err.find("refusing to run it unarmed: pass --arm or set armed = true"),
+            std::string::npos)
+      << unarmed.err;
+  auto dry = RunProcess({kSonde, "drill", "-c", config, "hold", "--dry-run", "--arm"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.err.find("would do    : SIGSTOP to svc (pid"), std::string::npos) << dry.err;
+  EXPECT_NE(dry.err.find("dry run: nothing was touched"), std::string::npos);
+  EXPECT_EQ(State(), 'S');
+  EXPECT_FALSE(std::filesystem::exists(tmp_ / "sonde-chaos.journal"));
+  auto unknown = RunProcess({kSonde, "drill", "-c", config, "nope"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no drill named \"nope\" (declared: hold)"), std::string::npos);
+}
+
+TEST_F(DrillCli, SigtermRevertsEverythingAndReportsAborted) {
+  const std::string config = Config(PauseDrill("30s"));
+  Subprocess drill({kSonde, "drill", "-c", config, "hold", "--arm", "--junit", tmp_ / "j.xml"});
+  ASSERT_TRUE(WaitForState(true, 10s)) << drill.StderrSoFar();
+  drill.Signal(SIGTERM);
+  auto r = drill.Wait(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 2) << r->err;
+  EXPECT_TRUE(WaitForState(false, 2s));
+  EXPECT_NE(r->err.find("aborted (interrupted by signal 15; every fault reverted)"), std::string::npos)
+      << r->err;
+  EXPECT_NE(ReadFile(tmp_ / "j.xml").find("<error message=\"interrupted by signal 15"), std::string::npos);
+}
+
+TEST_F(DrillCli, KillDashNineMidDrillIsHealedBySondeHeal) {
+  const std::string config = Config(PauseDrill("60s"));
+  {
+    Subprocess drill({kSonde, "drill", "-c", config, "hold", "--arm"});
+    ASSERT_TRUE(WaitForState(true, 10s)) << drill.StderrSoFar();
+    drill.Signal(SIGKILL);
+    ASSERT_TRUE(drill.Wait(5s));
+  }
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(State(), 'T');  // still broken: nobody reverted it
+  auto healed = RunProcess({kSonde, "heal", "-c", config});
+  EXPECT_EQ(healed.exit_code, 0) << healed.out << healed.err;
+  EXPECT_TRUE(WaitForState(false, 2s));
+  EXPECT_NE((healed.out + healed.err).find("reverted hold/freeze (pause on svc)"), std::string::npos)
+      << healed.out << healed.err;
+}
+
+}  // namespace
+}  // namespace sonde
