@@ -1,0 +1,285 @@
+#include "chaos/drill_runner.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <map>
+#include <thread>
+
+#include "chaos/drill_verdict.h"
+#include "chaos/injector.h"
+#include "reporter/report_format.h"
+#include "reporter/store_writer.h"
+
+namespace sonde::chaos {
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t Micros(Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
+
+struct Ratio {
+  int64_t ok = 0, total = 0;
+  double value() const { return total ? static_cast<double>(ok) / static_cast<double>(total) : 1.0; }
+};
+
+// Success of each watched journey over the runs finished since `since_us`.
+std::map<std::string, Ratio> SuccessSince(const DrillRunLog& log, const std::vector<std::string>& journeys,
+                                          int64_t since_us) {
+  std::map<std::string, Ratio> out;
+  for (const std::string& j : journeys) out[j];
+  for (const DrillRun& r : log.Snapshot()) {
+    if (r.finished_us < since_us || r.outcome == Outcome::kInfraError || !out.count(r.journey)) continue;
+    Ratio& x = out[r.journey];
+    ++x.total;
+    if (r.outcome != Outcome::kFailed) ++x.ok;
+  }
+  return out;
+}
+
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
+  void Show(const std::string& phase, Duration elapsed, Duration total,
+            const std::map<std::string, Ratio>& success) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!tty_ && now < next_line_) return;
+    next_line_ = now + std::chrono::seconds(5);
+    std::string line = "[" + phase + " " + FormatDuration(std::chrono::duration_cast<std::chrono::seconds>(elapsed)) +
+                       "/" + FormatDuration(total) + "]";
+    for (const auto& [j, r] : success) {
+      line += "  " + j + " " + std::to_string(r.ok) + "/" + std::to_string(r.total);
+    }
+    if (tty_) {
+      std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    } else {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
+    std::fflush(stderr);
+  }
+  void Done() {
+    if (enabled_ && tty_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  bool tty_;
+  std::chrono::steady_clock::time_point next_line_{};
+};
+
+}  // namespace
+
+void DrillRunLog::OnRunFinished(const JourneyResult& r) {
+  if (std::find(journeys_.begin(), journeys_.end(), r.journey) == journeys_.end()) return;
+  const int64_t started =
+      std::chrono::duration_cast<std::chrono::microseconds>(r.started_at.time_since_epoch()).count();
+  std::lock_guard lock(mu_);
+  runs_.push_back({r.journey, r.target, started, started + Micros(r.duration), r.outcome, r.reason});
+}
+
+std::vector<DrillRun> DrillRunLog::Snapshot() const {
+  std::lock_guard lock(mu_);
+  return runs_;
+}
+
+DrillRunner::DrillRunner(const Config& config, const DrillSpec& spec, DrillPlan plan,
+                         const DrillRunLog& runs, DrillHooks hooks, std::atomic<int>& stop,
+                         bool progress)
+    : config_(config),
+      spec_(spec),
+      plan_(std::move(plan)),
+      runs_(runs),
+      hooks_(std::move(hooks)),
+      stop_(stop),
+      progress_(progress) {}
+
+DrillRecord DrillRunner::Run() {
+  // Sleeps in small steps until `until`, a stop, or `done`; false on a stop.
+  auto SleepUntil = [this](std::chrono::steady_clock::time_point until,
+                           const std::function<void()>& each,
+                           const std::function<bool()>& done = nullptr) {
+    while (std::chrono::steady_clock::now() < until) {
+      if (stop_) return false;
+      if (each) each();
+      if (done && done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return stop_ == 0;
+  };
+  DrillRecord record;
+  record.drill = spec_.name;
+  record.seed = plan_.seed;
+  record.started_us = NowMicros();
+  if (hooks_.store) {
+    hooks_.store->Enqueue(DrillEvent{.at_us = record.started_us, .event = DrillEventKind::kStart,
+                              .drill = spec_.name, .verdict = "", .seed = static_cast<int64_t>(plan_.seed),
+                              .detail = ""});
+  }
+  Progress progress(progress_);
+  chaos::Journal journal(config_.chaos.journal);
+  chaos::FaultSession session(journal, spec_.name);
+  auto abort = [&](std::string why) {
+    record.verdict = "aborted";
+    record.why = std::move(why);
+  };
+
+  // 1. Steady state: nothing is injected unless every watched journey is healthy.
+  const auto steady_start = std::chrono::steady_clock::now();
+  const bool steady_ok = SleepUntil(steady_start + spec_.steady_duration, [&] {
+    progress.Show("steady", std::chrono::steady_clock::now() - steady_start, spec_.steady_duration,
+                  SuccessSince(runs_, spec_.journeys, record.started_us));
+  });
+  progress.Done();
+  if (!steady_ok) {
+    abort("interrupted by signal " + std::to_string(stop_) + " before any fault");
+  } else {
+    for (const auto& [j, r] : SuccessSince(runs_, spec_.journeys, record.started_us)) {
+      if (r.total == 0 || r.value() + 1e-12 < spec_.steady_min_success) {
+        abort("steady state not met: " + j + " " + std::to_string(r.ok) + "/" +
+              std::to_string(r.total) + " runs succeeded, below " +
+              std::to_string(static_cast<int>(spec_.steady_min_success * 100)) +
+              "%; nothing was injected");
+        break;
+      }
+    }
+  }
+
+  // 2-4. Inject at offsets, hold, revert at the ends of the durations.
+  if (record.verdict != "aborted") {
+    record.hold_start_us = NowMicros();
+    const auto hold_start = std::chrono::steady_clock::now();
+    struct Live {
+      const chaos::PlannedFault* planned;
+      std::optional<std::string> id;
+      bool done = false;
+      size_t record_index = 0;
+    };
+    std::vector<Live> live;
+    for (const chaos::PlannedFault& p : plan_.faults) live.push_back({&p, std::nullopt, false, 0});
+    auto revert = [&](Live& l) {
+      if (!l.id || l.done) return;
+      l.done = true;
+      DrillFaultRecord& fr = record.faults[l.record_index];
+      if (auto why = session.Revert(*l.id)) {
+        fr.error = *why;
+        spdlog::error("drill: {}", *why);
+        return;
+      }
+      fr.revert_us = NowMicros();
+      spdlog::info("drill: reverted {}", l.planned->spec.name);
+      if (hooks_.fault_active) hooks_.fault_active(fr, false);
+      if (hooks_.store) {
+        hooks_.store->Enqueue(FaultEvent{.at_us = *fr.revert_us, .event = FaultEventKind::kRevert,
+                                  .drill = spec_.name, .fault = fr.name, .kind = fr.kind,
+                                  .target = fr.target, .detail = fr.description});
+      }
+    };
+    bool all_done = false;
+    while (!all_done) {
+      if (stop_) {
+        abort("interrupted by signal " + std::to_string(stop_) + "; every fault reverted");
+        break;
+      }
+      const auto elapsed = std::chrono::steady_clock::now() - hold_start;
+      all_done = true;
+      for (Live& l : live) {
+        if (l.done) continue;
+        all_done = false;
+        if (!l.id && elapsed >= l.planned->at) {
+          chaos::Planned resolved = chaos::PlanFault(l.planned->spec, config_.chaos);
+          DrillFaultRecord fr{l.planned->spec.name, l.planned->spec.kind, l.planned->spec.target, "",
+                              NowMicros(), std::nullopt, std::nullopt, std::nullopt, ""};
+          if (auto* why = std::get_if<std::string>(&resolved)) {
+            fr.error = *why;
+            record.faults.push_back(fr);
+            abort("could not inject " + l.planned->spec.name + ": " + *why);
+            l.done = true;
+            break;
+          }
+          auto& action = std::get<chaos::FaultAction>(resolved);
+          fr.description = action.description;
+          auto injected = session.Inject(l.planned->spec, std::move(action));
+          if (hooks_.injected) hooks_.injected(fr.kind, injected.index() == 0);
+          if (injected.index() == 1) {
+            fr.error = std::get<1>(injected);
+            record.faults.push_back(fr);
+            abort("could not inject " + l.planned->spec.name + ": " + fr.error);
+            l.done = true;
+            break;
+          }
+          fr.inject_us = NowMicros();
+          l.id = std::get<0>(injected);
+          l.record_index = record.faults.size();
+          record.faults.push_back(fr);
+          spdlog::info("drill: injected {}: {}", fr.name, fr.description);
+          if (hooks_.fault_active) hooks_.fault_active(fr, true);
+          if (hooks_.store) {
+            hooks_.store->Enqueue(FaultEvent{.at_us = fr.inject_us, .event = FaultEventKind::kInject,
+                                      .drill = spec_.name, .fault = fr.name, .kind = fr.kind,
+                                      .target = fr.target, .detail = fr.description});
+          }
+        }
+        if (l.id && elapsed >= l.planned->at + l.planned->duration) revert(l);
+      }
+      if (record.verdict == "aborted") break;
+      const auto success = SuccessSince(runs_, spec_.journeys, record.hold_start_us);
+      if (spec_.abort_below) {
+        for (const auto& [j, r] : success) {
+          if (r.total >= 2 && r.value() < spec_.abort_below) {
+            abort("abort floor: " + j + " at " + FormatPercent(r.value()) + " (" +
+                  std::to_string(r.ok) + "/" + std::to_string(r.total) + "), below " +
+                  FormatPercent(spec_.abort_below) + "; faults reverted early");
+            break;
+          }
+        }
+        if (record.verdict == "aborted") break;
+      }
+      progress.Show("hold", elapsed, plan_.hold, success);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    progress.Done();
+    for (Live& l : live) revert(l);  // what an abort or a signal left
+    for (const std::string& why : session.RevertAll()) spdlog::error("drill: {}", why);
+    record.hold_end_us = NowMicros();
+  }
+
+  // 5. Recovery: until every watched journey has succeeded again.
+  if (record.hold_end_us > 0 && !stop_) {
+    const auto recovery_start = std::chrono::steady_clock::now();
+    bool recovered = false;
+    SleepUntil(recovery_start + spec_.recovery_timeout, [&] {
+      bool all = true;
+      std::map<std::string, Ratio> after = SuccessSince(runs_, spec_.journeys, record.hold_end_us);
+      for (const std::string& j : spec_.journeys) {
+        bool ok = false;
+        for (const DrillRun& r : runs_.Snapshot()) {
+          if (r.journey == j && r.started_us >= record.hold_end_us && r.outcome != Outcome::kFailed &&
+              r.outcome != Outcome::kInfraError)
+            ok = true;
+        }
+        all = all && ok;
+      }
+      progress.Show("recovery", std::chrono::steady_clock::now() - recovery_start,
+                    spec_.recovery_timeout, after);
+      if (all) recovered = true;
+    }, [&] { return recovered; });
+    progress.Done();
+  }
+
+  record.ended_us = NowMicros();
+  record.runs = runs_.Snapshot();
+  JudgeDrill(spec_, record);
+  if (hooks_.store) {
+    hooks_.store->Enqueue(DrillEvent{.at_us = record.ended_us, .event = DrillEventKind::kEnd,
+                                     .drill = spec_.name, .verdict = record.verdict,
+                                     .seed = static_cast<int64_t>(plan_.seed), .detail = record.why});
+  }
+  return record;
+}
+
+}  // namespace sonde::chaos

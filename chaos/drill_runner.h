@@ -1,0 +1,69 @@
+// The drill's own clock: steady state -> inject (at offsets) -> hold ->
+// revert -> recovery, on the caller's thread, reading the watched journeys'
+// runs from a DrillRunLog that the scheduler feeds (on its own thread).
+// Faults go through the journal (injector.h); `stop` (a signal, the halt
+// button) reverts everything at the next tick. Used by `sonde drill` and by
+// the daemon's POST /api/v1/drills/NAME/run.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "chaos/drill_plan.h"
+#include "config/model.h"
+#include "reporter/drill_report.h"
+#include "scenarios/run_observer.h"
+
+namespace sonde {
+class StoreWriter;
+}
+
+namespace sonde::chaos {
+
+// The runs of the watched journeys (others are ignored), as they finish.
+// Thread-safe.
+class DrillRunLog : public RunObserver {
+ public:
+  explicit DrillRunLog(std::vector<std::string> journeys) : journeys_(std::move(journeys)) {}
+  void OnRunFinished(const JourneyResult& r) override;
+  void OnRunSkipped(const std::string&, const std::string&) override {}
+  void OnSchedulerLag(Duration) override {}
+  std::vector<DrillRun> Snapshot() const;
+
+ private:
+  std::vector<std::string> journeys_;
+  mutable std::mutex mu_;
+  std::vector<DrillRun> runs_;
+};
+
+struct DrillHooks {
+  StoreWriter* store = nullptr;  // drill and fault events, when set
+  // A fault started (true) or stopped (false) holding: sonde_chaos_fault_active.
+  std::function<void(const DrillFaultRecord&, bool active)> fault_active;
+  // An inject was tried: sonde_chaos_injections_total{kind,outcome}.
+  std::function<void(const std::string& kind, bool ok)> injected;
+};
+
+class DrillRunner {
+ public:
+  // `stop` != 0 ends the drill at the next tick (faults reverted, verdict
+  // aborted); `progress` shows live progress on stderr.
+  DrillRunner(const Config& config, const DrillSpec& spec, DrillPlan plan, const DrillRunLog& runs,
+              DrillHooks hooks, std::atomic<int>& stop, bool progress);
+
+  // Blocks until the drill is over; the record is judged (verdict set).
+  DrillRecord Run();
+
+ private:
+  const Config& config_;
+  const DrillSpec& spec_;
+  DrillPlan plan_;
+  const DrillRunLog& runs_;
+  DrillHooks hooks_;
+  std::atomic<int>& stop_;
+  bool progress_;
+};
+
+}  // namespace sonde::chaos
