@@ -72,6 +72,11 @@ class Progress {
   std::chrono::steady_clock::time_point next_line_{};
 };
 
+// Why the drill stopped early: 1 is the daemon's halt button, else a signal.
+std::string StopReason(int stop) {
+  return stop == 1 ? "stopped by POST /api/v1/heal" : "interrupted by signal " + std::to_string(stop);
+}
+
 }  // namespace
 
 void DrillRunLog::OnRunFinished(const JourneyResult& r) {
@@ -136,7 +141,7 @@ DrillRecord DrillRunner::Run() {
   });
   progress.Done();
   if (!steady_ok) {
-    abort("interrupted by signal " + std::to_string(stop_) + " before any fault");
+    abort(StopReason(stop_) + " before any fault");
   } else {
     for (const auto& [j, r] : SuccessSince(runs_, spec_.journeys, record.started_us)) {
       if (r.total == 0 || r.value() + 1e-12 < spec_.steady_min_success) {
@@ -182,7 +187,7 @@ DrillRecord DrillRunner::Run() {
     bool all_done = false;
     while (!all_done) {
       if (stop_) {
-        abort("interrupted by signal " + std::to_string(stop_) + "; every fault reverted");
+        abort(StopReason(stop_) + "; every fault reverted");
         break;
       }
       const auto elapsed = std::chrono::steady_clock::now() - hold_start;

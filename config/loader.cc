@@ -59,7 +59,9 @@ std::optional<std::string> ParseListen(std::string_view text, ServiceConfig& ser
 }
 
 void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& service) {
-  TableReader r(ctx, table, "service", "[service]", {"listen", "location", "max_concurrent_runs"});
+  TableReader r(ctx, table, "service", "[service]",
+                {"listen", "location", "max_concurrent_runs", "api_token_file"});
+  if (auto token = r.String("api_token_file")) service.api_token_file = *token;
   if (std::optional<std::string> listen = r.String("listen")) {
     if (auto why = ParseListen(*listen, service)) {
       r.Error(Where(*table.get("listen")), "bad \"listen\" address \"" + *listen + "\": " + *why);
@@ -429,6 +431,7 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
     if (std::filesystem::path(path).is_relative()) path = (base / path).lexically_normal().string();
   };
   if (config->store) resolve(config->store->dir);
+  if (!config->service.api_token_file.empty()) resolve(config->service.api_token_file);
   if (config->chaos.journal.empty()) config->chaos.journal = "sonde-chaos.journal";
   resolve(config->chaos.journal);
   return {std::move(config), {}};

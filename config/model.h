@@ -386,6 +386,9 @@ struct ServiceConfig {
   // place (that wait shows as scheduler lag) and is skipped if none frees
   // up within its timeout.
   int max_concurrent_runs = 512;
+  // A file holding the bearer token that POST /api/v1/drills/NAME/run and
+  // POST /api/v1/heal require; without it those endpoints are off.
+  std::string api_token_file;
 };
 
 // [store]: the result store (reporter/result_store.h). Without the table,

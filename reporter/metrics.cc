@@ -95,7 +95,16 @@ class Metrics::Impl {
                           .Add({})),
         store_errors(Counter("sonde_store_write_errors_total",
                              "Failed result store writes (each batch is retried).")
-                         .Add({})) {
+                         .Add({})),
+        fault_active(Gauge("sonde_chaos_fault_active",
+                           "1 while a fault holds (drill, fault, kind, target), else 0.")),
+        injections(Counter("sonde_chaos_injections_total",
+                           "Fault injections tried, by kind and outcome (ok, failed).")),
+        drill_verdict(Gauge("sonde_drill_last_verdict",
+                            "The last verdict of a drill: 1 pass, 0 fail, -1 aborted.")),
+        drill_recovery(Gauge("sonde_drill_recovery_seconds",
+                             "Time from a drill's last revert until every watched journey "
+                             "succeeded again.")) {
     build_info.Add({{"version", kVersion}}).Set(1);
     reload_ok.Set(1);
     reload_time.SetToCurrentTime();
@@ -177,6 +186,10 @@ class Metrics::Impl {
   prometheus::Counter& store_written;
   prometheus::Counter& store_dropped;
   prometheus::Counter& store_errors;
+  prometheus::Family<prometheus::Gauge>& fault_active;
+  prometheus::Family<prometheus::Counter>& injections;
+  prometheus::Family<prometheus::Gauge>& drill_verdict;
+  prometheus::Family<prometheus::Gauge>& drill_recovery;
 };
 
 Metrics::Metrics(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
@@ -254,6 +267,23 @@ void Metrics::OnRunFinished(const JourneyResult& r) {
 
 void Metrics::OnRunSkipped(const std::string& journey, const std::string& target) {
   impl_->skipped.Add({{"journey", journey}, {"target", target}}).Increment();
+}
+
+void Metrics::OnFaultActive(const std::string& drill, const std::string& fault,
+                            const std::string& kind, const std::string& target, bool active) {
+  impl_->fault_active
+      .Add({{"drill", drill}, {"fault", fault}, {"kind", kind}, {"target", target}})
+      .Set(active ? 1 : 0);
+}
+
+void Metrics::OnInjection(const std::string& kind, bool ok) {
+  impl_->injections.Add({{"kind", kind}, {"outcome", ok ? "ok" : "failed"}}).Increment();
+}
+
+void Metrics::OnDrillDone(const std::string& drill, const std::string& verdict,
+                          std::optional<double> recovery_seconds) {
+  impl_->drill_verdict.Add({{"drill", drill}}).Set(verdict == "pass" ? 1 : verdict == "fail" ? 0 : -1);
+  if (recovery_seconds) impl_->drill_recovery.Add({{"drill", drill}}).Set(*recovery_seconds);
 }
 
 void Metrics::OnStoreWritten(size_t rows) { impl_->store_written.Increment(static_cast<double>(rows)); }

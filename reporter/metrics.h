@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/model.h"
@@ -32,6 +33,14 @@ class Metrics : public RunObserver {
   // nullptr when the new file was rejected and the old config runs on.
   // (The `location` label is fixed at start; changing it needs a restart.)
   void OnReload(const Config* config);
+
+  // Chaos (any thread): a fault starts (true) or stops holding; an inject
+  // tried; a drill's verdict ("pass", "fail", "aborted") and its recovery.
+  void OnFaultActive(const std::string& drill, const std::string& fault, const std::string& kind,
+                     const std::string& target, bool active);
+  void OnInjection(const std::string& kind, bool ok);
+  void OnDrillDone(const std::string& drill, const std::string& verdict,
+                   std::optional<double> recovery_seconds);
 
   // The result store's writer (any thread).
   void OnStoreWritten(size_t rows);

@@ -40,7 +40,13 @@ http::response<http::string_body> Respond(const http::request<http::string_body>
   };
   const std::string_view full_target(req.target().data(), req.target().size());
   const std::string_view target = full_target.substr(0, full_target.find('?'));
-  if (target == "/-/reload") {
+  if ((target.rfind("/api/v1/drills", 0) == 0 || target == "/api/v1/heal") && handlers.control) {
+    auto auth = req.find(http::field::authorization);
+    auto [status, body] = handlers.control(
+        std::string(req.method_string()), std::string(full_target),
+        auth == req.end() ? std::string() : std::string(auth->value()));
+    reply(static_cast<http::status>(status), "application/json", body);
+  } else if (target == "/-/reload") {
     if (req.method() != http::verb::post || !handlers.reload) {
       reply(http::status::method_not_allowed, "text/plain", "use POST\n");
       res.set(http::field::allow, "POST");

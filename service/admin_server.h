@@ -32,6 +32,11 @@ class AdminServer {
     // message (the diagnostics when it did not).
     std::function<std::pair<bool, std::string>()> reload;
     std::function<std::string()> status;  // /api/v1/status; 404 when unset
+    // /api/v1/drills... and /api/v1/heal: method, target (path and query),
+    // Authorization header -> status and JSON body.
+    std::function<std::pair<int, std::string>(const std::string& method, const std::string& target,
+                                              const std::string& authorization)>
+        control;
     // /api/v1/runs: journey ("" for all) and limit (1..1000).
     std::function<std::string(const std::string& journey, size_t limit)> runs;
   };

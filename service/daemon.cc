@@ -26,6 +26,8 @@
 #include "scenarios/scheduler.h"
 #include "service/admin_server.h"
 #include "service/commands.h"
+#include "service/drill_routes.h"
+#include "service/drill_service.h"
 #include "service/load.h"
 
 namespace sonde {
@@ -73,6 +75,8 @@ int CommandRun(const RunOptions& options) {
                  FormatDuration(config->store->keep));
   }
   StatusView status(config, std::chrono::seconds(5));
+  DrillService drills(config, metrics, store.get());
+  observers.Add(drills.Tap());
   Scheduler scheduler(io.get_executor(), config, runner, observers);
   // SIGHUP and POST /-/reload: a new file that fails validation is refused
   // whole and the running config goes on.
@@ -106,6 +110,7 @@ int CommandRun(const RunOptions& options) {
     auto status_config = std::make_shared<Config>(*loaded.config);
     status_config->store = config->store;
     status.SetConfig(std::move(status_config));
+    drills.SetConfig(loaded.config);
     const std::string message = "reloaded " + options.config_path + ": " +
                                 std::to_string(stats.kept) + " journey/target slots kept, " +
                                 std::to_string(stats.started) + " started, " +
@@ -118,6 +123,11 @@ int CommandRun(const RunOptions& options) {
                      .ready = [&scheduler] { return scheduler.first_round_done(); },
                      .reload = reload,
                      .status = [&status, &recent] { return status.Json(recent); },
+                     .control =
+                         [&drills](const std::string& method, const std::string& target,
+                                   const std::string& authorization) {
+                           return RouteDrillRequest(drills, method, target, authorization);
+                         },
                      .runs =
                          [&recent](const std::string& journey, size_t limit) {
                            return RecentRunsJson(recent.Latest(journey, limit));
@@ -187,6 +197,7 @@ int CommandRun(const RunOptions& options) {
   scheduler.Start();
   io.run();
   status.Stop();
+  drills.Stop();  // a drill's faults are reverted before anything else goes
   if (store) {
     // Every result recorded before the loop stopped is written before exit.
     store->Stop();

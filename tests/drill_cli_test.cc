@@ -169,5 +169,65 @@ TEST_F(DrillCli, KillDashNineMidDrillIsHealedBySondeHeal) {
       << healed.out << healed.err;
 }
 
+// curl: status code, then the body.
+std::pair<int, std::string> Curl(const std::string& method, const std::string& url,
+                                 const std::string& token = "") {
+  std::vector<std::string> argv = {"/usr/bin/curl", "-s", "-X", method, "-w", "\n%{http_code}", url};
+  if (!token.empty()) {
+    argv.push_back("-H");
+    argv.push_back("Authorization: Bearer " + token);
+  }
+  auto r = RunProcess(argv, 30s);
+  const size_t nl = r.out.rfind('\n');
+  if (nl == std::string::npos) return {0, r.out};
+  return {std::atoi(r.out.c_str() + nl + 1), r.out.substr(0, nl)};
+}
+
+TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
+  std::ofstream(tmp_ / "token") << "s3cret\n";
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  const std::string config =
+      Config(PauseDrill("60s") + "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
+             "\"\napi_token_file = \"token\"\n");
+  Subprocess daemon({kSonde, "run", "-c", config});
+  const std::string base = "http://127.0.0.1:" + std::to_string(admin);
+  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i) std::this_thread::sleep_for(50ms);
+
+  EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run").first, 401);
+  EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run", "wrong").first, 401);
+  auto unarmed = Curl("POST", base + "/api/v1/drills/hold/run", "s3cret");
+  EXPECT_EQ(unarmed.first, 403) << unarmed.second;
+  EXPECT_EQ(Curl("POST", base + "/api/v1/drills/nope/run?arm=1", "s3cret").first, 404);
+  auto started = Curl("POST", base + "/api/v1/drills/hold/run?arm=1", "s3cret");
+  ASSERT_EQ(started.first, 202) << started.second;
+  EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run?arm=1", "s3cret").first, 409);
+  ASSERT_TRUE(WaitForState(true, 10s)) << daemon.StderrSoFar();
+  auto status = Curl("GET", base + "/api/v1/drills");
+  EXPECT_NE(status.second.find("\"running\": \"hold\""), std::string::npos) << status.second;
+  auto metrics = Curl("GET", base + "/metrics");
+  EXPECT_NE(metrics.second.find(
+                "sonde_chaos_fault_active{drill=\"hold\",fault=\"freeze\",kind=\"pause\",target=\"svc\"} 1"),
+            std::string::npos);
+
+  auto halted = Curl("POST", base + "/api/v1/heal", "s3cret");
+  EXPECT_EQ(halted.first, 200) << halted.second;
+  EXPECT_NE(halted.second.find("\"stopped_drill\": \"hold\""), std::string::npos) << halted.second;
+  EXPECT_TRUE(WaitForState(false, 2s));
+  metrics = Curl("GET", base + "/metrics");
+  EXPECT_NE(metrics.second.find(
+                "sonde_chaos_fault_active{drill=\"hold\",fault=\"freeze\",kind=\"pause\",target=\"svc\"} 0"),
+            std::string::npos)
+      << metrics.second;
+  EXPECT_NE(metrics.second.find("sonde_chaos_injections_total{kind=\"pause\",outcome=\"ok\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.second.find("sonde_drill_last_verdict{drill=\"hold\"} -1"), std::string::npos);
+  status = Curl("GET", base + "/api/v1/drills");
+  EXPECT_NE(status.second.find("stopped by POST /api/v1/heal"), std::string::npos) << status.second;
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+}
+
 }  // namespace
 }  // namespace sonde

@@ -1,0 +1,41 @@
+#include "service/drill_routes.h"
+
+#include <boost/url/parse.hpp>
+
+namespace sonde {
+
+std::pair<int, std::string> RouteDrillRequest(DrillService& drills, const std::string& method,
+                                              const std::string& target,
+                                              const std::string& authorization) {
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return {400, "{\"error\": \"malformed request target\"}\n"};
+  const std::string path = url->path();
+  auto method_not_allowed = [] { return std::pair<int, std::string>{405, "{\"error\": \"method not allowed\"}\n"}; };
+  if (path == "/api/v1/heal") {
+    if (method != "POST") return method_not_allowed();
+    auto r = drills.Heal(authorization);
+    return {r.status, r.body};
+  }
+  if (path == "/api/v1/drills") {
+    if (method != "GET") return method_not_allowed();
+    auto r = drills.Status();
+    return {r.status, r.body};
+  }
+  // /api/v1/drills/NAME/run
+  const std::string prefix = "/api/v1/drills/";
+  const std::string suffix = "/run";
+  if (path.size() > prefix.size() + suffix.size() && path.rfind(prefix, 0) == 0 &&
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (method != "POST") return method_not_allowed();
+    const std::string name = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    bool arm = false;
+    for (const auto& p : url->params()) {
+      if (p.key == "arm") arm = p.value == "1" || p.value == "true";
+    }
+    auto r = drills.Run(name, arm, authorization);
+    return {r.status, r.body};
+  }
+  return {404, "{\"error\": \"not found\"}\n"};
+}
+
+}  // namespace sonde

@@ -1,0 +1,164 @@
+#include "service/drill_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <random>
+
+#include "chaos/drill_runner.h"
+#include "chaos/injector.h"
+#include "reporter/json_text.h"
+#include "reporter/store_writer.h"
+
+namespace sonde {
+namespace json = boost::json;
+namespace {
+
+std::string ErrorJson(const std::string& message) {
+  return PrettyJson(json::object{{"error", message}});
+}
+
+}  // namespace
+
+void DrillService::TapObserver::OnRunFinished(const JourneyResult& r) {
+  std::shared_ptr<chaos::DrillRunLog> log;
+  {
+    std::lock_guard lock(mu_);
+    log = log_;
+  }
+  if (log) log->OnRunFinished(r);
+}
+
+void DrillService::TapObserver::Attach(std::shared_ptr<chaos::DrillRunLog> log) {
+  std::lock_guard lock(mu_);
+  log_ = std::move(log);
+}
+
+DrillService::DrillService(std::shared_ptr<const Config> config, Metrics& metrics, StoreWriter* store)
+    : config_(std::move(config)), metrics_(metrics), store_(store) {}
+
+DrillService::~DrillService() { StopRunning(); }
+
+void DrillService::SetConfig(std::shared_ptr<const Config> config) {
+  std::lock_guard lock(mu_);
+  config_ = std::move(config);
+}
+
+std::optional<DrillService::Reply> DrillService::Unauthorized(const std::string& authorization) const {
+  std::string path;
+  {
+    std::lock_guard lock(mu_);
+    path = config_->service.api_token_file;
+  }
+  if (path.empty()) {
+    return Reply{403, ErrorJson("no [service] api_token_file is configured: drills and heal over "
+                                "HTTP are off")};
+  }
+  std::ifstream in(path);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) return Reply{500, ErrorJson("the api token file " + path + " is empty or unreadable")};
+  if (authorization != "Bearer " + token) {
+    return Reply{401, ErrorJson("missing or wrong bearer token (Authorization: Bearer ...)")};
+  }
+  return std::nullopt;
+}
+
+void DrillService::StopRunning() {
+  stop_ = 1;  // the runner reverts its faults at its next tick
+  if (thread_.joinable()) thread_.join();
+  stop_ = 0;
+}
+
+DrillService::Reply DrillService::Run(const std::string& name, bool arm,
+                                      const std::string& authorization) {
+  if (auto denied = Unauthorized(authorization)) return *denied;
+  std::lock_guard lock(mu_);
+  if (!running_.empty()) return {409, ErrorJson("drill \"" + running_ + "\" is running")};
+  if (thread_.joinable()) thread_.join();  // the previous one, finished
+  std::shared_ptr<const Config> config = config_;
+  const DrillSpec* spec = nullptr;
+  for (const DrillSpec& d : config->drills) {
+    if (d.name == name) spec = &d;
+  }
+  if (!spec) return {404, ErrorJson("no drill named \"" + name + "\"")};
+  const uint64_t seed = spec->seed ? *spec->seed : std::random_device{}();
+  chaos::DrillPlan plan = chaos::PlanDrill(*spec, seed);
+  if (plan.destructive && !spec->armed && !arm) {
+    return {403, ErrorJson("drill \"" + name +
+                           "\" has destructive faults: set armed = true or POST with ?arm=1")};
+  }
+  auto log = std::make_shared<chaos::DrillRunLog>(spec->journeys);
+  tap_.Attach(log);
+  running_ = name;
+  stop_ = 0;
+  thread_ = std::thread([this, config, spec, plan = std::move(plan), log]() mutable {
+    chaos::DrillHooks hooks{
+        .store = store_,
+        .fault_active =
+            [this, drill = spec->name](const DrillFaultRecord& f, bool active) {
+              metrics_.OnFaultActive(drill, f.name, f.kind, f.target, active);
+            },
+        .injected = [this](const std::string& kind, bool ok) { metrics_.OnInjection(kind, ok); }};
+    chaos::DrillRunner runner(*config, *spec, std::move(plan), *log, std::move(hooks), stop_,
+                              /*progress=*/false);
+    const DrillRecord record = runner.Run();
+    std::optional<double> recovery;
+    if (record.recovered_us && record.hold_end_us) {
+      recovery = static_cast<double>(*record.recovered_us - record.hold_end_us) / 1e6;
+    }
+    metrics_.OnDrillDone(record.drill, record.verdict, recovery);
+    spdlog::info("drill {}: {}{}", record.drill, record.verdict,
+                 record.why.empty() ? "" : " (" + record.why + ")");
+    json::array checks;
+    for (const DrillCheck& c : record.checks) {
+      checks.push_back({{"journey", c.journey},
+                        {"check", c.name},
+                        {"expected", c.expected},
+                        {"observed", c.observed},
+                        {"passed", c.passed}});
+    }
+    tap_.Attach(nullptr);
+    std::lock_guard done(mu_);
+    json::value last = json::parse(last_json_);
+    last.as_object()[record.drill] = {{"verdict", record.verdict},
+                                      {"why", record.why},
+                                      {"seed", record.seed},
+                                      {"checks", std::move(checks)}};
+    last_json_ = json::serialize(last);
+    running_.clear();
+  });
+  return {202, PrettyJson(json::object{{"drill", name}, {"seed", seed}, {"status", "started"}})};
+}
+
+DrillService::Reply DrillService::Status() const {
+  std::lock_guard lock(mu_);
+  return {200, PrettyJson(json::object{
+                   {"running", running_.empty() ? json::value() : json::value(running_)},
+                   {"last", json::parse(last_json_)}})};
+}
+
+DrillService::Reply DrillService::Heal(const std::string& authorization) {
+  if (auto denied = Unauthorized(authorization)) return *denied;
+  std::string journal;
+  std::string stopped;
+  {
+    std::lock_guard lock(mu_);
+    journal = config_->chaos.journal;
+    stopped = running_;
+  }
+  StopRunning();
+  chaos::Journal j(journal);
+  const chaos::HealReport report = chaos::Heal(j);
+  json::array reverted, failed;
+  for (const std::string& r : report.reverted) reverted.push_back(json::string(r));
+  for (const std::string& f : report.failed) failed.push_back(json::string(f));
+  return {report.failed.empty() ? 200 : 500,
+          PrettyJson(json::object{{"stopped_drill", stopped.empty() ? json::value() : json::value(stopped)},
+                                  {"reverted", std::move(reverted)},
+                                  {"failed", std::move(failed)}})};
+}
+
+}  // namespace sonde

@@ -1,0 +1,78 @@
+// Drills and the halt button inside the daemon:
+//   POST /api/v1/drills/NAME/run[?arm=1]  starts a drill (202), one at a time (409)
+//   GET  /api/v1/drills                   the running drill, the last verdicts
+//   POST /api/v1/heal                     stops a running drill (its faults
+//                                         reverted) and reverts the journal
+// The POSTs need `Authorization: Bearer TOKEN` with the token from
+// [service] api_token_file. A drill runs on a thread of its own and watches
+// the daemon's own runs (Tap() is an observer for the scheduler's list);
+// chaos metrics go to Metrics.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "config/model.h"
+#include "reporter/metrics.h"
+#include "scenarios/run_observer.h"
+
+namespace sonde {
+
+class StoreWriter;
+namespace chaos {
+class DrillRunLog;
+}
+
+class DrillService {
+ public:
+  struct Reply {
+    int status = 200;
+    std::string body;  // JSON
+  };
+
+  DrillService(std::shared_ptr<const Config> config, Metrics& metrics, StoreWriter* store);
+  ~DrillService();  // stops a running drill, reverting its faults
+
+  void SetConfig(std::shared_ptr<const Config> config);
+  RunObserver& Tap() { return tap_; }
+
+  // `authorization` is the request's Authorization header.
+  Reply Run(const std::string& drill, bool arm, const std::string& authorization);
+  Reply Status() const;
+  Reply Heal(const std::string& authorization);
+  // Stops a running drill (its faults reverted) and waits for it.
+  void Stop() { StopRunning(); }
+
+ private:
+  class TapObserver : public RunObserver {
+   public:
+    void OnRunFinished(const JourneyResult& r) override;
+    void OnRunSkipped(const std::string&, const std::string&) override {}
+    void OnSchedulerLag(Duration) override {}
+    void Attach(std::shared_ptr<chaos::DrillRunLog> log);
+
+   private:
+    std::mutex mu_;
+    std::shared_ptr<chaos::DrillRunLog> log_;
+  };
+
+  std::optional<Reply> Unauthorized(const std::string& authorization) const;
+  void StopRunning();
+
+  mutable std::mutex mu_;
+  std::shared_ptr<const Config> config_;
+  Metrics& metrics_;
+  StoreWriter* store_;
+  TapObserver tap_;
+  std::atomic<int> stop_{0};
+  std::thread thread_;
+  std::string running_;                  // the drill on thread_, or empty
+  std::string last_json_ = "{}";         // by drill: verdict, why, checks (JSON object text)
+};
+
+}  // namespace sonde
