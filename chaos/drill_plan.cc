@@ -12,6 +12,19 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
   plan.seed = seed;
   std::mt19937_64 rng(seed);
   for (const DrillFault& f : spec.faults) {
+    if (f.kind == "partition") {
+      // One fault over all its groups.
+      PlannedFault p;
+      p.spec.name = f.name;
+      p.spec.kind = f.kind;
+      p.spec.target = f.targets.empty() ? "" : f.targets.front();
+      p.spec.groups = f.groups;
+      p.at = f.at;
+      p.duration = f.duration;
+      plan.destructive = true;
+      plan.faults.push_back(std::move(p));
+      continue;
+    }
     std::vector<std::string> targets = f.targets;
     if (f.pick > 0 && f.pick < static_cast<int>(targets.size())) {
       // A seeded shuffle: the same seed picks the same targets.
@@ -55,7 +68,17 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
   for (const PlannedFault& p : plan.faults) {
     auto t = chaos.targets.find(p.spec.target);
     o << "  +" << FormatDuration(p.at) << " for " << FormatDuration(p.duration) << ": "
-      << p.spec.name << " = " << p.spec.kind << " on " << p.spec.target;
+      << p.spec.name << " = " << p.spec.kind;
+    if (p.spec.kind == "partition") {
+      o << " of";
+      for (size_t g = 0; g < p.spec.groups.size(); ++g) {
+        o << (g ? " |" : "");
+        for (const std::string& t : p.spec.groups[g]) o << " " << t;
+      }
+      o << " at " << chaos.proxy_api << "\n";
+      continue;
+    }
+    o << " on " << p.spec.target;
     if (t != chaos.targets.end()) {
       if (!t->second.pidfile.empty()) o << " (pidfile " << t->second.pidfile << ")";
       if (!t->second.url.empty()) o << " " << t->second.url;

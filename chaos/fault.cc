@@ -7,6 +7,7 @@ bool IsDestructive(const std::string& kind) {
 }
 
 Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos) {
+  if (spec.kind == "partition") return PlanPartition(spec, chaos);
   auto it = chaos.targets.find(spec.target);
   if (it == chaos.targets.end()) {
     std::string declared;
@@ -20,7 +21,7 @@ Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos) {
   if (spec.kind == "exec") return PlanExec(spec, it->second);
   if (spec.kind == "http") return PlanHttp(spec, it->second);
   return "fault \"" + spec.name + "\": unknown kind \"" + spec.kind +
-         "\" (use kill, pause, exec or http)";
+         "\" (use kill, pause, exec, http or partition)";
 }
 
 }  // namespace sonde::chaos

@@ -7,7 +7,8 @@
 // Kinds here: kill (a signal, default SIGKILL, through a pidfd; its revert
 // runs the target's restart command), pause (SIGSTOP; revert SIGCONT to the
 // same process), exec (inject and revert commands), http (inject and revert
-// requests). One file per kind: kill_fault.cc, pause_fault.cc, ...
+// requests), partition (the links between groups cut at the fault proxy).
+// One file per kind: kill_fault.cc, pause_fault.cc, ...
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -35,6 +36,7 @@ struct FaultSpec {
   int signal = SIGKILL;                         // kill
   std::string inject_command, revert_command;  // exec
   HttpCallSpec inject_http, revert_http;       // http
+  std::vector<std::vector<std::string>> groups;  // partition (target: the first group's first)
 };
 
 struct FaultAction {
@@ -55,5 +57,6 @@ Planned PlanKill(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanPause(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanExec(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanHttp(const FaultSpec& spec, const ChaosTarget& target);
+Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos);
 
 }  // namespace sonde::chaos

@@ -123,6 +123,18 @@ std::optional<std::string> ExecuteRevert(const boost::json::object& action) {
     return HttpCall(Text(action, "method"), Text(action, "url"), Text(action, "body"),
                     /*missing_ok=*/true);
   }
+  if (kind == "all") {
+    // Every part, even after one fails; the failures together.
+    std::string failures;
+    if (const auto* actions = action.if_contains("actions"); actions && actions->is_array()) {
+      for (const boost::json::value& a : actions->get_array()) {
+        if (!a.is_object()) continue;
+        if (auto why = ExecuteRevert(a.get_object())) failures += (failures.empty() ? "" : "; ") + *why;
+      }
+    }
+    if (!failures.empty()) return failures;
+    return std::nullopt;
+  }
   return "unknown revert action \"" + kind + "\"";
 }
 

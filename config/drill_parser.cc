@@ -69,15 +69,16 @@ std::vector<std::string> Strings(TableReader& r, std::string_view key, bool requ
 DrillFault ParseFault(ParseContext& ctx, const toml::table& t, const std::string& path,
                       const ChaosConfig& chaos) {
   TableReader r(ctx, t, path, path,
-                {"name", "kind", "target", "targets", "pick", "at", "duration", "signal", "command",
-                 "revert_command", "request", "revert_request"});
+                {"name", "kind", "target", "targets", "groups", "pick", "at", "duration", "signal",
+                 "command", "revert_command", "request", "revert_request"});
   DrillFault f;
   f.where = Where(t);
   f.name = r.String("name", /*required=*/true).value_or("");
   if (auto kind = r.String("kind", /*required=*/true)) {
-    static const std::vector<std::string> kKinds = {"kill", "pause", "exec", "http"};
+    static const std::vector<std::string> kKinds = {"kill", "pause", "exec", "http", "partition"};
     if (std::find(kKinds.begin(), kKinds.end(), *kind) == kKinds.end()) {
-      std::string message = "unknown fault kind \"" + *kind + "\" (kill, pause, exec, http)";
+      std::string message =
+          "unknown fault kind \"" + *kind + "\" (kill, pause, exec, http, partition)";
       if (auto guess = ClosestMatch(*kind, kKinds)) message += "; did you mean \"" + *guess + "\"?";
       r.Error(Where(*t.get("kind")), message);
     }
@@ -86,10 +87,35 @@ DrillFault ParseFault(ParseContext& ctx, const toml::table& t, const std::string
   if (t.get("target") && t.get("targets")) {
     r.Error(Where(*t.get("targets")), "give \"target\" or \"targets\", not both");
   }
-  f.targets = Strings(r, t.get("targets") ? "targets" : "target", /*required=*/!t.get("targets"));
+  if (f.kind == "partition") {
+    // groups = [["node1", "node2", "node3"], ["node4", "node5"]]: every
+    // target in them is a target of the fault.
+    if (const toml::array* groups = r.Array("groups", /*required=*/true)) {
+      for (const toml::node& g : *groups) {
+        const toml::array* members = g.as_array();
+        if (!members || members->empty()) {
+          r.Error(Where(g), "each of \"groups\" must be a non-empty array of target names");
+          continue;
+        }
+        std::vector<std::string> group;
+        for (const toml::node& m : *members) {
+          if (const auto* name = m.as_string()) group.push_back(name->get());
+        }
+        f.groups.push_back(group);
+        f.targets.insert(f.targets.end(), group.begin(), group.end());
+      }
+      if (f.groups.size() < 2) r.Error(Where(*t.get("groups")), "a partition needs at least two groups");
+    }
+    if (chaos.proxy_api.empty()) {
+      r.Error(f.where, "a partition needs [chaos] proxy_api (the fault proxy's control API)");
+    }
+  } else {
+    f.targets = Strings(r, t.get("targets") ? "targets" : "target", /*required=*/!t.get("targets"));
+  }
   std::vector<std::string> declared;
   for (const auto& [name, target] : chaos.targets) declared.push_back(name);
-  const toml::node* targets_node = t.get("targets") ? t.get("targets") : t.get("target");
+  const toml::node* targets_node =
+      t.get("groups") ? t.get("groups") : t.get("targets") ? t.get("targets") : t.get("target");
   for (const std::string& target : f.targets) {
     if (!chaos.targets.count(target)) {
       std::string message = "target \"" + target + "\" is not declared under [chaos.targets]";

@@ -112,8 +112,9 @@ void ParseStore(ParseContext& ctx, const toml::table& table, StoreConfig& store)
 }
 
 void ParseChaos(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos) {
-  TableReader r(ctx, table, "chaos", "[chaos]", {"journal", "targets"});
+  TableReader r(ctx, table, "chaos", "[chaos]", {"journal", "proxy_api", "targets"});
   if (std::optional<std::string> journal = r.String("journal")) chaos.journal = *journal;
+  if (std::optional<std::string> api = r.String("proxy_api")) chaos.proxy_api = *api;
   const toml::table* targets = r.Table("targets");
   if (!targets) return;
   for (auto [key, node] : InFileOrder(*targets)) {

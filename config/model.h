@@ -416,6 +416,9 @@ struct ChaosConfig {
   // heal` reverts what it still holds. Relative to the config file's
   // directory; default "sonde-chaos.journal" beside the config.
   std::string journal;
+  // The fault proxy's control API (Toxiproxy-compatible), for partitions:
+  // the link from target A to target B is the proxy named "A_to_B".
+  std::string proxy_api;
   std::map<std::string, ChaosTarget> targets;
 };
 
@@ -428,6 +431,7 @@ struct DrillFault {
   Duration at{};                     // offset from the start of the inject phase
   Duration duration = std::chrono::seconds(30);
   int signal = 9;                    // kill: SIGKILL unless told
+  std::vector<std::vector<std::string>> groups;  // partition: links between groups are cut
   std::string command, revert_command;  // exec
   // http: a full URL, or a path on the target's `url`.
   std::string method = "POST", url, path, body;                              // inject

@@ -1,0 +1,81 @@
+// partition (proxy backend): the links between nodes go through the fault
+// proxy, one proxy per direction named "A_to_B" after the chaos targets.
+// Cutting the groups apart adds, on every link that crosses between two
+// groups, a `timeout` toxic with timeout 0 on both streams: bytes are held,
+// nothing is delivered, as on a dead link. The revert deletes those toxics
+// (a 404 counts as done), and held bytes flow again.
+#include <boost/json.hpp>
+#include <set>
+
+#include "chaos/fault.h"
+#include "chaos/revert.h"
+
+namespace sonde::chaos {
+
+Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
+  if (chaos.proxy_api.empty()) {
+    return "fault \"" + spec.name + "\": a partition needs [chaos] proxy_api";
+  }
+  if (spec.groups.size() < 2) return "fault \"" + spec.name + "\": a partition needs two groups";
+  std::set<std::string> seen;
+  for (const auto& group : spec.groups) {
+    for (const std::string& t : group) {
+      if (!chaos.targets.count(t)) {
+        return "fault \"" + spec.name + "\": target \"" + t +
+               "\" is not declared under [chaos.targets]; refusing to touch it";
+      }
+      if (!seen.insert(t).second) return "fault \"" + spec.name + "\": \"" + t + "\" is in two groups";
+    }
+  }
+  struct Toxic {
+    std::string proxy, name, stream;
+  };
+  std::vector<Toxic> toxics;
+  for (size_t a = 0; a < spec.groups.size(); ++a) {
+    for (size_t b = 0; b < spec.groups.size(); ++b) {
+      if (a == b) continue;
+      for (const std::string& from : spec.groups[a]) {
+        for (const std::string& to : spec.groups[b]) {
+          for (const char* stream : {"upstream", "downstream"}) {
+            toxics.push_back({from + "_to_" + to, "sonde_" + spec.name + "_" + stream, stream});
+          }
+        }
+      }
+    }
+  }
+  const std::string api = chaos.proxy_api;
+  boost::json::array undo;
+  for (const Toxic& t : toxics) {
+    undo.push_back({{"action", "http"},
+                    {"method", "DELETE"},
+                    {"url", api + "/proxies/" + t.proxy + "/toxics/" + t.name},
+                    {"body", ""}});
+  }
+  FaultAction action;
+  std::string shape;
+  for (const auto& group : spec.groups) {
+    std::string g;
+    for (const std::string& t : group) g += (g.empty() ? "" : ",") + t;
+    shape += (shape.empty() ? "" : " | ") + g;
+  }
+  action.description = "partition " + shape + " (" + std::to_string(toxics.size() / 2) +
+                       " links cut at " + api + ")";
+  action.inject = [api, toxics]() -> std::optional<std::string> {
+    for (const Toxic& t : toxics) {
+      const boost::json::object body{{"name", t.name},
+                                     {"type", "timeout"},
+                                     {"stream", t.stream},
+                                     {"toxicity", 1.0},
+                                     {"attributes", {{"timeout", 0}}}};
+      if (auto why = HttpCall("POST", api + "/proxies/" + t.proxy + "/toxics",
+                              boost::json::serialize(body), /*missing_ok=*/false)) {
+        return "cutting " + t.proxy + ": " + *why;
+      }
+    }
+    return std::nullopt;
+  };
+  action.revert = {{"action", "all"}, {"actions", std::move(undo)}};
+  return action;
+}
+
+}  // namespace sonde::chaos
