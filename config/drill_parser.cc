@@ -66,8 +66,10 @@ std::vector<std::string> Strings(TableReader& r, std::string_view key, bool requ
   return out;
 }
 
-DrillFault ParseFault(ParseContext& ctx, const toml::table& t, const std::string& path,
-                      const ChaosConfig& chaos) {
+}  // namespace
+
+DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::string& path,
+                           const ChaosConfig& chaos) {
   TableReader r(ctx, t, path, path,
                 {"name", "kind", "target", "targets", "groups", "pick", "at", "duration", "signal",
                  "command", "revert_command", "request", "revert_request"});
@@ -182,8 +184,6 @@ DrillFault ParseFault(ParseContext& ctx, const toml::table& t, const std::string
   return f;
 }
 
-}  // namespace
-
 std::vector<DrillSpec> ParseDrills(ParseContext& ctx, const toml::table& drills,
                                    const std::vector<Journey>& journeys, const ChaosConfig& chaos) {
   std::vector<std::string> journey_names;
@@ -226,7 +226,7 @@ std::vector<DrillSpec> ParseDrills(ParseContext& ctx, const toml::table& drills,
       for (const toml::node& f : *faults) {
         const std::string fpath = path + ".fault[" + std::to_string(i++) + "]";
         if (const toml::table* ft = f.as_table()) {
-          d.faults.push_back(ParseFault(ctx, *ft, fpath, chaos));
+          d.faults.push_back(ParseDrillFault(ctx, *ft, fpath, chaos));
         } else {
           ReportAt(ctx, Where(f), fpath, "must be a table ([[" + path + ".fault]])");
         }

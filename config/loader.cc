@@ -111,12 +111,18 @@ void ParseStore(ParseContext& ctx, const toml::table& table, StoreConfig& store)
   }
 }
 
+void ParseChaosSchedule(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos);
+
 void ParseChaos(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos) {
-  TableReader r(ctx, table, "chaos", "[chaos]", {"journal", "proxy_api", "targets"});
+  TableReader r(ctx, table, "chaos", "[chaos]", {"journal", "proxy_api", "targets", "schedule"});
   if (std::optional<std::string> journal = r.String("journal")) chaos.journal = *journal;
   if (std::optional<std::string> api = r.String("proxy_api")) chaos.proxy_api = *api;
   const toml::table* targets = r.Table("targets");
-  if (!targets) return;
+  const toml::table* schedule = r.Table("schedule");
+  if (!targets) {
+    if (schedule) ParseChaosSchedule(ctx, *schedule, chaos);
+    return;
+  }
   for (auto [key, node] : InFileOrder(*targets)) {
     const std::string name(key->str());
     const toml::table* t = node->as_table();
@@ -135,6 +141,94 @@ void ParseChaos(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos)
     if (auto restart = tr.String("restart")) target.restart = *restart;
     chaos.targets[name] = std::move(target);
   }
+  if (schedule) ParseChaosSchedule(ctx, *schedule, chaos);
+}
+
+// "10:00" -> 600; nullopt when malformed.
+std::optional<int> MinuteOfDay(const std::string& text) {
+  int h = 0, m = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 24 || m < 0 ||
+      m > 59 || (h == 24 && m != 0))
+    return std::nullopt;
+  return h * 60 + m;
+}
+
+void ParseChaosSchedule(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos) {
+  TableReader r(ctx, table, "chaos.schedule", "[chaos.schedule]",
+                {"armed", "every", "hours", "days", "slo", "min_budget_remaining", "abort_burn_rate",
+                 "burn_window", "seed", "fault"});
+  ChaosSchedule s;
+  s.where = Where(table);
+  s.armed = r.Bool("armed").value_or(false);
+  if (auto every = r.ReadDuration("every")) {
+    if (*every < std::chrono::seconds(1)) {
+      r.Error(Where(*table.get("every")), "\"every\" must be at least 1s");
+    } else {
+      s.every = *every;
+    }
+  }
+  if (auto hours = r.String("hours")) {
+    const size_t dash = hours->find('-');
+    auto from = MinuteOfDay(hours->substr(0, dash));
+    auto to = dash == std::string::npos ? std::nullopt : MinuteOfDay(hours->substr(dash + 1));
+    if (!from || !to || *from >= *to) {
+      r.Error(Where(*table.get("hours")), "\"hours\" must be \"HH:MM-HH:MM\" (UTC, from before to)");
+    } else {
+      s.from_minute = *from;
+      s.to_minute = *to;
+    }
+  }
+  if (const toml::array* days = r.Array("days")) {
+    static const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    for (const toml::node& d : *days) {
+      const auto* name = d.as_string();
+      int found = -1;
+      for (int i = 0; i < 7 && name; ++i) {
+        if (name->get().substr(0, 3) == kDays[i]) found = i;
+      }
+      if (found < 0) {
+        r.Error(Where(d), "unknown day (use mon, tue, wed, thu, fri, sat, sun)");
+      } else {
+        s.weekdays.push_back(found);
+      }
+    }
+  }
+  s.slo = r.String("slo", /*required=*/true).value_or("");
+  if (const toml::node* n = r.Get("min_budget_remaining")) {
+    const auto* f = n->as_floating_point();
+    const auto* i = n->as_integer();
+    const double v = f ? f->get() : i ? static_cast<double>(i->get()) : -1;
+    if (v < 0 || v > 1) {
+      r.Error(Where(*n), "\"min_budget_remaining\" must be a ratio from 0 to 1");
+    } else {
+      s.min_budget_remaining = v;
+    }
+  }
+  if (const toml::node* n = r.Get("abort_burn_rate")) {
+    const auto* f = n->as_floating_point();
+    const auto* i = n->as_integer();
+    const double v = f ? f->get() : i ? static_cast<double>(i->get()) : -1;
+    if (v <= 0) {
+      r.Error(Where(*n), "\"abort_burn_rate\" must be a positive number (14.4 pages)");
+    } else {
+      s.abort_burn_rate = v;
+    }
+  }
+  if (auto w = r.ReadDuration("burn_window")) s.burn_window = *w;
+  if (auto seed = r.Integer("seed")) s.seed = static_cast<uint64_t>(*seed);
+  if (const toml::array* faults = r.Array("fault", /*required=*/true)) {
+    int i = 0;
+    for (const toml::node& f : *faults) {
+      const std::string path = "chaos.schedule.fault[" + std::to_string(i++) + "]";
+      if (const toml::table* t = f.as_table()) {
+        s.menu.push_back(ParseDrillFault(ctx, *t, path, chaos));
+      } else {
+        ReportAt(ctx, Where(f), path, "must be a table ([[chaos.schedule.fault]])");
+      }
+    }
+  }
+  chaos.schedule = std::move(s);
 }
 
 // A base URL as the model wants it (trailing '/' removed); the reason when
@@ -397,6 +491,15 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   }
   if (const toml::table* slos = r.Table("slo"))
     config.slos = ParseSlos(ctx, *slos, config.journeys);
+  if (config.chaos.schedule) {
+    const ChaosSchedule& sched = *config.chaos.schedule;
+    bool found = false;
+    for (const SloSpec& slo : config.slos) found = found || slo.name == sched.slo;
+    if (!found) {
+      ReportAt(ctx, sched.where, "chaos.schedule",
+               "unknown SLO \"" + sched.slo + "\": the budget gate needs one of the [slo.*] tables");
+    }
+  }
   if (const toml::table* drills = r.Table("drill"))
     config.drills = ParseDrills(ctx, *drills, config.journeys, config.chaos);
   if (const toml::node* maintenance = r.Get("maintenance")) {

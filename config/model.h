@@ -410,18 +410,6 @@ struct ChaosTarget {
   SourceLocation where;
 };
 
-// [chaos]: the declared targets and the rollback journal.
-struct ChaosConfig {
-  // Before every inject its revert is appended here and fsynced; `sonde
-  // heal` reverts what it still holds. Relative to the config file's
-  // directory; default "sonde-chaos.journal" beside the config.
-  std::string journal;
-  // The fault proxy's control API (Toxiproxy-compatible), for partitions:
-  // the link from target A to target B is the proxy named "A_to_B".
-  std::string proxy_api;
-  std::map<std::string, ChaosTarget> targets;
-};
-
 // One fault of a drill, as written in [[drill.NAME.fault]].
 struct DrillFault {
   std::string name;
@@ -437,6 +425,37 @@ struct DrillFault {
   std::string method = "POST", url, path, body;                              // inject
   std::string revert_method = "POST", revert_url, revert_path, revert_body;  // revert
   SourceLocation where;
+};
+
+// [chaos.schedule]: random faults from a menu while the daemon runs, only
+// inside the allowed hours and only while the SLO's error budget (from the
+// result store) stays above a floor; a fault is reverted early when the
+// SLO burns faster than `abort_burn_rate`.
+struct ChaosSchedule {
+  bool armed = false;  // destructive kinds need it
+  Duration every = std::chrono::minutes(30);  // mean gap between faults (x0.5..1.5 at random)
+  int from_minute = 0, to_minute = 24 * 60;   // allowed UTC hours of the day, [from, to)
+  std::vector<int> weekdays;                  // 0 = Sunday; empty: every day
+  std::string slo;                            // the budget gate
+  double min_budget_remaining = 0.5;          // ratio of the error budget still left
+  std::optional<double> abort_burn_rate;      // revert early above this burn rate
+  Duration burn_window = std::chrono::minutes(5);
+  std::optional<uint64_t> seed;
+  std::vector<DrillFault> menu;
+  SourceLocation where;
+};
+
+// [chaos]: the declared targets and the rollback journal.
+struct ChaosConfig {
+  // Before every inject its revert is appended here and fsynced; `sonde
+  // heal` reverts what it still holds. Relative to the config file's
+  // directory; default "sonde-chaos.journal" beside the config.
+  std::string journal;
+  // The fault proxy's control API (Toxiproxy-compatible), for partitions:
+  // the link from target A to target B is the proxy named "A_to_B".
+  std::string proxy_api;
+  std::map<std::string, ChaosTarget> targets;
+  std::optional<ChaosSchedule> schedule;
 };
 
 // A watched journey's expectations while the faults hold.

@@ -25,6 +25,7 @@
 #include "scenarios/runner.h"
 #include "scenarios/scheduler.h"
 #include "service/admin_server.h"
+#include "service/chaos_schedule.h"
 #include "service/commands.h"
 #include "service/drill_routes.h"
 #include "service/drill_service.h"
@@ -77,6 +78,8 @@ int CommandRun(const RunOptions& options) {
   StatusView status(config, std::chrono::seconds(5));
   DrillService drills(config, metrics, store.get());
   observers.Add(drills.Tap());
+  ChaosScheduler chaos_schedule(config, metrics, store.get());
+  observers.Add(chaos_schedule.Tap());
   Scheduler scheduler(io.get_executor(), config, runner, observers);
   // SIGHUP and POST /-/reload: a new file that fails validation is refused
   // whole and the running config goes on.
@@ -195,9 +198,11 @@ int CommandRun(const RunOptions& options) {
 
   status.Start();
   scheduler.Start();
+  chaos_schedule.Start();
   io.run();
   status.Stop();
   drills.Stop();  // a drill's faults are reverted before anything else goes
+  chaos_schedule.Stop();
   if (store) {
     // Every result recorded before the loop stopped is written before exit.
     store->Stop();

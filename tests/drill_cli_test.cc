@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "chaos/process.h"
@@ -227,6 +228,57 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   auto r = daemon.Wait(10s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 0) << r->err;
+}
+
+std::string Schedule(const std::string& flag, uint16_t admin) {
+  return "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) + "\"\n[store]\ndir = \"data\"\n"
+         "[slo.ping_availability]\njourney = \"ping\"\nobjective = 50\nwindow = \"1h\"\n"
+         "[chaos.schedule]\nevery = \"1s\"\nslo = \"ping_availability\"\nmin_budget_remaining = 0.5\n"
+         "abort_burn_rate = 1.5\nburn_window = \"2s\"\n[[chaos.schedule.fault]]\nname = \"break\"\n"
+         "kind = \"exec\"\ntarget = \"svc\"\nduration = \"20s\"\ncommand = \"touch '" + flag +
+         "'\"\nrevert_command = \"rm -f '" + flag + "'\"\n";
+}
+
+TEST_F(DrillCli, ScheduledChaosRevertsEarlyWhenTheSloBurnsFast) {
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  const std::string config = Config(Schedule(flag_, admin));
+  Subprocess daemon({kSonde, "run", "-c", config});
+  // A fault is due within 1.5 s; it breaks every run; at a burn rate of 2
+  // (all bad, budget 50 %) it is reverted long before its 20 s.
+  const auto give_up = std::chrono::steady_clock::now() + 15s;
+  while (std::chrono::steady_clock::now() < give_up &&
+         daemon.StderrSoFar().find("reverted break early") == std::string::npos) {
+    std::this_thread::sleep_for(100ms);
+  }
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(10s);
+  ASSERT_TRUE(r);
+  const std::string log = r->out + r->err;
+  EXPECT_NE(log.find("chaos schedule: injected break"), std::string::npos) << log;
+  EXPECT_TRUE(std::regex_search(log, std::regex("reverted break early: burn rate [0-9.]+ over 2s is above 1.5")))
+      << log;
+  EXPECT_FALSE(std::filesystem::exists(flag_));
+}
+
+TEST_F(DrillCli, ScheduledChaosWaitsWhileTheErrorBudgetIsSpent) {
+  std::ofstream(flag_) << "";  // every run fails from the start: no budget left
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  const std::string config = Config(Schedule(flag_, admin));
+  Subprocess daemon({kSonde, "run", "-c", config});
+  const auto give_up = std::chrono::steady_clock::now() + 15s;
+  while (std::chrono::steady_clock::now() < give_up &&
+         daemon.StderrSoFar().find("of its error budget left") == std::string::npos) {
+    std::this_thread::sleep_for(100ms);
+  }
+  std::this_thread::sleep_for(2s);
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(10s);
+  ASSERT_TRUE(r);
+  const std::string log = r->out + r->err;
+  EXPECT_NE(log.find("no fault: ping_availability has -100.0% of its error budget left, below 50.0%"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("chaos schedule: injected"), std::string::npos) << log;
 }
 
 }  // namespace
