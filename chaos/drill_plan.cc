@@ -12,6 +12,22 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
   plan.seed = seed;
   std::mt19937_64 rng(seed);
   for (const DrillFault& f : spec.faults) {
+    if (IsLinkKind(f.kind)) {
+      // One fault over all its links.
+      PlannedFault p;
+      p.spec.name = f.name;
+      p.spec.kind = f.kind;
+      p.spec.target = f.targets.empty() ? "" : f.targets.front();
+      p.spec.links = f.links;
+      p.spec.stream = f.stream;
+      p.spec.toxicity = f.toxicity;
+      p.spec.attributes = f.attributes;
+      p.at = f.at;
+      p.duration = f.duration;
+      plan.destructive = plan.destructive || IsDestructive(f.kind);
+      plan.faults.push_back(std::move(p));
+      continue;
+    }
     if (f.kind == "partition") {
       // One fault over all its groups.
       PlannedFault p;
@@ -76,6 +92,12 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
         for (const std::string& t : p.spec.groups[g]) o << " " << t;
       }
       o << " at " << chaos.proxy_api << "\n";
+      continue;
+    }
+    if (!p.spec.links.empty()) {
+      o << " on";
+      for (const std::string& l : p.spec.links) o << " " << l;
+      o << " (" << p.spec.stream << ", toxicity " << p.spec.toxicity << ") at " << chaos.proxy_api << "\n";
       continue;
     }
     o << " on " << p.spec.target;

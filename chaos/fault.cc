@@ -2,12 +2,19 @@
 
 namespace sonde::chaos {
 
+bool IsLinkKind(const std::string& kind) {
+  return kind == "latency" || kind == "bandwidth" || kind == "blackhole" || kind == "reset_peer" ||
+         kind == "slicer" || kind == "limit_data";
+}
+
 bool IsDestructive(const std::string& kind) {
-  return kind == "kill" || kind == "pause" || kind == "partition";
+  return kind == "kill" || kind == "pause" || kind == "partition" || kind == "blackhole" ||
+         kind == "reset_peer" || kind == "limit_data";
 }
 
 Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos) {
   if (spec.kind == "partition") return PlanPartition(spec, chaos);
+  if (IsLinkKind(spec.kind)) return PlanLinkToxic(spec, chaos);
   auto it = chaos.targets.find(spec.target);
   if (it == chaos.targets.end()) {
     std::string declared;

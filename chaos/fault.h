@@ -14,6 +14,7 @@
 #include <boost/json/object.hpp>
 #include <csignal>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -37,6 +38,10 @@ struct FaultSpec {
   std::string inject_command, revert_command;  // exec
   HttpCallSpec inject_http, revert_http;       // http
   std::vector<std::vector<std::string>> groups;  // partition (target: the first group's first)
+  std::vector<std::string> links;                 // link kinds: "A_to_B" proxies
+  std::string stream = "both";
+  double toxicity = 1.0;
+  std::map<std::string, int64_t> attributes;
 };
 
 struct FaultAction {
@@ -58,5 +63,8 @@ Planned PlanPause(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanExec(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanHttp(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos);
+// latency, bandwidth, blackhole, reset_peer, slicer, limit_data.
+bool IsLinkKind(const std::string& kind);
+Planned PlanLinkToxic(const FaultSpec& spec, const ChaosConfig& chaos);
 
 }  // namespace sonde::chaos

@@ -9,6 +9,11 @@
 namespace sonde {
 namespace {
 
+bool IsLinkKind(const std::string& kind) {
+  return kind == "latency" || kind == "bandwidth" || kind == "blackhole" || kind == "reset_peer" ||
+         kind == "slicer" || kind == "limit_data";
+}
+
 // "SIGKILL", "KILL", "TERM", 9 ...
 std::optional<int> SignalNumber(const toml::node& node) {
   if (const auto* i = node.as_integer()) {
@@ -71,16 +76,21 @@ std::vector<std::string> Strings(TableReader& r, std::string_view key, bool requ
 DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::string& path,
                            const ChaosConfig& chaos) {
   TableReader r(ctx, t, path, path,
-                {"name", "kind", "target", "targets", "groups", "pick", "at", "duration", "signal",
-                 "command", "revert_command", "request", "revert_request"});
+                {"name", "kind", "target", "targets", "groups", "links", "stream", "toxicity",
+                 "attributes", "pick", "at", "duration", "signal", "command", "revert_command",
+                 "request", "revert_request"});
   DrillFault f;
   f.where = Where(t);
   f.name = r.String("name", /*required=*/true).value_or("");
   if (auto kind = r.String("kind", /*required=*/true)) {
-    static const std::vector<std::string> kKinds = {"kill", "pause", "exec", "http", "partition"};
+    static const std::vector<std::string> kKinds = {"kill",      "pause",     "exec",
+                                                    "http",      "partition", "latency",
+                                                    "bandwidth", "blackhole", "reset_peer",
+                                                    "slicer",    "limit_data"};
     if (std::find(kKinds.begin(), kKinds.end(), *kind) == kKinds.end()) {
-      std::string message =
-          "unknown fault kind \"" + *kind + "\" (kill, pause, exec, http, partition)";
+      std::string message = "unknown fault kind \"" + *kind +
+                            "\" (kill, pause, exec, http, partition, latency, bandwidth, blackhole, "
+                            "reset_peer, slicer, limit_data)";
       if (auto guess = ClosestMatch(*kind, kKinds)) message += "; did you mean \"" + *guess + "\"?";
       r.Error(Where(*t.get("kind")), message);
     }
@@ -111,13 +121,60 @@ DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::s
     if (chaos.proxy_api.empty()) {
       r.Error(f.where, "a partition needs [chaos] proxy_api (the fault proxy's control API)");
     }
+  } else if (IsLinkKind(f.kind)) {
+    // links = ["node1_to_node3", ...]: both ends must be declared targets.
+    f.links = Strings(r, "links", /*required=*/true);
+    for (const std::string& link : f.links) {
+      const size_t sep = link.find("_to_");
+      const std::string from = sep == std::string::npos ? "" : link.substr(0, sep);
+      const std::string to = sep == std::string::npos ? "" : link.substr(sep + 4);
+      if (!chaos.targets.count(from) || !chaos.targets.count(to)) {
+        r.Error(Where(*t.get("links")), "link \"" + link +
+                                            "\" must be \"A_to_B\" with A and B declared under "
+                                            "[chaos.targets]");
+      } else if (std::find(f.targets.begin(), f.targets.end(), to) == f.targets.end()) {
+        f.targets.push_back(to);
+      }
+    }
+    if (auto stream = r.String("stream")) {
+      if (*stream != "upstream" && *stream != "downstream" && *stream != "both") {
+        r.Error(Where(*t.get("stream")), "\"stream\" must be upstream, downstream or both");
+      } else {
+        f.stream = *stream;
+      }
+    }
+    if (const toml::node* tox = r.Get("toxicity")) {
+      const auto* fl = tox->as_floating_point();
+      const auto* in = tox->as_integer();
+      const double v = fl ? fl->get() : in ? static_cast<double>(in->get()) : -1;
+      if (v < 0 || v > 1) {
+        r.Error(Where(*tox), "\"toxicity\" must be from 0 to 1");
+      } else {
+        f.toxicity = v;
+      }
+    }
+    if (const toml::table* attrs = r.Table("attributes")) {
+      for (auto [key, node] : *attrs) {
+        if (const auto* v = node.as_integer()) {
+          f.attributes[std::string(key.str())] = v->get();
+        } else {
+          r.Error(Where(node), "attribute \"" + std::string(key.str()) + "\" must be an integer");
+        }
+      }
+    }
+    if (chaos.proxy_api.empty()) {
+      r.Error(f.where, "a " + f.kind + " fault needs [chaos] proxy_api (the fault proxy's control API)");
+    }
   } else {
     f.targets = Strings(r, t.get("targets") ? "targets" : "target", /*required=*/!t.get("targets"));
   }
   std::vector<std::string> declared;
   for (const auto& [name, target] : chaos.targets) declared.push_back(name);
   const toml::node* targets_node =
-      t.get("groups") ? t.get("groups") : t.get("targets") ? t.get("targets") : t.get("target");
+      t.get("groups")    ? t.get("groups")
+      : t.get("links")   ? t.get("links")
+      : t.get("targets") ? t.get("targets")
+                         : t.get("target");
   for (const std::string& target : f.targets) {
     if (!chaos.targets.count(target)) {
       std::string message = "target \"" + target + "\" is not declared under [chaos.targets]";

@@ -420,6 +420,14 @@ struct DrillFault {
   Duration duration = std::chrono::seconds(30);
   int signal = 9;                    // kill: SIGKILL unless told
   std::vector<std::vector<std::string>> groups;  // partition: links between groups are cut
+  // Link kinds (latency, bandwidth, blackhole, reset_peer, slicer,
+  // limit_data): proxies named "A_to_B" after declared targets, a stream
+  // ("upstream", "downstream" or "both"), a toxicity and Toxiproxy's
+  // attributes for the toxic (e.g. latency = 300, jitter = 50).
+  std::vector<std::string> links;
+  std::string stream = "both";
+  double toxicity = 1.0;
+  std::map<std::string, int64_t> attributes;
   std::string command, revert_command;  // exec
   // http: a full URL, or a path on the target's `url`.
   std::string method = "POST", url, path, body;                              // inject
