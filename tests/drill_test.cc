@@ -102,12 +102,67 @@ min_success = 90
   ASSERT_FALSE(r.ok());
   const std::string e = Errors(r);
   EXPECT_NE(e.find("d.toml:20:12: drill.k: unknown journey \"tz\" (did you mean \"tx\"?)"), std::string::npos) << e;
-  EXPECT_NE(e.find("unknown fault kind \"kil\" (kill, pause, exec, http); did you mean \"kill\"?"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown fault kind \"kil\" (kill, pause, exec, http, partition, latency, "
+                   "bandwidth, blackhole, reset_peer, slicer, limit_data); did you mean \"kill\"?"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("target \"node9\" is not declared under [chaos.targets] (did you mean \"node1\"?)"), std::string::npos) << e;
   EXPECT_NE(e.find("\"pick\" must be 1..1"), std::string::npos) << e;
   EXPECT_NE(e.find("unknown signal"), std::string::npos) << e;
   EXPECT_NE(e.find("\"min_success\" must be a ratio from 0 to 1"), std::string::npos) << e;
   EXPECT_NE(e.find("journey \"tx\" is not among the drill's \"journeys\""), std::string::npos) << e;
+}
+
+TEST(DrillConfig, PartitionsAndLinkFaultsNeedTheProxyAndDeclaredEnds) {
+  auto missing = Load(R"(
+[drill.p]
+journeys = ["tx"]
+[[drill.p.fault]]
+name = "split"
+kind = "partition"
+groups = [["node1"], ["node2", "node3"]]
+[[drill.p.fault]]
+name = "slow"
+kind = "latency"
+links = ["node1_to_node3", "node1_to_db"]
+attributes = { latency = 300 }
+)");
+  ASSERT_FALSE(missing.ok());
+  const std::string e = Errors(missing);
+  EXPECT_NE(e.find("a partition needs [chaos] proxy_api"), std::string::npos) << e;
+  EXPECT_NE(e.find("link \"node1_to_db\" must be \"A_to_B\" with A and B declared under [chaos.targets]"),
+            std::string::npos)
+      << e;
+  auto ok = LoadConfigString(std::string(kBase) + R"(
+[drill.p]
+journeys = ["tx"]
+[[drill.p.fault]]
+name = "split"
+kind = "partition"
+groups = [["node1"], ["node2", "node3"]]
+[[drill.p.fault]]
+name = "slow"
+kind = "latency"
+links = ["node1_to_node3"]
+stream = "downstream"
+toxicity = 0.5
+attributes = { latency = 300, jitter = 50 }
+)" + "\n[chaos]\nproxy_api = \"http://127.0.0.1:8474\"\n", "d.toml");
+  ASSERT_TRUE(ok.ok()) << Errors(ok);
+  const DrillPlan plan = PlanDrill(ok.config->drills.at(0), 1);
+  ASSERT_EQ(plan.faults.size(), 2u);
+  EXPECT_TRUE(plan.destructive);
+  EXPECT_EQ(plan.faults[0].spec.groups.size(), 2u);
+  EXPECT_EQ(plan.faults[1].spec.attributes.at("jitter"), 50);
+  EXPECT_EQ(plan.faults[1].spec.stream, "downstream");
+  // Both plan without touching anything: the proxy is only called on inject.
+  for (const PlannedFault& f : plan.faults) {
+    Planned p = PlanFault(f.spec, ok.config->chaos);
+    ASSERT_TRUE(std::holds_alternative<FaultAction>(p)) << std::get<std::string>(p);
+  }
+  EXPECT_NE(std::get<FaultAction>(PlanFault(plan.faults[0].spec, ok.config->chaos)).description.find(
+                "partition node1 | node2,node3 (4 links cut"),
+            std::string::npos);
 }
 
 TEST(DrillPlan, TheSeedChoosesTheTargetsAndReplays) {
