@@ -1,0 +1,35 @@
+// "host:port" addresses as Toxiproxy's API writes them: "127.0.0.1:8474",
+// "[::1]:8474", "localhost:6379", ":8474" (any host).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "chaos/proxy/api_error.h"
+
+namespace sonde::fault_proxy {
+
+struct HostPort {
+  std::string host;  // without brackets; may be empty
+  uint16_t port = 0;
+};
+
+// Splits "host:port"; `field` names the address in the error (400).
+ApiError ParseHostPort(std::string_view text, std::string_view field, HostPort* out);
+
+// An address to listen on. The host must be an IP address, "localhost"
+// (127.0.0.1) or empty (0.0.0.0): binding never waits on a resolver. Port 0
+// lets the kernel choose. `out->host` is the IP address to bind.
+ApiError ParseListenAddress(std::string_view text, HostPort* out);
+
+// An upstream to connect to: any host name (resolved per connection) and a
+// port from 1 to 65535.
+ApiError ParseUpstreamAddress(std::string_view text, HostPort* out);
+
+// "host:port", with brackets around an IPv6 host.
+std::string JoinHostPort(std::string_view host, uint16_t port);
+
+}  // namespace sonde::fault_proxy
