@@ -4,6 +4,7 @@
 
 #include "core/duration.h"
 #include "core/log.h"
+#include "chaos/proxy/proxy_command.h"
 #include "core/version.h"
 #include "service/commands.h"
 
@@ -91,6 +92,13 @@ int main(int argc, char** argv) {
   drill_cmd->add_option("--junit", drill.junit, "Write a JUnit XML file (one test case per expectation)");
   drill_cmd->add_option("--report", drill.report, "Write a report (.html, else Markdown)");
 
+  sonde::ProxyOptions proxy;
+  auto* proxy_cmd = app.add_subcommand(
+      "proxy", "Run the fault proxy (its control API is compatible with Toxiproxy's)");
+  proxy_cmd->add_option("--listen", proxy.listen, "Control API address")->capture_default_str();
+  proxy_cmd->add_option("--config", proxy.config_file,
+                        "Proxies to create at start (a JSON array, as toxiproxy -config)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (!sonde::SetupLogging(log_level)) {
@@ -113,6 +121,7 @@ int main(int argc, char** argv) {
   if (*rules_cmd) return sonde::CommandRules(rules);
   if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
   if (*heal_cmd) return sonde::CommandHeal(heal_config);
+  if (*proxy_cmd) return sonde::CommandProxy(proxy);
   if (*drill_cmd) {
     if (*seed_opt) drill.seed = drill_seed;
     return sonde::CommandDrill(drill);
