@@ -230,6 +230,58 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   EXPECT_EQ(r->exit_code, 0) << r->err;
 }
 
+// kill -9 of sonde while a drill holds a pause and a partition at a real
+// fault proxy: both stay broken until `sonde heal`, which resumes the
+// process and removes every toxic.
+TEST_F(DrillCli, KillDashNineHoldingAPauseAndAPartitionIsHealedWhole) {
+  const uint16_t api = testing::UnusedLoopbackPort();
+  const uint16_t link1 = testing::UnusedLoopbackPort();
+  const uint16_t link2 = testing::UnusedLoopbackPort();
+  const std::string proxies = tmp_ / "proxies.json";
+  std::ofstream(proxies) << "[{\"name\": \"svc_to_peer\", \"listen\": \"127.0.0.1:" << link1
+                         << "\", \"upstream\": \"127.0.0.1:9\"},"
+                         << " {\"name\": \"peer_to_svc\", \"listen\": \"127.0.0.1:" << link2
+                         << "\", \"upstream\": \"127.0.0.1:9\"}]";
+  const std::string api_url = "http://127.0.0.1:" + std::to_string(api);
+  Subprocess proxy({kSonde, "proxy", "--listen", "127.0.0.1:" + std::to_string(api), "--config", proxies});
+  for (int i = 0; i < 100 && Curl("GET", api_url + "/version").first != 200; ++i) std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(Curl("GET", api_url + "/version").first, 200) << proxy.StderrSoFar();
+
+  const std::string config = Config(
+      "[chaos]\nproxy_api = \"" + api_url + "\"\n[chaos.targets.peer]\nurl = \"http://127.0.0.1:9\"\n"
+      "[drill.both]\njourneys = [\"ping\"]\nsteady_state = { duration = \"500ms\" }\n"
+      "[[drill.both.fault]]\nname = \"freeze\"\nkind = \"pause\"\ntarget = \"svc\"\nduration = \"60s\"\n"
+      "[[drill.both.fault]]\nname = \"split\"\nkind = \"partition\"\n"
+      "groups = [[\"svc\"], [\"peer\"]]\nduration = \"60s\"\n");
+  {
+    Subprocess drill({kSonde, "drill", "-c", config, "both", "--arm"});
+    ASSERT_TRUE(WaitForState(true, 10s)) << drill.StderrSoFar();
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < give_up &&
+           Curl("GET", api_url + "/proxies/peer_to_svc/toxics").second.find("sonde_split") ==
+               std::string::npos) {
+      std::this_thread::sleep_for(50ms);
+    }
+    drill.Signal(SIGKILL);
+    ASSERT_TRUE(drill.Wait(5s));
+  }
+  EXPECT_EQ(State(), 'T');
+  auto toxics = Curl("GET", api_url + "/proxies/svc_to_peer/toxics");
+  EXPECT_NE(toxics.second.find("sonde_split_upstream"), std::string::npos) << toxics.second;
+  EXPECT_NE(toxics.second.find("sonde_split_downstream"), std::string::npos) << toxics.second;
+
+  auto healed = RunProcess({kSonde, "heal", "-c", config});
+  EXPECT_EQ(healed.exit_code, 0) << healed.out << healed.err;
+  EXPECT_TRUE(WaitForState(false, 2s));
+  for (const char* link : {"svc_to_peer", "peer_to_svc"}) {
+    EXPECT_EQ(Curl("GET", api_url + "/proxies/" + link + "/toxics").second, "[]\n") << link;
+  }
+  proxy.Signal(SIGTERM);
+  auto p = proxy.Wait(5s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->exit_code, 0);
+}
+
 std::string Schedule(const std::string& flag, uint16_t admin) {
   return "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) + "\"\n[store]\ndir = \"data\"\n"
          "[slo.ping_availability]\njourney = \"ping\"\nobjective = 50\nwindow = \"1h\"\n"
