@@ -35,6 +35,7 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
       p.spec.kind = f.kind;
       p.spec.target = f.targets.empty() ? "" : f.targets.front();
       p.spec.groups = f.groups;
+      p.spec.backend = f.backend;
       p.at = f.at;
       p.duration = f.duration;
       plan.destructive = true;
@@ -91,7 +92,7 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
         o << (g ? " |" : "");
         for (const std::string& t : p.spec.groups[g]) o << " " << t;
       }
-      o << " at " << chaos.proxy_api << "\n";
+      o << (p.spec.backend == "nftables" ? " with nftables\n" : " at " + chaos.proxy_api + "\n");
       continue;
     }
     if (!p.spec.links.empty()) {

@@ -13,7 +13,9 @@ bool IsDestructive(const std::string& kind) {
 }
 
 Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos) {
-  if (spec.kind == "partition") return PlanPartition(spec, chaos);
+  if (spec.kind == "partition") {
+    return spec.backend == "nftables" ? PlanNftPartition(spec, chaos) : PlanPartition(spec, chaos);
+  }
   if (IsLinkKind(spec.kind)) return PlanLinkToxic(spec, chaos);
   auto it = chaos.targets.find(spec.target);
   if (it == chaos.targets.end()) {

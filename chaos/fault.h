@@ -38,6 +38,7 @@ struct FaultSpec {
   std::string inject_command, revert_command;  // exec
   HttpCallSpec inject_http, revert_http;       // http
   std::vector<std::vector<std::string>> groups;  // partition (target: the first group's first)
+  std::string backend = "proxy";                  // partition: proxy or nftables
   std::vector<std::string> links;                 // link kinds: "A_to_B" proxies
   std::string stream = "both";
   double toxicity = 1.0;
@@ -63,6 +64,7 @@ Planned PlanPause(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanExec(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanHttp(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos);
+Planned PlanNftPartition(const FaultSpec& spec, const ChaosConfig& chaos);
 // latency, bandwidth, blackhole, reset_peer, slicer, limit_data.
 bool IsLinkKind(const std::string& kind);
 Planned PlanLinkToxic(const FaultSpec& spec, const ChaosConfig& chaos);

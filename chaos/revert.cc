@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "chaos/nft_table.h"
 #include "chaos/process.h"
 
 namespace sonde::chaos {
@@ -123,6 +124,7 @@ std::optional<std::string> ExecuteRevert(const boost::json::object& action) {
     return HttpCall(Text(action, "method"), Text(action, "url"), Text(action, "body"),
                     /*missing_ok=*/true);
   }
+  if (kind == "nft") return NftDeleteDrops(Text(action, "table"), Text(action, "chain"));
   if (kind == "all") {
     // Every part, even after one fails; the failures together.
     std::string failures;

@@ -7,6 +7,7 @@
 //   {"action":"http","method":"DELETE","url":"...","body":"..."}  expects 2xx
 //   {"action":"none","why":"..."}        nothing can be undone (a kill without restart)
 //   {"action":"all","actions":[...]}     every one of them (a partition's toxics)
+//   {"action":"nft","table":"sonde_PID","chain":"p_NAME"}  an nftables partition's chains
 // Executing one is idempotent as far as its action is: SIGCONT to a running
 // process, a DELETE of something gone (404 counts as done), a command the
 // user wrote to be repeatable.

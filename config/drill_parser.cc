@@ -76,7 +76,7 @@ std::vector<std::string> Strings(TableReader& r, std::string_view key, bool requ
 DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::string& path,
                            const ChaosConfig& chaos) {
   TableReader r(ctx, t, path, path,
-                {"name", "kind", "target", "targets", "groups", "links", "stream", "toxicity",
+                {"name", "kind", "target", "targets", "groups", "backend", "links", "stream", "toxicity",
                  "attributes", "pick", "at", "duration", "signal", "command", "revert_command",
                  "request", "revert_request"});
   DrillFault f;
@@ -118,8 +118,22 @@ DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::s
       }
       if (f.groups.size() < 2) r.Error(Where(*t.get("groups")), "a partition needs at least two groups");
     }
-    if (chaos.proxy_api.empty()) {
+    if (auto backend = r.String("backend")) {
+      if (*backend != "proxy" && *backend != "nftables") {
+        r.Error(Where(*t.get("backend")), "\"backend\" must be proxy or nftables");
+      }
+      f.backend = *backend;
+    }
+    if (f.backend == "proxy" && chaos.proxy_api.empty()) {
       r.Error(f.where, "a partition needs [chaos] proxy_api (the fault proxy's control API)");
+    }
+    if (f.backend == "nftables") {
+      for (const std::string& target : f.targets) {
+        auto it = chaos.targets.find(target);
+        if (it != chaos.targets.end() && it->second.address.empty()) {
+          r.Error(f.where, "an nftables partition needs an \"address\" on chaos target \"" + target + "\"");
+        }
+      }
     }
   } else if (IsLinkKind(f.kind)) {
     // links = ["node1_to_node3", ...]: both ends must be declared targets.

@@ -132,13 +132,22 @@ void ParseChaos(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos)
       continue;
     }
     TableReader tr(ctx, *t, "chaos.targets." + PathSegment(name), "chaos target \"" + name + "\"",
-                   {"url", "pidfile", "restart"});
+                   {"url", "pidfile", "restart", "address"});
     ChaosTarget target;
     target.name = name;
     target.where = Where(*t);
     if (auto url = tr.String("url")) target.url = *url;
     if (auto pidfile = tr.String("pidfile")) target.pidfile = *pidfile;
     if (auto restart = tr.String("restart")) target.restart = *restart;
+    if (auto address = tr.String("address")) {
+      unsigned a, b, c, d;
+      char extra;
+      if (std::sscanf(address->c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a > 255 ||
+          b > 255 || c > 255 || d > 255) {
+        tr.Error(Where(*t->get("address")), "\"address\" must be an IPv4 address, got \"" + *address + "\"");
+      }
+      target.address = *address;
+    }
     chaos.targets[name] = std::move(target);
   }
   if (schedule) ParseChaosSchedule(ctx, *schedule, chaos);

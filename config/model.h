@@ -407,6 +407,7 @@ struct ChaosTarget {
   std::string url;      // optional: what it serves (shown in plans and reports)
   std::string pidfile;  // kill/pause: the process, by its pidfile
   std::string restart;  // kill: a shell command that starts it again (detached)
+  std::string address;  // partition with the nftables backend: its IPv4 address
   SourceLocation where;
 };
 
@@ -420,6 +421,7 @@ struct DrillFault {
   Duration duration = std::chrono::seconds(30);
   int signal = 9;                    // kill: SIGKILL unless told
   std::vector<std::vector<std::string>> groups;  // partition: links between groups are cut
+  std::string backend = "proxy";  // partition: "proxy" or "nftables"
   // Link kinds (latency, bandwidth, blackhole, reset_peer, slicer,
   // limit_data): proxies named "A_to_B" after declared targets, a stream
   // ("upstream", "downstream" or "both"), a toxicity and Toxiproxy's

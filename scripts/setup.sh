@@ -13,6 +13,8 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev libsodium-dev
   prometheus-cpp-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   libcli11-dev libspdlog-dev
+  # partitions for nodes on their own addresses (nftables, in-process)
+  libnftables-dev nftables iproute2
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers in tests: promtool checks and unit-tests the generated SLO rules
