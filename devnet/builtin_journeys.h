@@ -12,5 +12,8 @@ namespace sonde::devnet {
 std::string_view BuiltinJourneysToml();
 // config/examples/devnet_drills.toml: drills over the devnet's chaos targets.
 std::string_view DevnetDrillsToml();
+// config/examples/devnet_proxy_drills.toml: drills on the peer links, for a
+// devnet with the fault proxy.
+std::string_view DevnetProxyDrillsToml();
 
 }  // namespace sonde::devnet

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -55,6 +56,33 @@ std::string Manifest::restart_command(uint32_t id) const {
   return ShellWord(binary) + " start --dir " + ShellWord(dir) + " --node " + std::to_string(id);
 }
 
+std::string Manifest::proxy_restart_command() const {
+  return ShellWord(binary) + " start --dir " + ShellWord(dir) + " --proxy";
+}
+
+std::string PortPlanProblem(uint16_t base_port, uint32_t nodes, bool proxies) {
+  if (base_port < 1024 || static_cast<uint32_t>(base_port) + nodes > 65535) {
+    return "--base-port must leave room for " + std::to_string(nodes) +
+           " ports below 65536 and be at least 1024";
+  }
+  if (!proxies) return "";
+  if (nodes > Manifest::kMaxNodesWithProxies) {
+    return "with proxies, --nodes must be at most " +
+           std::to_string(Manifest::kMaxNodesWithProxies) + " (node ports base+1..base+N stay " +
+           "below the proxy API on base+" + std::to_string(Manifest::kProxyApiOffset) +
+           "); use --no-proxies for more";
+  }
+  const uint32_t end = static_cast<uint32_t>(base_port) + Manifest::kLinkPortOffset + nodes * nodes;
+  if (end > 65535) {
+    return "--base-port " + std::to_string(base_port) + " leaves no room for the " +
+           std::to_string(nodes * (nodes - 1)) + " link proxies: they need base+" +
+           std::to_string(Manifest::kLinkPortOffset) + "+nodes*nodes <= 65535, so --base-port <= " +
+           std::to_string(65535 - Manifest::kLinkPortOffset - nodes * nodes) + " for " +
+           std::to_string(nodes) + " nodes (or --no-proxies)";
+  }
+  return "";
+}
+
 Status WriteManifest(const Manifest& m) {
   std::ostringstream out;
   out << "# sonde-devnet manifest, written by `sonde-devnet up`; read by down, status, start.\n"
@@ -64,7 +92,9 @@ Status WriteManifest(const Manifest& m) {
       << "block_ms = " << m.block_ms << "\n"
       << "chain_id = " << TomlString(m.chain_id) << "\n"
       << "binary = " << TomlString(m.binary) << "\n"
-      << "wallet_address = " << TomlString(m.wallet_address) << "\n";
+      << "wallet_address = " << TomlString(m.wallet_address) << "\n"
+      << "# Peer links through the fault proxy (fixed when the devnet was made).\n"
+      << "proxies = " << (m.proxies ? "true" : "false") << "\n";
   const std::string tmp = m.path() + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);
@@ -112,7 +142,33 @@ Result<Manifest> LoadManifest(const std::string& dir) {
                    text("wallet_address", &m.wallet_address)}) {
     if (!s.ok()) return Fail(s.error());
   }
+  if (const toml::node* p = t.get("proxies")) {
+    if (!p->is_boolean()) return Fail(m.path() + ": proxies: must be true or false");
+    m.proxies = p->as_boolean()->get();
+  }
+  if (std::string problem = PortPlanProblem(m.base_port, m.nodes, m.proxies); !problem.empty()) {
+    return Fail(m.path() + ": " + problem);
+  }
   return m;
+}
+
+std::string RenderProxiesJson(const Manifest& m) {
+  boost::json::array proxies;
+  for (uint32_t from = 1; from <= m.nodes; ++from) {
+    for (uint32_t to = 1; to <= m.nodes; ++to) {
+      if (from == to) continue;
+      proxies.push_back(
+          boost::json::object{{"name", m.link_name(from, to)},
+                              {"listen", "127.0.0.1:" + std::to_string(m.link_port(from, to))},
+                              {"upstream", "127.0.0.1:" + std::to_string(m.node_port(to))},
+                              {"enabled", true}});
+    }
+  }
+  std::string out = "[\n";
+  for (size_t i = 0; i < proxies.size(); ++i) {
+    out += "  " + boost::json::serialize(proxies[i]) + (i + 1 < proxies.size() ? ",\n" : "\n");
+  }
+  return out + "]\n";
 }
 
 std::string RenderSondeConfig(const Manifest& m) {
@@ -181,16 +237,46 @@ std::string RenderSondeConfig(const Manifest& m) {
     << "# Each node as a chaos target: its pidfile and the exact command that\n"
     << "# restarts it (detached; a no-op if it is running). Faults can touch\n"
     << "# nothing that is not declared here.\n"
-    << "[chaos]\njournal = " << TomlString(m.dir + "/chaos.journal") << "\n\n";
+    << "[chaos]\njournal = " << TomlString(m.dir + "/chaos.journal") << "\n";
+  if (m.proxies) {
+    o << "# The fault proxy on every peer link (Toxiproxy-compatible API), for\n"
+      << "# partitions and link faults. Node i calls node j through the proxy\n"
+      << "# named node{i}_to_node{j}: toxics on its upstream stream hit i's\n"
+      << "# requests, on downstream j's answers.\n"
+      << "proxy_api = " << TomlString(m.proxy_api_url()) << "\n";
+    if (m.nodes <= 10) {
+      o << "# Links:\n";
+      for (uint32_t from = 1; from <= m.nodes; ++from) {
+        o << "#  ";
+        for (uint32_t to = 1; to <= m.nodes; ++to) {
+          if (to != from) o << " " << m.link_name(from, to);
+        }
+        o << "\n";
+      }
+    }
+  }
+  o << "\n";
   for (uint32_t id = 1; id <= m.nodes; ++id) {
     o << "[chaos.targets.node" << id << "]\n"
       << "url = " << TomlString(m.node_url(id)) << "\n"
       << "pidfile = " << TomlString(m.node_pidfile(id)) << "\n"
       << "restart = " << TomlString(m.restart_command(id)) << "\n\n";
   }
+  if (m.proxies) {
+    o << "# The fault proxy itself: killing it cuts every link at once (its\n"
+      << "# restart brings the links back, without toxics).\n"
+      << "[chaos.targets.proxy]\n"
+      << "url = " << TomlString(m.proxy_api_url()) << "\n"
+      << "pidfile = " << TomlString(m.proxy_pidfile()) << "\n"
+      << "restart = " << TomlString(m.proxy_restart_command()) << "\n\n";
+  }
   if (m.nodes >= 5) {
     o << "# ---------------------------------------------------------------------\n"
       << DevnetDrillsToml() << "\n";
+    if (m.proxies) {
+      o << "# ---------------------------------------------------------------------\n"
+        << DevnetProxyDrillsToml() << "\n";
+    }
   }
   return o.str();
 }

@@ -124,7 +124,7 @@ Status Generate(const UpOptions& o, Manifest* m) {
     c.node_key = m->node_key(id);
     c.frost_share = m->node_share(id);
     for (uint32_t peer = 1; peer <= o.nodes; ++peer) {
-      if (peer != id) c.peers.push_back(PeerConfig{peer, m->node_url(peer)});
+      if (peer != id) c.peers.push_back(PeerConfig{peer, m->peer_url(id, peer)});
     }
     c.genesis_balances[wallet.public_key()] = o.wallet_funds;
     std::ofstream(m->node_config(id)) << NodeConfigToToml(c);
@@ -152,9 +152,9 @@ Result<pid_t> Launch(const Manifest& m, uint32_t id) {
 // For nodes this launcher process started: they are our children and not
 // yet reaped, so their pids cannot have been reused, and they may not have
 // reached exec yet — so no cmdline check here.
-void StopNodes(const Manifest& m, const std::map<uint32_t, pid_t>& pids) {
-  for (const auto& [id, pid] : pids) ::kill(pid, SIGTERM);
-  for (const auto& [id, pid] : pids) {
+void StopChildren(const std::vector<pid_t>& pids) {
+  for (pid_t pid : pids) ::kill(pid, SIGTERM);
+  for (pid_t pid : pids) {
     const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
     bool gone = false;
     while (!(gone = ReapIfExited(pid)) && std::chrono::steady_clock::now() < deadline) {
@@ -164,8 +164,14 @@ void StopNodes(const Manifest& m, const std::map<uint32_t, pid_t>& pids) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);  // SIGKILL cannot be ignored: this returns promptly
     }
-    ::unlink(m.node_pidfile(id).c_str());
   }
+}
+
+void StopNodes(const Manifest& m, const std::map<uint32_t, pid_t>& pids) {
+  std::vector<pid_t> children;
+  for (const auto& [id, pid] : pids) children.push_back(pid);
+  StopChildren(children);
+  for (const auto& [id, pid] : pids) ::unlink(m.node_pidfile(id).c_str());
 }
 
 Status WaitReady(const Manifest& m, const std::map<uint32_t, pid_t>& pids, uint64_t min_committed,

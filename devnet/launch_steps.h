@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "devnet/devnet_files.h"
 #include "devnet/launcher.h"
@@ -42,6 +43,9 @@ Status Generate(const UpOptions& o, Manifest* m);
 std::optional<pid_t> RunningPid(const Manifest& m, uint32_t id);
 // Checks the port, starts the node detached and writes its pidfile.
 Result<pid_t> Launch(const Manifest& m, uint32_t id);
+// Stops processes this process started (its unreaped children): SIGTERM to
+// all, up to kStopGrace each, then SIGKILL.
+void StopChildren(const std::vector<pid_t>& pids);
 // Stops nodes this process started (its unreaped children) and removes
 // their pidfiles.
 void StopNodes(const Manifest& m, const std::map<uint32_t, pid_t>& pids);

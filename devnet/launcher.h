@@ -1,6 +1,7 @@
 // `sonde-devnet up | down | status | start`: the launcher that creates a
-// devnet directory (devnet_files.h), starts its nodes as detached processes,
-// waits until they serve and commit, and stops exactly what it started.
+// devnet directory (devnet_files.h), starts its fault proxy (unless made
+// without) and its nodes as detached processes, waits until they serve and
+// commit, and stops exactly what it started.
 // Each command prints what it did to `out`, problems to `err`, and returns
 // the process exit code (0 ok, 1 failed).
 // Thread-safety: CLI only; these block.
@@ -21,6 +22,9 @@ struct UpOptions {
   std::string chain_id = "sonde-devnet";
   uint64_t wallet_funds = 1'000'000'000'000;
   uint32_t ready_timeout_ms = 20000;
+  // A fault proxy on every peer link (devnet_files.h). Only for a new
+  // devnet: an existing one keeps what its manifest says.
+  bool proxies = true;
 };
 
 int Up(const UpOptions& options, std::FILE* out, std::FILE* err);
@@ -29,5 +33,9 @@ int PrintStatus(const std::string& dir, std::FILE* out, std::FILE* err);
 // Starts node `id` of an existing devnet if it is not running, and waits
 // until it answers /v1/health. The chaos restart command.
 int StartNode(const std::string& dir, uint32_t id, std::FILE* out, std::FILE* err);
+// Starts the devnet's fault proxy if it is not running, and waits until it
+// serves every link (with none of the toxics it had). The chaos restart
+// command of the `proxy` target.
+int StartProxy(const std::string& dir, std::FILE* out, std::FILE* err);
 
 }  // namespace sonde::devnet

@@ -1,9 +1,12 @@
 // sonde-devnet: the reference network sonde probes by default.
 //   sonde-devnet up [--nodes N] [--threshold T] --dir DIR [--block-ms MS] [--base-port P]
+//                   [--no-proxies]
 //   sonde-devnet down --dir DIR
 //   sonde-devnet status --dir DIR
 //   sonde-devnet start --dir DIR --node N    (restart one node; the chaos restart command)
+//   sonde-devnet start --dir DIR --proxy     (restart the fault proxy)
 //   sonde-devnet node --config FILE          (one node, in the foreground)
+//   sonde-devnet proxy --listen HOST:PORT --config FILE   (the fault proxy, in the foreground)
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +14,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 
+#include "chaos/proxy/proxy_command.h"
 #include "devnet/launcher.h"
 #include "devnet/node.h"
 #include "devnet/node_config.h"
@@ -55,6 +59,12 @@ int RunNode(const std::string& config_path) {
   return 0;
 }
 
+int RunProxy(const sonde::ProxyOptions& options) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e proxy %^%l%$ %v");
+  std::signal(SIGPIPE, SIG_IGN);
+  return sonde::CommandProxy(options);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,26 +85,50 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   up_cmd->add_option("--chain-id", up.chain_id, "chain id signed into every message")
       ->capture_default_str();
+  bool no_proxies = false;
+  up_cmd->add_flag("--no-proxies", no_proxies,
+                   "peers call each other directly, without a fault proxy on every link "
+                   "(only when the devnet is made)");
 
   std::string dir;
-  auto* down_cmd = app.add_subcommand("down", "stop the nodes that up started");
+  auto* down_cmd = app.add_subcommand("down", "stop the nodes and the fault proxy that up started");
   down_cmd->add_option("--dir", dir, "the devnet directory")->required();
-  auto* status_cmd =
-      app.add_subcommand("status", "a table of the nodes: pid, alive, role, heights");
+  auto* status_cmd = app.add_subcommand(
+      "status", "a table of the nodes (pid, alive, role, heights) and the fault proxy");
   status_cmd->add_option("--dir", dir, "the devnet directory")->required();
   uint32_t node_id = 0;
-  auto* start_cmd = app.add_subcommand("start", "start one node of a devnet again (detached)");
+  bool start_proxy = false;
+  auto* start_cmd = app.add_subcommand(
+      "start", "start one node, or the fault proxy, of a devnet again (detached)");
   start_cmd->add_option("--dir", dir, "the devnet directory")->required();
-  start_cmd->add_option("--node", node_id, "the node id")->required();
+  auto* node_opt = start_cmd->add_option("--node", node_id, "the node id");
+  auto* proxy_flag = start_cmd->add_flag("--proxy", start_proxy, "the fault proxy");
+  node_opt->excludes(proxy_flag);
 
   std::string config;
   auto* node_cmd = app.add_subcommand("node", "run one node in the foreground");
   node_cmd->add_option("--config", config, "the node's TOML config")->required();
 
+  sonde::ProxyOptions proxy;
+  auto* proxy_cmd = app.add_subcommand(
+      "proxy", "run the fault proxy (Toxiproxy-compatible API) in the foreground");
+  proxy_cmd->add_option("--listen", proxy.listen, "the control API's HOST:PORT")
+      ->capture_default_str();
+  proxy_cmd->add_option("--config", proxy.config_file,
+                        "JSON array of proxies to create at start ({name, listen, upstream, "
+                        "enabled}, as Toxiproxy's -config)");
+
   CLI11_PARSE(app, argc, argv);
+  up.proxies = !no_proxies;
   if (*up_cmd) return Up(up, stdout, stderr);
   if (*down_cmd) return Down(dir, stdout, stderr);
   if (*status_cmd) return PrintStatus(dir, stdout, stderr);
+  if (*start_cmd && start_proxy) return StartProxy(dir, stdout, stderr);
+  if (*start_cmd && node_opt->count() == 0) {
+    std::fprintf(stderr, "sonde-devnet start: --node N or --proxy is required\n");
+    return 1;
+  }
   if (*start_cmd) return StartNode(dir, node_id, stdout, stderr);
+  if (*proxy_cmd) return RunProxy(proxy);
   return RunNode(config);
 }

@@ -1,13 +1,15 @@
 // The devnet as drills see it: real `sonde-devnet` processes on loopback,
-// short blocks (100 ms), killed and restarted for real. Each test starts its
-// own devnet on free ports and always takes it down (tests/support/
-// devnet_harness.h).
+// short blocks (100 ms), killed and restarted for real, their peer links
+// through a real fault proxy (unless a test asks for --no-proxies). Each test
+// starts its own devnet on free ports and always takes it down
+// (tests/support/devnet_harness.h).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sodium.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -42,6 +44,26 @@ JsonReply WaitTxStatus(const Devnet& d, int id, const std::string& hash, const s
 }
 
 signer::PublicKey FreshAddress() { return signer::KeyPair::Generate().public_key(); }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string LinkName(int from, int to) {
+  return "node" + std::to_string(from) + "_to_node" + std::to_string(to);
+}
+
+// The peer URLs the leader replicates to, by follower id, from its /v1/status.
+std::map<int, std::string> LeaderPeerUrls(const Devnet& d) {
+  std::map<int, std::string> out;
+  JsonReply st = d.Get(1, "/v1/status");
+  if (!st.body.is_object() || !st.body.get_object().contains("peers")) return out;
+  for (const json::value& p : st.body.at("peers").as_array()) {
+    out[static_cast<int>(p.at("id").to_number<int64_t>())] = std::string(p.at("url").as_string());
+  }
+  return out;
+}
 
 TEST(Devnet, SignedTransferConfirmsWithinThreeBlocksAndBadOnesAreRejected) {
   auto d = Devnet::Up();
@@ -419,6 +441,196 @@ TEST(Devnet, StopProposingHookStopsBlocksAndIsReversible) {
   EXPECT_TRUE(WaitFor([&] { return d->Committed(2) >= stopped_at + 3; }, 3s));
 }
 
+// Every peer link through the fault proxy: node i calls node j on the proxy
+// node{i}_to_node{j}. Cutting {1,2,3} from {4,5} there (timeout-0 toxics on
+// both streams, as sonde's partition fault does) leaves the majority
+// committing while 4 and 5 stand still; removing the toxics lets them catch
+// up. Killing the proxy cuts every link; `start --proxy` heals them.
+TEST(Devnet, ProxyOnEveryLinkCarriesTheChainAndACutMinorityCatchesUpWhenHealed) {
+  auto d = Devnet::Up();
+  ASSERT_TRUE(d);
+  const int n = d->nodes();
+  const uint16_t base = d->base_port();
+
+  JsonReply version = testing::HttpJson(d->proxy_api(), "GET", "/version");
+  EXPECT_EQ(version.status, 200) << version.raw << version.error;
+  JsonReply proxies = testing::HttpJson(d->proxy_api(), "GET", "/proxies");
+  ASSERT_EQ(proxies.status, 200) << proxies.raw << proxies.error;
+  ASSERT_TRUE(proxies.body.is_object());
+  EXPECT_EQ(proxies.body.as_object().size(), static_cast<size_t>(n * (n - 1))) << proxies.raw;
+  for (int from = 1; from <= n; ++from) {
+    for (int to = 1; to <= n; ++to) {
+      if (from == to) continue;
+      const json::value* p = proxies.body.as_object().if_contains(LinkName(from, to));
+      ASSERT_NE(p, nullptr) << LinkName(from, to) << " missing: " << proxies.raw;
+      EXPECT_EQ(p->at("listen").as_string(),
+                "127.0.0.1:" + std::to_string(base + 100 + (from - 1) * n + (to - 1)));
+      EXPECT_EQ(p->at("upstream").as_string(), "127.0.0.1:" + std::to_string(base + to));
+      EXPECT_TRUE(p->at("enabled").as_bool());
+      EXPECT_TRUE(p->at("toxics").as_array().empty());
+    }
+  }
+  // The leader replicates over the links' proxies, not straight to the nodes.
+  const std::map<int, std::string> peers = LeaderPeerUrls(*d);
+  ASSERT_EQ(peers.size(), static_cast<size_t>(n - 1));
+  for (const auto& [id, url] : peers) EXPECT_EQ(url, d->link_url(1, id)) << "peer " << id;
+
+  const signer::KeyPair wallet = d->Wallet();
+  JsonReply t1 =
+      d->Post(4, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 1, 0, d->chain_id()));
+  ASSERT_EQ(t1.status, 202) << t1.raw;  // forwarded over node4_to_node1
+  EXPECT_EQ(WaitTxStatus(*d, 5, t1.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
+
+  // The cut: both streams of every link between the groups.
+  std::vector<std::pair<std::string, std::string>> toxics;  // proxy, toxic
+  for (int a : {1, 2, 3}) {
+    for (int b : {4, 5}) {
+      for (const std::string& link : {LinkName(a, b), LinkName(b, a)}) {
+        for (const char* stream : {"upstream", "downstream"}) {
+          const std::string name = std::string("cut_") + stream;
+          json::object body{{"name", name},
+                            {"type", "timeout"},
+                            {"stream", stream},
+                            {"toxicity", 1},
+                            {"attributes", {{"timeout", 0}}}};
+          JsonReply r = testing::HttpJson(d->proxy_api(), "POST", "/proxies/" + link + "/toxics",
+                                          json::serialize(body));
+          ASSERT_EQ(r.status, 200) << link << " " << stream << ": " << r.raw << r.error;
+          toxics.emplace_back(link, name);
+        }
+      }
+    }
+  }
+  ASSERT_EQ(toxics.size(), 24u);
+  // An append already delivered when the cut came may still land; then nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5 * d->block_ms()));
+  const int64_t c4 = d->Committed(4), c5 = d->Committed(5);
+  ASSERT_GE(c4, 1);
+  ASSERT_GE(c5, 1);
+
+  ProcessResult status = d->Cli({"status"});
+  EXPECT_NE(status.out.find("20 of 20 links, 24 toxics active"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("node1_to_node4: cut_upstream (timeout, upstream), cut_downstream "
+                            "(timeout, downstream)"),
+            std::string::npos)
+      << status.out;
+
+  // The majority still confirms (a write through node 2) and moves on by 20
+  // blocks; the minority does not move at all and has not seen the transfer.
+  JsonReply t2 =
+      d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 1, 1, d->chain_id()));
+  ASSERT_EQ(t2.status, 202) << t2.raw;
+  EXPECT_EQ(WaitTxStatus(*d, 3, t2.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
+  const int64_t moved_to = std::max(c4, c5) + 20;
+  EXPECT_TRUE(WaitFor([&] { return d->Committed(3) >= moved_to; }, 10s))
+      << "the majority stalled at " << d->Committed(3);
+  EXPECT_EQ(d->Committed(4), c4);
+  EXPECT_EQ(d->Committed(5), c5);
+  // The leader says why: its appends to 4 and 5 time out at the proxy.
+  JsonReply leader = d->Get(1, "/v1/status");
+  ASSERT_TRUE(leader.body.is_object()) << leader.raw;
+  for (const json::value& p : leader.body.at("peers").as_array()) {
+    const int64_t id = p.at("id").to_number<int64_t>();
+    EXPECT_EQ(p.at("reachable").as_bool(), id <= 3) << p;
+    if (id > 3) {
+      EXPECT_LE(p.at("match_height").to_number<int64_t>(), id == 4 ? c4 + 1 : c5 + 1) << p;
+      EXPECT_NE(json::serialize(p).find("timed out"), std::string::npos) << p;
+    }
+  }
+
+  // Healed: the minority catches up to the same chain.
+  for (const auto& [link, name] : toxics) {
+    JsonReply r =
+        testing::HttpJson(d->proxy_api(), "DELETE", "/proxies/" + link + "/toxics/" + name);
+    EXPECT_EQ(r.status, 204) << link << "/" << name << ": " << r.raw << r.error;
+  }
+  const int64_t target = d->Committed(1);
+  for (int id : {4, 5}) {
+    EXPECT_TRUE(WaitFor([&] { return d->Committed(id) >= target; }, 10s))
+        << "node " << id << " stuck at " << d->Committed(id) << " of " << target;
+  }
+  const std::string block_hash = d->Get(1, "/v1/blocks/" + std::to_string(target)).Str("hash");
+  ASSERT_EQ(block_hash.size(), 64u);
+  for (int id : {4, 5}) {
+    EXPECT_EQ(d->Get(id, "/v1/blocks/" + std::to_string(target)).Str("hash"), block_hash) << id;
+    EXPECT_EQ(d->Get(id, "/v1/tx/" + t2.Str("hash")).Str("status"), "confirmed") << id;
+  }
+
+  // The proxy as a chaos target: killed, no link carries anything and the
+  // leader cannot commit; its restart command brings every link back.
+  auto proxy = d->ProxyPid();
+  ASSERT_TRUE(proxy.has_value());
+  ::kill(*proxy, SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return !d->ProxyPid().has_value(); }, 5s));
+  std::this_thread::sleep_for(std::chrono::milliseconds(3 * d->block_ms()));
+  const int64_t at_kill = d->Committed(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(10 * d->block_ms()));
+  EXPECT_EQ(d->Committed(1), at_kill);
+  ProcessResult restart = d->Cli({"start", "--proxy"});
+  ASSERT_EQ(restart.exit_code, 0) << restart.out << restart.err;
+  EXPECT_NE(restart.out.find("proxy: started"), std::string::npos) << restart.out;
+  for (int id = 1; id <= n; ++id) {
+    EXPECT_TRUE(WaitFor([&] { return d->Committed(id) >= at_kill + 3; }, 10s)) << "node " << id;
+  }
+}
+
+TEST(Devnet, WithoutProxiesPeersCallEachOtherDirectly) {
+  auto d = Devnet::Up({.nodes = 3, .threshold = 2, .block_ms = 100, .proxies = false});
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(std::filesystem::exists(d->dir() + "/proxies.json"));
+  EXPECT_FALSE(std::filesystem::exists(d->dir() + "/proxy/proxy.pid"));
+  EXPECT_FALSE(d->ProxyPid().has_value());
+  EXPECT_NE(ReadFile(d->dir() + "/devnet.toml").find("proxies = false"), std::string::npos);
+  const std::map<int, std::string> peers = LeaderPeerUrls(*d);
+  ASSERT_EQ(peers.size(), 2u);
+  for (const auto& [id, url] : peers) EXPECT_EQ(url, d->url(id)) << "peer " << id;
+
+  const std::string sonde_toml = d->dir() + "/sonde.toml";
+  const std::string config = ReadFile(sonde_toml);
+  EXPECT_EQ(config.find("proxy_api"), std::string::npos);
+  EXPECT_EQ(config.find("[chaos.targets.proxy]"), std::string::npos);
+  ProcessResult check = testing::RunProcess({SONDE_BINARY, "check", "-c", sonde_toml});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+  const signer::KeyPair wallet = d->Wallet();
+  JsonReply t =
+      d->Post(3, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 2, 0, d->chain_id()));
+  ASSERT_EQ(t.status, 202) << t.raw;
+  EXPECT_EQ(WaitTxStatus(*d, 2, t.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
+
+  ProcessResult status = d->Cli({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_NE(status.out.find("fault proxy: none"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("3 of 3 nodes healthy\n"), std::string::npos) << status.out;
+  ProcessResult start = d->Cli({"start", "--proxy"});
+  EXPECT_NE(start.exit_code, 0);
+  EXPECT_NE(start.err.find("no fault proxy"), std::string::npos) << start.err;
+  ProcessResult down = d->Cli({"down"});
+  EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_EQ(down.out.find("proxy"), std::string::npos) << down.out;
+}
+
+TEST(Devnet, UpRefusesABasePortWithoutRoomForTheLinkProxies) {
+  char tmpl[] = "/tmp/sonde-devnet-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = std::string(tmpl) + "/d";
+  // 100 + 5*5 ports above 65420 do not fit; without proxies they are not needed.
+  ProcessResult r = testing::RunProcess(
+      {testing::DevnetBinary(), "up", "--dir", dir, "--base-port", "65420"}, 10s);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--base-port 65420 leaves no room for the 20 link proxies"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--base-port <= 65410"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/devnet.toml"));
+  ProcessResult many = testing::RunProcess(
+      {testing::DevnetBinary(), "up", "--dir", dir, "--nodes", "60", "--base-port", "20000"}, 10s);
+  EXPECT_NE(many.exit_code, 0);
+  EXPECT_NE(many.err.find("with proxies, --nodes must be at most 49"), std::string::npos)
+      << many.err;
+  std::filesystem::remove_all(tmpl);
+}
+
 TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
   auto d = Devnet::Up({.nodes = 3, .threshold = 2, .block_ms = 100});
   ASSERT_TRUE(d);
@@ -429,10 +641,22 @@ TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   EXPECT_NE(check.out.find("2 target groups, 5 journeys, 9 journey/target pairs"), std::string::npos)
       << check.out;
+  // With the fault proxy: its API for partitions and link faults, and the
+  // proxy itself as a chaos target that drills may kill and restart.
+  const std::string config = ReadFile(sonde_toml);
+  EXPECT_NE(config.find("proxy_api = \"" + d->proxy_api() + "\"\n"), std::string::npos) << config;
+  EXPECT_NE(config.find("[chaos.targets.proxy]\nurl = \"" + d->proxy_api() + "\"\npidfile = \"" +
+                        d->dir() + "/proxy/proxy.pid\"\nrestart = \""),
+            std::string::npos)
+      << config;
+  EXPECT_NE(config.find("start --dir " + d->dir() + " --proxy\"\n"), std::string::npos) << config;
+  EXPECT_NE(config.find("#   node1_to_node2 node1_to_node3\n"), std::string::npos) << config;
 
   ProcessResult status = d->Cli({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
-  EXPECT_NE(status.out.find("3 of 3 nodes healthy"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("3 of 3 nodes healthy; fault proxy up"), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("6 of 6 links, 0 toxics active"), std::string::npos) << status.out;
 
   // A transfer, so there is state to survive.
   const signer::KeyPair wallet = d->Wallet();
@@ -447,6 +671,8 @@ TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
     ASSERT_TRUE(pid.has_value());
     pids.push_back(*pid);
   }
+  auto proxy_pid = d->ProxyPid();
+  ASSERT_TRUE(proxy_pid.has_value());
   const int64_t committed_before = d->Committed(3);
   ProcessResult down = d->Cli({"down"});
   EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
@@ -456,14 +682,38 @@ TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
     // Gone, or at most a zombie waiting for init: never running node code.
     EXPECT_TRUE(devnet::ProcessArgs(pids[id - 1]).empty()) << "pid " << pids[id - 1];
   }
+  // The proxy goes last, and goes too.
+  EXPECT_GT(down.out.find("proxy: stopped (pid " + std::to_string(*proxy_pid) + ")"),
+            down.out.find("node 3: stopped"))
+      << down.out;
+  EXPECT_NE(down.out.find("proxy: stopped"), std::string::npos) << down.out;
+  EXPECT_FALSE(std::filesystem::exists(d->dir() + "/proxy/proxy.pid"));
+  EXPECT_TRUE(devnet::ProcessArgs(*proxy_pid).empty()) << "proxy pid " << *proxy_pid;
+  // A stale proxy pidfile naming another process (this test) is recognised
+  // as not the proxy, and that process is left alone.
+  ASSERT_TRUE(devnet::WritePidFile(d->dir() + "/proxy/proxy.pid", ::getpid()).ok());
   ProcessResult stale = d->Cli({"status"});
   EXPECT_NE(stale.exit_code, 0);
-  EXPECT_NE(stale.out.find("0 of 3 nodes healthy"), std::string::npos) << stale.out;
+  EXPECT_NE(stale.out.find("0 of 3 nodes healthy; fault proxy DOWN"), std::string::npos)
+      << stale.out;
+  EXPECT_NE(stale.out.find("fault proxy: pid " + std::to_string(::getpid()) + ", alive no"),
+            std::string::npos)
+      << stale.out;
+  ProcessResult stale_down = d->Cli({"down"});
+  EXPECT_EQ(stale_down.exit_code, 0) << stale_down.out << stale_down.err;
+  EXPECT_NE(stale_down.out.find("proxy: not running (stale pidfile"), std::string::npos)
+      << stale_down.out;
+  EXPECT_FALSE(std::filesystem::exists(d->dir() + "/proxy/proxy.pid"));
 
   // Up again on the same directory: the chain and its state are still there.
   ProcessResult up = d->UpAgain();
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   EXPECT_NE(up.out.find("restarted 3 nodes"), std::string::npos) << up.out;
+  // The manifest kept the proxies: the links go through a new proxy process.
+  auto new_proxy = d->ProxyPid();
+  ASSERT_TRUE(new_proxy.has_value());
+  EXPECT_NE(*new_proxy, *proxy_pid);
+  EXPECT_EQ(LeaderPeerUrls(*d).at(3), d->link_url(1, 3));
   EXPECT_GE(d->Committed(3), committed_before);
   EXPECT_EQ(d->Get(2, "/v1/accounts/" + signer::ToHex(to)).Int("balance"), 9);
   EXPECT_EQ(d->Get(2, "/v1/tx/" + t.Str("hash")).Str("status"), "confirmed");

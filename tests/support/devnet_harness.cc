@@ -61,6 +61,8 @@ JsonReply HttpJson(const std::string& base_url, const std::string& method,
   return out;
 }
 
+const std::string& DevnetBinary() { return kDevnetBinary; }
+
 bool WaitFor(const std::function<bool()>& ok, std::chrono::milliseconds within) {
   const auto deadline = std::chrono::steady_clock::now() + within;
   for (;;) {
@@ -80,21 +82,48 @@ int EphemeralLow() {
   return (in >> low) && low > 12000 ? low : 32768;
 }
 
-// A base port whose next `count` ports are free now, below the ephemeral
+// The ports `up` uses above its base port: base+1..base+nodes, and with
+// proxies base+50 (the API) and base+100.. (one per link).
+std::vector<int> PortOffsets(const DevnetOptions& o) {
+  std::vector<int> offsets;
+  for (int i = 1; i <= o.nodes; ++i) offsets.push_back(i);
+  if (o.proxies) {
+    offsets.push_back(50);
+    for (int from = 1; from <= o.nodes; ++from) {
+      for (int to = 1; to <= o.nodes; ++to) {
+        if (from != to) offsets.push_back(100 + (from - 1) * o.nodes + (to - 1));
+      }
+    }
+  }
+  return offsets;
+}
+
+// A base port whose ports (PortOffsets) are free now, below the ephemeral
 // range. Random, so tests running side by side rarely collide; `up` checks
 // again and a clash is retried with another base.
-uint16_t PickBasePort(int count) {
+uint16_t PickBasePort(const DevnetOptions& o) {
   static std::mt19937 rng(std::random_device{}());
-  std::uniform_int_distribution<int> pick(10000, EphemeralLow() - count - 10);
+  const std::vector<int> offsets = PortOffsets(o);
+  std::uniform_int_distribution<int> pick(10000, EphemeralLow() - offsets.back() - 10);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const int base = pick(rng) / 10 * 10;
     bool free = true;
-    for (int i = 1; i <= count && free; ++i) {
-      free = devnet::PortFree("127.0.0.1", static_cast<uint16_t>(base + i));
+    for (size_t i = 0; i < offsets.size() && free; ++i) {
+      free = devnet::PortFree("127.0.0.1", static_cast<uint16_t>(base + offsets[i]));
     }
     if (free) return static_cast<uint16_t>(base);
   }
   return 0;
+}
+
+std::vector<std::string> ProxyCommand(const std::string& dir, uint16_t base_port) {
+  const std::string listen = "127.0.0.1:" + std::to_string(base_port + 50);
+  return {kDevnetBinary, "proxy", "--listen", listen, "--config", dir + "/proxies.json"};
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -108,7 +137,7 @@ std::unique_ptr<Devnet> Devnet::Up(DevnetOptions options) {
   std::unique_ptr<Devnet> d;
   ProcessResult r;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    const uint16_t base = PickBasePort(options.nodes);
+    const uint16_t base = PickBasePort(options);
     if (base == 0) continue;
     d.reset(new Devnet(options, tmpl, base));
     r = d->RunUp();
@@ -123,10 +152,14 @@ std::unique_ptr<Devnet> Devnet::Up(DevnetOptions options) {
 }
 
 ProcessResult Devnet::RunUp() {
-  return RunProcess({kDevnetBinary, "up", "--dir", dir_, "--nodes", std::to_string(options_.nodes),
-                     "--threshold", std::to_string(options_.threshold), "--block-ms",
-                     std::to_string(options_.block_ms), "--base-port", std::to_string(base_port_)},
-                    60s);
+  std::vector<std::string> args = {kDevnetBinary, "up",
+                                   "--dir",       dir_,
+                                   "--nodes",     std::to_string(options_.nodes),
+                                   "--threshold", std::to_string(options_.threshold),
+                                   "--block-ms",  std::to_string(options_.block_ms),
+                                   "--base-port", std::to_string(base_port_)};
+  if (!options_.proxies) args.push_back("--no-proxies");
+  return RunProcess(args, 60s);
 }
 
 ProcessResult Devnet::UpAgain() { return RunUp(); }
@@ -141,24 +174,32 @@ Devnet::~Devnet() {
       ::kill(*pid, SIGKILL);
     }
   }
-  // Under -DSONDE_SANITIZE=ON the nodes are instrumented too; a report in a
-  // node's log (written at the latest when down stops it) fails the test.
+  if (auto pid = ProxyPid()) {
+    ADD_FAILURE() << "the fault proxy (pid " << *pid << ") survived down";
+    ::kill(*pid, SIGKILL);
+  }
+  std::vector<std::pair<std::string, std::string>> logs;  // what, path
   for (int id = 1; id <= options_.nodes; ++id) {
-    std::ifstream in(dir_ + "/node" + std::to_string(id) + "/node.log");
-    std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    logs.emplace_back("node " + std::to_string(id),
+                      dir_ + "/node" + std::to_string(id) + "/node.log");
+  }
+  if (options_.proxies) logs.emplace_back("fault proxy", dir_ + "/proxy/proxy.log");
+  // Under -DSONDE_SANITIZE=ON the nodes and the proxy are instrumented too; a
+  // report in a log (written at the latest when down stops it) fails the test.
+  for (const auto& [what, path] : logs) {
+    const std::string log = ReadAll(path);
     for (const char* marker : {"AddressSanitizer", "LeakSanitizer", "runtime error:"}) {
       if (log.find(marker) != std::string::npos) {
-        ADD_FAILURE() << "node " << id << " log has a sanitizer report (" << marker << ")";
+        ADD_FAILURE() << what << " log has a sanitizer report (" << marker << ")";
       }
     }
   }
   if (::testing::Test::HasFailure()) {
-    // Keep the node logs in the test output: they say what went wrong.
-    for (int id = 1; id <= options_.nodes; ++id) {
-      std::ifstream in(dir_ + "/node" + std::to_string(id) + "/node.log");
-      std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Keep the logs in the test output: they say what went wrong.
+    for (const auto& [what, path] : logs) {
+      std::string log = ReadAll(path);
       if (log.size() > 3000) log = "..." + log.substr(log.size() - 3000);
-      std::printf("---- node %d log (tail) ----\n%s\n", id, log.c_str());
+      std::printf("---- %s log (tail) ----\n%s\n", what.c_str(), log.c_str());
     }
   }
   std::error_code ec;
@@ -167,6 +208,21 @@ Devnet::~Devnet() {
 
 std::string Devnet::url(int id) const {
   return "http://127.0.0.1:" + std::to_string(base_port_ + id);
+}
+
+std::string Devnet::proxy_api() const {
+  return "http://127.0.0.1:" + std::to_string(base_port_ + 50);
+}
+
+std::string Devnet::link_url(int from, int to) const {
+  return "http://127.0.0.1:" +
+         std::to_string(base_port_ + 100 + (from - 1) * options_.nodes + (to - 1));
+}
+
+std::optional<pid_t> Devnet::ProxyPid() const {
+  auto pid = devnet::ReadPidFile(dir_ + "/proxy/proxy.pid");
+  if (!pid || !devnet::IsProcessRunning(*pid, ProxyCommand(dir_, base_port_))) return std::nullopt;
+  return pid;
 }
 
 ProcessResult Devnet::Cli(std::vector<std::string> args, std::chrono::milliseconds timeout) {

@@ -1,7 +1,8 @@
 // Real `sonde-devnet` processes on loopback for integration tests: a devnet
 // per test in its own temporary directory, on ports picked to be free (tests
 // run in parallel under ctest -j2), always taken down when the test ends,
-// pass or fail — `down`, then SIGKILL for anything its pidfiles still name.
+// pass or fail — `down`, then SIGKILL for anything its pidfiles still name
+// (nodes and the fault proxy on the peer links).
 // Plus a small blocking HTTP/JSON helper and signing helpers.
 #pragma once
 
@@ -36,6 +37,9 @@ JsonReply HttpJson(const std::string& base_url, const std::string& method,
                    const std::string& target, const std::string& body = "",
                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// The sonde-devnet binary the harness runs.
+const std::string& DevnetBinary();
+
 // Polls `ok` every 20 ms until it is true or `within` passes.
 bool WaitFor(const std::function<bool()>& ok, std::chrono::milliseconds within);
 
@@ -43,6 +47,7 @@ struct DevnetOptions {
   int nodes = 5;
   int threshold = 3;
   int block_ms = 100;
+  bool proxies = true;  // false: `up --no-proxies`
 };
 
 class Devnet {
@@ -55,6 +60,11 @@ class Devnet {
   std::string url(int id) const;
   int nodes() const { return options_.nodes; }
   int block_ms() const { return options_.block_ms; }
+  uint16_t base_port() const { return base_port_; }
+  // The fault proxy's API (with proxies), and the URL of the link from node
+  // `from` to node `to`, as `up` lays them out.
+  std::string proxy_api() const;
+  std::string link_url(int from, int to) const;
   std::string chain_id() const { return "sonde-devnet"; }
 
   // `sonde-devnet ARGS... --dir DIR` (args first), bounded in time.
@@ -63,6 +73,7 @@ class Devnet {
   // Re-runs `up` on the same directory (after a `down`).
   ProcessResult UpAgain();
   std::optional<pid_t> Pid(int id) const;
+  std::optional<pid_t> ProxyPid() const;  // the running fault proxy
   void Kill(int id);          // SIGKILL, waits until it is gone
   ProcessResult Start(int id);  // `sonde-devnet start --node ID`
 
