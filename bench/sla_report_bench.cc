@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
 
   ResultStore store(dir, ResultStore::Mode::kReadOnly);
   auto t = Clock::now();
-  const size_t read_rows = store.RunsFinishedBetween(t0, t0 + span_us, nullptr, false).size();
+  StringPool pool;
+  const size_t read_rows = store.RunFactsFinishedBetween(t0, t0 + span_us, nullptr, pool).size();
   const double read_s = Since(t);
   t = Clock::now();
   const SlaReport report =

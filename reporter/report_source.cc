@@ -9,8 +9,9 @@ namespace sonde {
 
 SlaReport ReportFromStore(ResultStore& store, const Config& config, const ReportPeriod& period,
                           bool exclude_drills, int64_t now_us) {
-  const std::vector<RunRecord> runs =
-      store.RunsFinishedBetween(period.from_us, period.to_us, nullptr, /*details=*/false);
+  StringPool pool;
+  const std::vector<RunFact> runs =
+      store.RunFactsFinishedBetween(period.from_us, period.to_us, nullptr, pool);
   SlaInputs in;
   in.config = &config;
   in.period = period;

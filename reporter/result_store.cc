@@ -388,6 +388,46 @@ std::vector<RunRecord> ResultStore::RunsFinishedBetween(int64_t from_us, int64_t
   return out;
 }
 
+std::vector<RunFact> ResultStore::RunFactsFinishedBetween(int64_t from_us, int64_t to_us,
+                                                         const std::string* journey,
+                                                         StringPool& pool) {
+  // As RunsFinishedBetween: a rowid range bounded through the finish-time index.
+  const std::string in_period = " finished_us >= ?1 AND finished_us < ?2";
+  Statement s(*db_,
+              "SELECT journey, target, location, failing_step, started_us, duration_us, finished_us, "
+              "outcome, reason, maintenance FROM runs WHERE id BETWEEN (SELECT min(id) FROM runs "
+              "WHERE" + in_period + ") AND (SELECT max(id) FROM runs WHERE" + in_period +
+                  ") AND +finished_us >= ?1 AND +finished_us < ?2" +
+                  (journey ? " AND +journey = ?3" : "") + " ORDER BY id");
+  s.Bind(1, from_us).Bind(2, to_us);
+  if (journey) s.Bind(3, std::string_view(*journey));
+  std::vector<RunFact> out;
+  {
+    Statement count(*db_, "SELECT count(*) FROM runs WHERE finished_us >= ?1 AND finished_us < ?2");
+    count.Bind(1, from_us).Bind(2, to_us);
+    if (count.Step()) out.reserve(static_cast<size_t>(count.Int(0)));
+  }
+  while (s.Step()) {
+    RunFact f;
+    f.journey = pool.Intern(s.TextView(0));
+    f.target = pool.Intern(s.TextView(1));
+    f.location = pool.Intern(s.TextView(2));
+    f.failing_step = pool.Intern(s.TextView(3));
+    f.started_us = s.Int(4);
+    f.duration_us = s.Int(5);
+    f.finished_us = s.Int(6);
+    const std::string_view outcome = s.TextView(7);
+    f.outcome = Outcome::kInfraError;
+    for (Outcome o : kAllOutcomes) {
+      if (ToString(o) == outcome) f.outcome = o;
+    }
+    f.reason = ReasonFromString(s.TextView(8)).value_or(Reason::kInternal);
+    f.maintenance = s.Int(9) != 0;
+    out.push_back(f);
+  }
+  return out;
+}
+
 std::vector<FaultEvent> ResultStore::FaultEvents(int64_t until_us) {
   Statement s(*db_,
               "SELECT id, at_us, event, drill, fault, kind, target, detail FROM fault_events "

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "reporter/run_facts.h"
 #include "reporter/sqlite_db.h"
 #include "reporter/store_records.h"
 #include "signer/ed25519.h"
@@ -64,6 +65,11 @@ class ResultStore {
   std::vector<RunRecord> RunsFinishedBetween(int64_t from_us, int64_t to_us,
                                              const std::string* journey = nullptr,
                                              bool details = true);
+  // The same runs as facts (run_facts.h), their strings in `pool`: what
+  // reports read.
+  std::vector<RunFact> RunFactsFinishedBetween(int64_t from_us, int64_t to_us,
+                                               const std::string* journey, StringPool& pool);
+
   // Every fault/drill event at or before `until_us`, oldest first.
   std::vector<FaultEvent> FaultEvents(int64_t until_us);
   std::vector<DrillEvent> DrillEvents(int64_t until_us);

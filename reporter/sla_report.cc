@@ -18,7 +18,7 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 
 // One counted run, reduced to what the arithmetic needs.
 struct Counted {
-  const RunRecord* run;
+  const RunFact* run;
   bool bad;
 };
 
@@ -46,7 +46,7 @@ bool Overlaps(int64_t a_start, int64_t a_end, int64_t b_start, std::optional<int
   return a_start <= b_end.value_or(INT64_MAX) && b_start <= a_end;
 }
 
-bool InDrill(const RunRecord& r, const std::vector<DrillWindow>& drills) {
+bool InDrill(const RunFact& r, const std::vector<DrillWindow>& drills) {
   for (const DrillWindow& d : drills) {
     if (Overlaps(r.started_us, r.finished_us, d.start_us, d.end_us)) return true;
   }
@@ -71,7 +71,7 @@ std::string MostFrequent(const std::vector<std::string>& values) {
 std::vector<Incident> IncidentsOf(const std::vector<Counted>& counted,
                                   const std::vector<FaultWindow>& faults) {
   std::map<std::string, std::vector<const Counted*>> by_target;
-  for (const Counted& c : counted) by_target[c.run->target].push_back(&c);
+  for (const Counted& c : counted) by_target[*c.run->target].push_back(&c);
   std::vector<Incident> out;
   for (auto& [target, runs] : by_target) {
     std::stable_sort(runs.begin(), runs.end(), [](const Counted* a, const Counted* b) {
@@ -107,7 +107,7 @@ std::vector<Incident> IncidentsOf(const std::vector<Counted>& counted,
       ++open->runs;
       // A latency SLO's slow run that otherwise succeeded is bad for being slow.
       reasons.emplace_back(c->run->reason == Reason::kNone ? "slow" : ToString(c->run->reason));
-      steps.push_back(c->run->failing_step);
+      steps.push_back(*c->run->failing_step);
     }
     if (open) close(true);
   }
@@ -141,7 +141,7 @@ std::string_view ToString(SloStatus s) {
 }
 
 SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
-                         const std::vector<RunRecord>& runs, const std::vector<FaultWindow>& faults,
+                         const std::vector<RunFact>& runs, const std::vector<FaultWindow>& faults,
                          const std::vector<DrillWindow>* exclude_drills) {
   SloReport out;
   out.spec = slo;
@@ -150,10 +150,10 @@ SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
       latency ? std::chrono::duration_cast<std::chrono::microseconds>(*slo.threshold).count() : 0;
 
   std::vector<Counted> counted;
-  for (const RunRecord& r : runs) {
-    if (r.journey != slo.journey) continue;
-    if (!slo.target.empty() && r.target != slo.target) continue;
-    if (!slo.location.empty() && r.location != slo.location) continue;
+  for (const RunFact& r : runs) {
+    if (*r.journey != slo.journey) continue;
+    if (!slo.target.empty() && *r.target != slo.target) continue;
+    if (!slo.location.empty() && *r.location != slo.location) continue;
     if (r.finished_us < period.from_us || r.finished_us >= period.to_us) continue;
     if (r.maintenance) {
       ++out.excluded_maintenance;
@@ -270,8 +270,8 @@ SlaReport BuildSlaReport(const SlaInputs& in) {
   auto by_start = [](const auto& a, const auto& b) { return a.start_us < b.start_us; };
   std::stable_sort(report.fault_windows.begin(), report.fault_windows.end(), by_start);
   std::stable_sort(report.drills.begin(), report.drills.end(), by_start);
-  static const std::vector<RunRecord> kNone;
-  const std::vector<RunRecord>& runs = in.runs ? *in.runs : kNone;
+  static const std::vector<RunFact> kNone;
+  const std::vector<RunFact>& runs = in.runs ? *in.runs : kNone;
   for (const SloSpec& slo : in.config->slos) {
     report.slos.push_back(BuildSloReport(slo, in.period, runs, report.fault_windows,
                                          in.exclude_drills ? &report.drills : nullptr));

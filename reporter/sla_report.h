@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "config/model.h"
+#include "reporter/run_facts.h"
 #include "reporter/store_records.h"
 
 namespace sonde {
@@ -119,7 +120,7 @@ struct SlaInputs {
   bool exclude_drills = false;
   int64_t generated_us = 0;
   // Every run that finished in the period, of any journey (the SLO filters).
-  const std::vector<RunRecord>* runs = nullptr;
+  const std::vector<RunFact>* runs = nullptr;
   std::vector<FaultWindow> fault_windows;
   std::vector<DrillWindow> drills;
 };
@@ -136,7 +137,7 @@ std::vector<const Incident*> ListedIncidents(const SloReport& slo, size_t max = 
 // One SLO over `runs` (already restricted to the period): the status page
 // uses this for the budget over the SLO's window.
 SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
-                         const std::vector<RunRecord>& runs, const std::vector<FaultWindow>& faults,
+                         const std::vector<RunFact>& runs, const std::vector<FaultWindow>& faults,
                          const std::vector<DrillWindow>* exclude_drills);
 
 }  // namespace sonde

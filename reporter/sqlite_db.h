@@ -50,6 +50,8 @@ class Statement {
   int64_t Int(int col) const;
   std::optional<int64_t> OptionalInt(int col) const;
   std::string Text(int col) const;
+  // Valid until the next Step or Reset.
+  std::string_view TextView(int col) const;
   std::vector<uint8_t> Blob(int col) const;
 
  private:

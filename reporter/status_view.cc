@@ -86,8 +86,9 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
       const int64_t window_us =
           std::chrono::duration_cast<std::chrono::microseconds>(slo.window).count();
       const ReportPeriod period{to - window_us, to};
-      const std::vector<RunRecord> runs =
-          store.RunsFinishedBetween(period.from_us, period.to_us, &slo.journey, /*details=*/false);
+      StringPool pool;
+      const std::vector<RunFact> runs =
+          store.RunFactsFinishedBetween(period.from_us, period.to_us, &slo.journey, pool);
       const SloReport r = BuildSloReport(slo, period, runs, {}, nullptr);
       slos.push_back(
           {{"name", slo.name},

@@ -38,9 +38,10 @@ std::variant<double, std::string> BudgetLeft(const Config& config, const SloSpec
     ResultStore store(config.store->dir, ResultStore::Mode::kReadOnly);
     const int64_t to = NowMicros();
     const ReportPeriod period{to - std::chrono::duration_cast<std::chrono::microseconds>(slo.window).count(), to};
+    StringPool pool;
     const SloReport r = BuildSloReport(
-        slo, period, store.RunsFinishedBetween(period.from_us, period.to_us, &slo.journey, false), {},
-        nullptr);
+        slo, period, store.RunFactsFinishedBetween(period.from_us, period.to_us, &slo.journey, pool),
+        {}, nullptr);
     if (r.total == 0) return std::string("no runs of " + slo.journey + " in the window yet");
     return r.budget.remaining_ratio.value_or(0.0);
   } catch (const StoreError& e) {
