@@ -8,17 +8,12 @@
 
 #include "chaos/drill_verdict.h"
 #include "chaos/injector.h"
+#include "core/unix_time.h"
 #include "reporter/report_format.h"
 #include "reporter/store_writer.h"
 
 namespace sonde::chaos {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int64_t Micros(Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
 
@@ -119,7 +114,7 @@ DrillRecord DrillRunner::Run() {
   DrillRecord record;
   record.drill = spec_.name;
   record.seed = plan_.seed;
-  record.started_us = NowMicros();
+  record.started_us = NowUnixMicros();
   if (hooks_.store) {
     hooks_.store->Enqueue(DrillEvent{.at_us = record.started_us, .event = DrillEventKind::kStart,
                               .drill = spec_.name, .verdict = "", .seed = static_cast<int64_t>(plan_.seed),
@@ -156,7 +151,7 @@ DrillRecord DrillRunner::Run() {
 
   // 2-4. Inject at offsets, hold, revert at the ends of the durations.
   if (record.verdict != "aborted") {
-    record.hold_start_us = NowMicros();
+    record.hold_start_us = NowUnixMicros();
     const auto hold_start = std::chrono::steady_clock::now();
     struct Live {
       const chaos::PlannedFault* planned;
@@ -175,7 +170,7 @@ DrillRecord DrillRunner::Run() {
         spdlog::error("drill: {}", *why);
         return;
       }
-      fr.revert_us = NowMicros();
+      fr.revert_us = NowUnixMicros();
       spdlog::info("drill: reverted {}", l.planned->spec.name);
       if (hooks_.fault_active) hooks_.fault_active(fr, false);
       if (hooks_.store) {
@@ -198,7 +193,7 @@ DrillRecord DrillRunner::Run() {
         if (!l.id && elapsed >= l.planned->at) {
           chaos::Planned resolved = chaos::PlanFault(l.planned->spec, config_.chaos);
           DrillFaultRecord fr{l.planned->spec.name, l.planned->spec.kind, l.planned->spec.target, "",
-                              NowMicros(), std::nullopt, std::nullopt, std::nullopt, ""};
+                              NowUnixMicros(), std::nullopt, std::nullopt, std::nullopt, ""};
           if (auto* why = std::get_if<std::string>(&resolved)) {
             fr.error = *why;
             record.faults.push_back(fr);
@@ -217,7 +212,7 @@ DrillRecord DrillRunner::Run() {
             l.done = true;
             break;
           }
-          fr.inject_us = NowMicros();
+          fr.inject_us = NowUnixMicros();
           l.id = std::get<0>(injected);
           l.record_index = record.faults.size();
           record.faults.push_back(fr);
@@ -250,7 +245,7 @@ DrillRecord DrillRunner::Run() {
     progress.Done();
     for (Live& l : live) revert(l);  // what an abort or a signal left
     for (const std::string& why : session.RevertAll()) spdlog::error("drill: {}", why);
-    record.hold_end_us = NowMicros();
+    record.hold_end_us = NowUnixMicros();
   }
 
   // 5. Recovery: until every watched journey has succeeded again.
@@ -276,7 +271,7 @@ DrillRecord DrillRunner::Run() {
     progress.Done();
   }
 
-  record.ended_us = NowMicros();
+  record.ended_us = NowUnixMicros();
   record.runs = runs_.Snapshot();
   JudgeDrill(spec_, record);
   if (hooks_.store) {

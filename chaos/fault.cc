@@ -2,6 +2,16 @@
 
 namespace sonde::chaos {
 
+std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups) {
+  std::string shape;
+  for (const auto& group : groups) {
+    std::string g;
+    for (const std::string& t : group) g += (g.empty() ? "" : ",") + t;
+    shape += (shape.empty() ? "" : " | ") + g;
+  }
+  return shape;
+}
+
 bool IsLinkKind(const std::string& kind) {
   return kind == "latency" || kind == "bandwidth" || kind == "blackhole" || kind == "reset_peer" ||
          kind == "slicer" || kind == "limit_data";

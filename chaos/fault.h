@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "config/model.h"
 
@@ -52,6 +53,9 @@ struct FaultAction {
 };
 
 using Planned = std::variant<FaultAction, std::string>;  // the action, or why it cannot be
+
+// "node1,node2 | node3": a partition's groups, for plans and logs.
+std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups);
 
 // Kinds that stop or break a process: a drill must be armed to use them.
 bool IsDestructive(const std::string& kind);

@@ -4,22 +4,17 @@
 #include <chrono>
 
 #include "chaos/revert.h"
+#include "core/unix_time.h"
 
 namespace sonde::chaos {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
 std::variant<std::string, std::string> FaultSession::Inject(const FaultSpec& spec,
                                                              FaultAction action) {
   using Out = std::variant<std::string, std::string>;
-  JournalEntry entry{NewEntryId(), NowMicros(), drill_, spec.name, spec.kind, spec.target,
+  JournalEntry entry{NewEntryId(), NowUnixMicros(), drill_, spec.name, spec.kind, spec.target,
                      action.revert};
   if (auto why = journal_.RecordInject(entry)) {
     return Out(std::in_place_index<1>, "not injected: " + *why);

@@ -43,12 +43,7 @@ Planned PlanNftPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
   std::string chain = "p_";
   for (char c : spec.name) chain += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   FaultAction action;
-  std::string shape;
-  for (const auto& group : spec.groups) {
-    std::string g;
-    for (const std::string& t : group) g += (g.empty() ? "" : ",") + t;
-    shape += (shape.empty() ? "" : " | ") + g;
-  }
+  const std::string shape = DescribeGroups(spec.groups);
   action.description = "partition " + shape + " (nftables table inet " + OwnTableName() + ", " +
                        std::to_string(pairs.size()) + " address pairs dropped)";
   action.inject = [chain, pairs] { return NftAddDrops(chain, pairs); };

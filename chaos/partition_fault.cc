@@ -52,12 +52,7 @@ Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
                     {"body", ""}});
   }
   FaultAction action;
-  std::string shape;
-  for (const auto& group : spec.groups) {
-    std::string g;
-    for (const std::string& t : group) g += (g.empty() ? "" : ",") + t;
-    shape += (shape.empty() ? "" : " | ") + g;
-  }
+  const std::string shape = DescribeGroups(spec.groups);
   action.description = "partition " + shape + " (" + std::to_string(toxics.size() / 2) +
                        " links cut at " + api + ")";
   action.inject = [api, toxics]() -> std::optional<std::string> {

@@ -2,14 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include "core/unix_time.h"
+
 namespace sonde {
 namespace {
 
 int64_t Micros(Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
-
-int64_t UnixMicros(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
 
 boost::json::object StepJson(const StepResult& s) {
   boost::json::object o;

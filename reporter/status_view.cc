@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "core/unix_time.h"
 #include "reporter/json_text.h"
 #include "reporter/recent_runs.h"
 #include "reporter/report_format.h"
@@ -17,12 +18,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr int64_t kHourUs = 3'600'000'000;
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 struct Tally {
   int64_t good = 0, bad = 0;
@@ -142,7 +137,7 @@ void StatusView::SetConfig(std::shared_ptr<const Config> config) {
 }
 
 void StatusView::Start() {
-  RefreshNow(NowMicros());
+  RefreshNow(NowUnixMicros());
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -172,7 +167,7 @@ void StatusView::Loop() {
     wake_.wait_for(lock, refresh_);
     if (stopping_) break;
     lock.unlock();
-    RefreshNow(NowMicros());
+    RefreshNow(NowUnixMicros());
     lock.lock();
   }
 }
@@ -228,7 +223,7 @@ std::string StatusView::Json(const RecentRuns& recent) const {
     }
   }
   json::object out;
-  out["generated"] = FormatTimestamp(NowMicros());
+  out["generated"] = FormatTimestamp(NowUnixMicros());
   out["store_read_at"] = s && s->contains("at") ? s->at("at") : json::value();
   if (s && s->contains("error")) out["store_error"] = s->at("error");
   out["journeys"] = std::move(journeys);

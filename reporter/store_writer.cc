@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.h"
 #include "reporter/result_store.h"
 #include "reporter/run_record.h"
 
@@ -13,12 +14,6 @@ constexpr auto kRetryAfterFailure = std::chrono::seconds(1);
 // On Stop, a store that keeps failing gets this many more tries before the
 // rest of the queue is given up (and counted).
 constexpr int kTriesAtStop = 3;
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -114,7 +109,7 @@ void StoreWriter::Loop() {
     const size_t batch = runs.size() + events.size();
     try {
       if (options_.keep && std::chrono::steady_clock::now() >= next_prune) {
-        const int64_t cutoff = NowMicros() - std::chrono::duration_cast<std::chrono::microseconds>(
+        const int64_t cutoff = NowUnixMicros() - std::chrono::duration_cast<std::chrono::microseconds>(
                                                  *options_.keep)
                                                  .count();
         const PruneReport pruned = store_->Prune(cutoff, LoadOrCreateStoreKey(options_.dir));

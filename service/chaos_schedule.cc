@@ -7,18 +7,13 @@
 
 #include "chaos/drill_plan.h"
 #include "chaos/injector.h"
+#include "core/unix_time.h"
 #include "reporter/result_store.h"
 #include "reporter/sla_report.h"
 #include "reporter/store_writer.h"
 
 namespace sonde {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool InWindow(const ChaosSchedule& s, std::chrono::system_clock::time_point now) {
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
@@ -36,7 +31,7 @@ std::variant<double, std::string> BudgetLeft(const Config& config, const SloSpec
   if (!config.store) return std::string("no [store]: the budget cannot be read");
   try {
     ResultStore store(config.store->dir, ResultStore::Mode::kReadOnly);
-    const int64_t to = NowMicros();
+    const int64_t to = NowUnixMicros();
     const ReportPeriod period{to - std::chrono::duration_cast<std::chrono::microseconds>(slo.window).count(), to};
     StringPool pool;
     const SloReport r = BuildSloReport(
@@ -168,7 +163,7 @@ void ChaosScheduler::Loop() {
                  FormatDuration(f.duration));
     metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, f.spec.target, true);
     if (store_) {
-      store_->Enqueue(FaultEvent{.at_us = NowMicros(), .event = FaultEventKind::kInject,
+      store_->Enqueue(FaultEvent{.at_us = NowUnixMicros(), .event = FaultEventKind::kInject,
                                  .drill = "", .fault = f.spec.name, .kind = f.spec.kind,
                                  .target = f.spec.target, .detail = description});
     }
@@ -195,7 +190,7 @@ void ChaosScheduler::Loop() {
     spdlog::info("chaos schedule: reverted {}{}", f.spec.name, early.empty() ? "" : " early: " + early);
     metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, f.spec.target, false);
     if (store_) {
-      store_->Enqueue(FaultEvent{.at_us = NowMicros(), .event = FaultEventKind::kRevert,
+      store_->Enqueue(FaultEvent{.at_us = NowUnixMicros(), .event = FaultEventKind::kRevert,
                                  .drill = "", .fault = f.spec.name, .kind = f.spec.kind,
                                  .target = f.spec.target, .detail = early});
     }

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "config/loader.h"
+#include "core/unix_time.h"
 #include "reporter/report_render.h"
 #include "reporter/report_signature.h"
 #include "reporter/report_source.h"
@@ -15,12 +16,6 @@
 namespace sonde {
 namespace {
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 int CommandReport(const ReportOptions& o) {
@@ -30,7 +25,7 @@ int CommandReport(const ReportOptions& o) {
                  o.format.c_str());
     return 2;
   }
-  const int64_t now = NowMicros();
+  const int64_t now = NowUnixMicros();
   std::string why;
   const std::optional<int64_t> from = ParseReportTime(o.from, now, /*end_of_day=*/false, &why);
   if (!from) {

@@ -51,7 +51,11 @@ bool WaitForState(const std::string& pidfile, auto pred, std::chrono::millisecon
 
 ChaosConfig Targets(const std::string& pidfile, const std::string& restart = "") {
   ChaosConfig c;
-  c.targets["svc"] = ChaosTarget{"svc", "", pidfile, restart, {}};
+  ChaosTarget t;
+  t.name = "svc";
+  t.pidfile = pidfile;
+  t.restart = restart;
+  c.targets["svc"] = t;
   return c;
 }
 
