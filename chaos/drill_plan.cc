@@ -36,6 +36,30 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
       p.spec.target = f.targets.empty() ? "" : f.targets.front();
       p.spec.groups = f.groups;
       p.spec.backend = f.backend;
+      if (!f.shape.empty()) {
+        std::vector<std::string> t = f.targets;
+        if (f.shape != "ring") {
+          for (size_t i = t.size() - 1; i > 0; --i) {
+            std::uniform_int_distribution<size_t> d(0, i);
+            std::swap(t[i], t[d(rng)]);
+          }
+        }
+        if (f.shape == "isolate") {
+          p.spec.groups = {{t[0]}, {t.begin() + 1, t.end()}};
+        } else if (f.shape == "majority_minority") {
+          const size_t majority = t.size() / 2 + 1;
+          p.spec.groups = {{t.begin(), t.begin() + static_cast<long>(majority)},
+                           {t.begin() + static_cast<long>(majority), t.end()}};
+        } else if (f.shape == "bridge") {
+          // t[0] bridges: in no group, so linked to both halves.
+          const size_t half = 1 + (t.size() - 1) / 2;
+          p.spec.groups = {{t.begin() + 1, t.begin() + static_cast<long>(half)},
+                           {t.begin() + static_cast<long>(half), t.end()}};
+        } else if (f.shape == "ring") {
+          p.spec.ring = t;
+        }
+        for (auto& g : p.spec.groups) std::sort(g.begin(), g.end());
+      }
       p.at = f.at;
       p.duration = f.duration;
       plan.destructive = true;
@@ -87,11 +111,7 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
     o << "  +" << FormatDuration(p.at) << " for " << FormatDuration(p.duration) << ": "
       << p.spec.name << " = " << p.spec.kind;
     if (p.spec.kind == "partition") {
-      o << " of";
-      for (size_t g = 0; g < p.spec.groups.size(); ++g) {
-        o << (g ? " |" : "");
-        for (const std::string& t : p.spec.groups[g]) o << " " << t;
-      }
+      o << " of " << DescribePartition(p.spec);
       o << (p.spec.backend == "nftables" ? " with nftables\n" : " at " + chaos.proxy_api + "\n");
       continue;
     }

@@ -1,5 +1,7 @@
 #include "chaos/fault.h"
 
+#include <set>
+
 namespace sonde::chaos {
 
 std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups) {
@@ -10,6 +12,56 @@ std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups) 
     shape += (shape.empty() ? "" : " | ") + g;
   }
   return shape;
+}
+
+std::string DescribePartition(const FaultSpec& spec) {
+  if (spec.ring.empty()) return DescribeGroups(spec.groups);
+  std::string out = "ring";
+  for (const std::string& t : spec.ring) out += " " + t;
+  return out;
+}
+
+std::variant<std::vector<std::pair<std::string, std::string>>, std::string> PartitionCuts(
+    const FaultSpec& spec, const ChaosConfig& chaos) {
+  const std::string who = "fault \"" + spec.name + "\": ";
+  std::vector<std::pair<std::string, std::string>> cuts;
+  std::set<std::string> seen;
+  auto check = [&](const std::string& t) -> std::optional<std::string> {
+    if (!chaos.targets.count(t)) {
+      return who + "target \"" + t + "\" is not declared under [chaos.targets]; refusing to touch it";
+    }
+    if (!seen.insert(t).second) return who + "\"" + t + "\" appears twice";
+    return std::nullopt;
+  };
+  if (!spec.ring.empty()) {
+    const size_t n = spec.ring.size();
+    if (n < 4) return who + "a ring needs at least 4 targets (with 3 every pair are neighbours)";
+    for (const std::string& t : spec.ring) {
+      if (auto why = check(t)) return *why;
+    }
+    for (size_t a = 0; a < n; ++a) {
+      for (size_t b = 0; b < n; ++b) {
+        const size_t d = a > b ? a - b : b - a;
+        if (a != b && d != 1 && d != n - 1) cuts.emplace_back(spec.ring[a], spec.ring[b]);
+      }
+    }
+    return cuts;
+  }
+  if (spec.groups.size() < 2) return who + "a partition needs two groups";
+  for (const auto& group : spec.groups) {
+    for (const std::string& t : group) {
+      if (auto why = check(t)) return *why;
+    }
+  }
+  for (size_t a = 0; a < spec.groups.size(); ++a) {
+    for (size_t b = 0; b < spec.groups.size(); ++b) {
+      if (a == b) continue;
+      for (const std::string& from : spec.groups[a]) {
+        for (const std::string& to : spec.groups[b]) cuts.emplace_back(from, to);
+      }
+    }
+  }
+  return cuts;
 }
 
 bool IsLinkKind(const std::string& kind) {

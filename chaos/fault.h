@@ -40,6 +40,7 @@ struct FaultSpec {
   HttpCallSpec inject_http, revert_http;       // http
   std::vector<std::vector<std::string>> groups;  // partition (target: the first group's first)
   std::string backend = "proxy";                  // partition: proxy or nftables
+  std::vector<std::string> ring;                  // partition: a ring (neighbours stay linked)
   std::vector<std::string> links;                 // link kinds: "A_to_B" proxies
   std::string stream = "both";
   double toxicity = 1.0;
@@ -54,8 +55,15 @@ struct FaultAction {
 
 using Planned = std::variant<FaultAction, std::string>;  // the action, or why it cannot be
 
-// "node1,node2 | node3": a partition's groups, for plans and logs.
+// "node1,node2 | node3": a partition's groups (or its ring), for plans and logs.
 std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups);
+std::string DescribePartition(const FaultSpec& spec);
+
+// The directed links a partition cuts: every (a, b) in different groups, or
+// for a ring every pair that are not neighbours. Or why it cannot be (an
+// undeclared target, one in two groups, fewer than two groups).
+std::variant<std::vector<std::pair<std::string, std::string>>, std::string> PartitionCuts(
+    const FaultSpec& spec, const ChaosConfig& chaos);
 
 // Kinds that stop or break a process: a drill must be armed to use them.
 bool IsDestructive(const std::string& kind);

@@ -1,7 +1,7 @@
 // partition (proxy backend): the links between nodes go through the fault
 // proxy, one proxy per direction named "A_to_B" after the chaos targets.
-// Cutting the groups apart adds, on every link that crosses between two
-// groups, a `timeout` toxic with timeout 0 on both streams: bytes are held,
+// Cutting the groups apart (or a ring's non-neighbours) adds, on every link
+// cut, a `timeout` toxic with timeout 0 on both streams: bytes are held,
 // nothing is delivered, as on a dead link. The revert deletes those toxics
 // (a 404 counts as done), and held bytes flow again.
 #include <boost/json.hpp>
@@ -16,31 +16,15 @@ Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
   if (chaos.proxy_api.empty()) {
     return "fault \"" + spec.name + "\": a partition needs [chaos] proxy_api";
   }
-  if (spec.groups.size() < 2) return "fault \"" + spec.name + "\": a partition needs two groups";
-  std::set<std::string> seen;
-  for (const auto& group : spec.groups) {
-    for (const std::string& t : group) {
-      if (!chaos.targets.count(t)) {
-        return "fault \"" + spec.name + "\": target \"" + t +
-               "\" is not declared under [chaos.targets]; refusing to touch it";
-      }
-      if (!seen.insert(t).second) return "fault \"" + spec.name + "\": \"" + t + "\" is in two groups";
-    }
-  }
+  auto cuts = PartitionCuts(spec, chaos);
+  if (auto* why = std::get_if<std::string>(&cuts)) return *why;
   struct Toxic {
     std::string proxy, name, stream;
   };
   std::vector<Toxic> toxics;
-  for (size_t a = 0; a < spec.groups.size(); ++a) {
-    for (size_t b = 0; b < spec.groups.size(); ++b) {
-      if (a == b) continue;
-      for (const std::string& from : spec.groups[a]) {
-        for (const std::string& to : spec.groups[b]) {
-          for (const char* stream : {"upstream", "downstream"}) {
-            toxics.push_back({from + "_to_" + to, "sonde_" + spec.name + "_" + stream, stream});
-          }
-        }
-      }
+  for (const auto& [from, to] : std::get<0>(cuts)) {
+    for (const char* stream : {"upstream", "downstream"}) {
+      toxics.push_back({from + "_to_" + to, "sonde_" + spec.name + "_" + stream, stream});
     }
   }
   const std::string api = chaos.proxy_api;
@@ -52,7 +36,7 @@ Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
                     {"body", ""}});
   }
   FaultAction action;
-  const std::string shape = DescribeGroups(spec.groups);
+  const std::string shape = DescribePartition(spec);
   action.description = "partition " + shape + " (" + std::to_string(toxics.size() / 2) +
                        " links cut at " + api + ")";
   action.inject = [api, toxics]() -> std::optional<std::string> {

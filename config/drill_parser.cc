@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstring>
+#include <map>
 
 #include "config/suggest.h"
 
@@ -76,7 +77,8 @@ std::vector<std::string> Strings(TableReader& r, std::string_view key, bool requ
 DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::string& path,
                            const ChaosConfig& chaos) {
   TableReader r(ctx, t, path, path,
-                {"name", "kind", "target", "targets", "groups", "backend", "links", "stream", "toxicity",
+                {"name", "kind", "target", "targets", "groups", "shape", "backend", "links", "stream",
+                 "toxicity",
                  "attributes", "pick", "at", "duration", "signal", "command", "revert_command",
                  "request", "revert_request"});
   DrillFault f;
@@ -101,8 +103,23 @@ DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::s
   }
   if (f.kind == "partition") {
     // groups = [["node1", "node2", "node3"], ["node4", "node5"]]: every
-    // target in them is a target of the fault.
-    if (const toml::array* groups = r.Array("groups", /*required=*/true)) {
+    // target in them is a target of the fault. Or a named shape over
+    // `targets`.
+    if (auto shape = r.String("shape")) {
+      static const std::map<std::string, size_t> kMinimum = {
+          {"isolate", 2}, {"majority_minority", 2}, {"bridge", 3}, {"ring", 4}};
+      auto it = kMinimum.find(*shape);
+      f.targets = Strings(r, "targets", /*required=*/true);
+      if (it == kMinimum.end()) {
+        r.Error(Where(*t.get("shape")), "unknown shape \"" + *shape +
+                                            "\" (isolate, majority_minority, bridge, ring)");
+      } else if (f.targets.size() < it->second) {
+        r.Error(Where(*t.get("shape")), "shape \"" + *shape + "\" needs at least " +
+                                            std::to_string(it->second) + " targets");
+      }
+      if (t.get("groups")) r.Error(Where(*t.get("groups")), "give \"groups\" or \"shape\", not both");
+      f.shape = *shape;
+    } else if (const toml::array* groups = r.Array("groups", /*required=*/true)) {
       for (const toml::node& g : *groups) {
         const toml::array* members = g.as_array();
         if (!members || members->empty()) {

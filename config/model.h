@@ -422,6 +422,11 @@ struct DrillFault {
   int signal = 9;                    // kill: SIGKILL unless told
   std::vector<std::vector<std::string>> groups;  // partition: links between groups are cut
   std::string backend = "proxy";  // partition: "proxy" or "nftables"
+  // partition: "" for explicit groups, else a named shape over `targets`:
+  // isolate (one, chosen with the seed, from the rest), majority_minority,
+  // bridge (two halves cut apart, one node linked to both), ring (each
+  // linked only to its neighbours, in the order given).
+  std::string shape;
   // Link kinds (latency, bandwidth, blackhole, reset_peer, slicer,
   // limit_data): proxies named "A_to_B" after declared targets, a stream
   // ("upstream", "downstream" or "both"), a toxicity and Toxiproxy's

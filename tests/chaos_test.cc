@@ -117,6 +117,10 @@ TEST(Chaos, SondeRunHealsAtStart) {
   Subprocess daemon({kSonde, "run", "-c", config});
   EXPECT_TRUE(WaitForState(pidfile, [](char s) { return s != 'T' && s != 0; }, 5s))
       << daemon.StderrSoFar();
+  // SIGTERM only once the daemon handles it (it heals before anything else).
+  for (int i = 0; i < 250 && daemon.StderrSoFar().find("serving") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
   daemon.Signal(SIGTERM);
   auto r = daemon.Wait(5s);
   ASSERT_TRUE(r);

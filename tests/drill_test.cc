@@ -165,6 +165,73 @@ attributes = { latency = 300, jitter = 50 }
             std::string::npos);
 }
 
+TEST(DrillPlan, NamedPartitionShapes) {
+  std::string text = std::string(kBase);
+  text.replace(text.find("[chaos.targets.node1]"), 0,
+               "[chaos]\nproxy_api = \"http://127.0.0.1:8474\"\n[chaos.targets.node4]\n[chaos.targets.node5]\n");
+  auto r = LoadConfigString(text + R"(
+[drill.s]
+journeys = ["tx"]
+[[drill.s.fault]]
+name = "iso"
+kind = "partition"
+shape = "isolate"
+targets = ["node1", "node2", "node3", "node4", "node5"]
+[[drill.s.fault]]
+name = "maj"
+kind = "partition"
+shape = "majority_minority"
+targets = ["node1", "node2", "node3", "node4", "node5"]
+[[drill.s.fault]]
+name = "bridge"
+kind = "partition"
+shape = "bridge"
+targets = ["node1", "node2", "node3", "node4", "node5"]
+[[drill.s.fault]]
+name = "ring"
+kind = "partition"
+shape = "ring"
+targets = ["node1", "node2", "node3", "node4", "node5"]
+)", "d.toml");
+  ASSERT_TRUE(r.ok()) << Errors(r);
+  const ChaosConfig& chaos = r.config->chaos;
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    const DrillPlan plan = PlanDrill(r.config->drills.at(0), seed);
+    ASSERT_EQ(plan.faults.size(), 4u);
+    auto cuts = [&](size_t i) { return std::get<0>(PartitionCuts(plan.faults[i].spec, chaos)); };
+    // isolate: one node alone, cut both ways from the other four.
+    EXPECT_EQ(plan.faults[0].spec.groups.at(0).size(), 1u);
+    EXPECT_EQ(cuts(0).size(), 8u);
+    // majority/minority: 3 | 2.
+    EXPECT_EQ(plan.faults[1].spec.groups.at(0).size(), 3u);
+    EXPECT_EQ(plan.faults[1].spec.groups.at(1).size(), 2u);
+    EXPECT_EQ(cuts(1).size(), 12u);
+    // bridge: 2 | 2 cut apart, the fifth linked to all.
+    EXPECT_EQ(plan.faults[2].spec.groups.at(0).size() + plan.faults[2].spec.groups.at(1).size(), 4u);
+    EXPECT_EQ(cuts(2).size(), 8u);
+    // ring of 5: each node keeps its two neighbours, loses the other two.
+    EXPECT_EQ(cuts(3).size(), 10u);
+    for (const auto& [a, b] : cuts(3)) EXPECT_FALSE(a == "node1" && (b == "node2" || b == "node5"));
+  }
+  // The seed chooses which node is isolated.
+  std::set<std::string> isolated;
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    isolated.insert(PlanDrill(r.config->drills.at(0), seed).faults[0].spec.groups.at(0).at(0));
+  }
+  EXPECT_EQ(isolated.size(), 5u);
+  auto small = LoadConfigString(text + R"(
+[drill.s]
+journeys = ["tx"]
+[[drill.s.fault]]
+name = "ring"
+kind = "partition"
+shape = "ring"
+targets = ["node1", "node2", "node3"]
+)", "d.toml");
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(Errors(small).find("shape \"ring\" needs at least 4 targets"), std::string::npos) << Errors(small);
+}
+
 TEST(DrillPlan, TheSeedChoosesTheTargetsAndReplays) {
   auto r = Load(R"(
 [drill.k]
