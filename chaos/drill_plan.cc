@@ -6,6 +6,18 @@
 
 namespace sonde::chaos {
 
+namespace {
+
+// Fisher-Yates with the drill's generator: the same seed, the same order.
+void SeededShuffle(std::vector<std::string>& v, std::mt19937_64& rng) {
+  for (size_t i = v.size(); i > 1; --i) {
+    std::uniform_int_distribution<size_t> d(0, i - 1);
+    std::swap(v[i - 1], v[d(rng)]);
+  }
+}
+
+}  // namespace
+
 DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
   DrillPlan plan;
   plan.drill = spec.name;
@@ -39,10 +51,7 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
       if (!f.shape.empty()) {
         std::vector<std::string> t = f.targets;
         if (f.shape != "ring") {
-          for (size_t i = t.size() - 1; i > 0; --i) {
-            std::uniform_int_distribution<size_t> d(0, i);
-            std::swap(t[i], t[d(rng)]);
-          }
+          SeededShuffle(t, rng);
         }
         if (f.shape == "isolate") {
           p.spec.groups = {{t[0]}, {t.begin() + 1, t.end()}};
@@ -68,11 +77,7 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
     }
     std::vector<std::string> targets = f.targets;
     if (f.pick > 0 && f.pick < static_cast<int>(targets.size())) {
-      // A seeded shuffle: the same seed picks the same targets.
-      for (size_t i = targets.size() - 1; i > 0; --i) {
-        std::uniform_int_distribution<size_t> d(0, i);
-        std::swap(targets[i], targets[d(rng)]);
-      }
+      SeededShuffle(targets, rng);
       targets.resize(static_cast<size_t>(f.pick));
       std::sort(targets.begin(), targets.end());
     }

@@ -15,8 +15,6 @@
 namespace sonde::chaos {
 namespace {
 
-int64_t Micros(Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
-
 struct Ratio {
   int64_t ok = 0, total = 0;
   double value() const { return total ? static_cast<double>(ok) / static_cast<double>(total) : 1.0; }
@@ -67,19 +65,20 @@ class Progress {
   std::chrono::steady_clock::time_point next_line_{};
 };
 
-// Why the drill stopped early: 1 is the daemon's halt button, else a signal.
+// Why the drill stopped early.
 std::string StopReason(int stop) {
-  return stop == 1 ? "stopped by POST /api/v1/heal" : "interrupted by signal " + std::to_string(stop);
+  if (stop == kStopHalt) return "stopped by POST /api/v1/heal";
+  if (stop == kStopShutdown) return "stopped: the daemon is shutting down";
+  return "interrupted by signal " + std::to_string(stop);
 }
 
 }  // namespace
 
 void DrillRunLog::OnRunFinished(const JourneyResult& r) {
   if (std::find(journeys_.begin(), journeys_.end(), r.journey) == journeys_.end()) return;
-  const int64_t started =
-      std::chrono::duration_cast<std::chrono::microseconds>(r.started_at.time_since_epoch()).count();
+  const int64_t started = UnixMicros(r.started_at);
   std::lock_guard lock(mu_);
-  runs_.push_back({r.journey, r.target, started, started + Micros(r.duration), r.outcome, r.reason});
+  runs_.push_back({r.journey, r.target, started, started + ToMicros(r.duration), r.outcome, r.reason});
 }
 
 std::vector<DrillRun> DrillRunLog::Snapshot() const {
@@ -142,8 +141,7 @@ DrillRecord DrillRunner::Run() {
       if (r.total == 0 || r.value() + 1e-12 < spec_.steady_min_success) {
         abort("steady state not met: " + j + " " + std::to_string(r.ok) + "/" +
               std::to_string(r.total) + " runs succeeded, below " +
-              std::to_string(static_cast<int>(spec_.steady_min_success * 100)) +
-              "%; nothing was injected");
+              FormatPercent(spec_.steady_min_success) + "; nothing was injected");
         break;
       }
     }

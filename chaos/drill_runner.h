@@ -38,6 +38,10 @@ class DrillRunLog : public RunObserver {
   std::vector<DrillRun> runs_;
 };
 
+// What a non-zero `stop` means: a signal number, or one of these.
+inline constexpr int kStopHalt = -1;      // POST /api/v1/heal
+inline constexpr int kStopShutdown = -2;  // the daemon is stopping
+
 struct DrillHooks {
   StoreWriter* store = nullptr;  // drill and fault events, when set
   // A fault started (true) or stopped (false) holding: sonde_chaos_fault_active.

@@ -6,11 +6,10 @@
 #include <map>
 
 #include "reporter/report_format.h"
+#include "reporter/sla_report.h"
 
 namespace sonde::chaos {
 namespace {
-
-int64_t Micros(Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
 
 // When `journey` first succeeded in a run started at or after `since`.
 std::optional<int64_t> FirstSuccess(const DrillRecord& r, const std::string& journey, int64_t since) {
@@ -23,12 +22,6 @@ std::optional<int64_t> FirstSuccess(const DrillRecord& r, const std::string& jou
   return best;
 }
 
-std::string Percent(double ratio) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%.3f%%", ratio * 100);
-  return out;
-}
-
 }  // namespace
 
 void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
@@ -39,7 +32,7 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
   };
   std::map<std::string, Tally> during;
   for (const DrillRun& run : r.runs) {
-    if (run.finished_us < r.hold_start_us || run.finished_us > r.hold_end_us) continue;
+    if (run.started_us < r.hold_start_us || run.started_us >= r.hold_end_us) continue;
     if (run.outcome == Outcome::kInfraError) continue;
     Tally& t = during[run.journey];
     ++t.total;
@@ -77,12 +70,12 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
   for (const DrillExpectation& x : spec.expect) {
     const Tally& t = during[x.journey];
     if (x.min_success) {
-      DrillCheck c{x.journey, "min_success", "≥ " + Percent(*x.min_success), "", false};
+      DrillCheck c{x.journey, "min_success", "≥ " + FormatPercent(*x.min_success), "", false};
       if (t.total == 0) {
-        c.observed = "no runs finished while the faults held";
+        c.observed = "no runs started while the faults held";
       } else {
         const double ratio = static_cast<double>(t.ok) / static_cast<double>(t.total);
-        c.observed = Percent(ratio) + " (" + std::to_string(t.ok) + " of " + std::to_string(t.total) + " runs)";
+        c.observed = FormatPercent(ratio) + " (" + std::to_string(t.ok) + " of " + std::to_string(t.total) + " runs)";
         c.passed = ratio + 1e-12 >= *x.min_success;
       }
       r.checks.push_back(std::move(c));
@@ -90,14 +83,13 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
     if (x.max_p95) {
       DrillCheck c{x.journey, "max_p95", "≤ " + FormatDuration(*x.max_p95), "", false};
       if (t.durations.empty()) {
-        c.observed = "no runs finished while the faults held";
+        c.observed = "no runs started while the faults held";
       } else {
         std::vector<int64_t> d = t.durations;
         std::sort(d.begin(), d.end());
-        const size_t rank = std::max<size_t>(1, (d.size() * 95 + 99) / 100);
-        const int64_t p95 = d[rank - 1];
+        const int64_t p95 = *NearestRank(d, 95);
         c.observed = FormatLatency(p95) + " over " + std::to_string(d.size()) + " runs";
-        c.passed = p95 <= Micros(*x.max_p95);
+        c.passed = p95 <= ToMicros(*x.max_p95);
       }
       r.checks.push_back(std::move(c));
     }
@@ -111,7 +103,7 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
         char out[48];
         std::snprintf(out, sizeof out, "%.3f s after the last revert", static_cast<double>(took) / 1e6);
         c.observed = out;
-        c.passed = took <= Micros(*x.recover_within);
+        c.passed = took <= ToMicros(*x.recover_within);
       }
       r.checks.push_back(std::move(c));
     }

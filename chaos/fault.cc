@@ -49,6 +49,9 @@ std::variant<std::vector<std::pair<std::string, std::string>>, std::string> Part
   }
   if (spec.groups.size() < 2) return who + "a partition needs two groups";
   for (const auto& group : spec.groups) {
+    if (group.empty()) return who + "a partition group is empty: nothing would be cut";
+  }
+  for (const auto& group : spec.groups) {
     for (const std::string& t : group) {
       if (auto why = check(t)) return *why;
     }
@@ -62,11 +65,6 @@ std::variant<std::vector<std::pair<std::string, std::string>>, std::string> Part
     }
   }
   return cuts;
-}
-
-bool IsLinkKind(const std::string& kind) {
-  return kind == "latency" || kind == "bandwidth" || kind == "blackhole" || kind == "reset_peer" ||
-         kind == "slicer" || kind == "limit_data";
 }
 
 bool IsDestructive(const std::string& kind) {

@@ -77,8 +77,7 @@ Planned PlanExec(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanHttp(const FaultSpec& spec, const ChaosTarget& target);
 Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos);
 Planned PlanNftPartition(const FaultSpec& spec, const ChaosConfig& chaos);
-// latency, bandwidth, blackhole, reset_peer, slicer, limit_data.
-bool IsLinkKind(const std::string& kind);
+// latency, bandwidth, blackhole, reset_peer, slicer, limit_data (IsLinkKind, config/model.h).
 Planned PlanLinkToxic(const FaultSpec& spec, const ChaosConfig& chaos);
 
 }  // namespace sonde::chaos

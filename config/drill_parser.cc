@@ -10,11 +10,6 @@
 namespace sonde {
 namespace {
 
-bool IsLinkKind(const std::string& kind) {
-  return kind == "latency" || kind == "bandwidth" || kind == "blackhole" || kind == "reset_peer" ||
-         kind == "slicer" || kind == "limit_data";
-}
-
 // "SIGKILL", "KILL", "TERM", 9 ...
 std::optional<int> SignalNumber(const toml::node& node) {
   if (const auto* i = node.as_integer()) {
@@ -107,7 +102,7 @@ DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& t, const std::s
     // `targets`.
     if (auto shape = r.String("shape")) {
       static const std::map<std::string, size_t> kMinimum = {
-          {"isolate", 2}, {"majority_minority", 2}, {"bridge", 3}, {"ring", 4}};
+          {"isolate", 2}, {"majority_minority", 3}, {"bridge", 3}, {"ring", 4}};
       auto it = kMinimum.find(*shape);
       f.targets = Strings(r, "targets", /*required=*/true);
       if (it == kMinimum.end()) {

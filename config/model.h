@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -378,6 +379,11 @@ struct SloSpec {
   SourceLocation where;
 };
 
+// "availability" or "latency", as configs, rules and reports write it.
+inline std::string_view KindName(SloSpec::Kind kind) {
+  return kind == SloSpec::Kind::kLatency ? "latency" : "availability";
+}
+
 struct ServiceConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 9464;
@@ -410,6 +416,12 @@ struct ChaosTarget {
   std::string address;  // partition with the nftables backend: its IPv4 address
   SourceLocation where;
 };
+
+// Fault kinds that act on the fault proxy's named links (toxics).
+inline bool IsLinkKind(const std::string& kind) {
+  return kind == "latency" || kind == "bandwidth" || kind == "blackhole" || kind == "reset_peer" ||
+         kind == "slicer" || kind == "limit_data";
+}
 
 // One fault of a drill, as written in [[drill.NAME.fault]].
 struct DrillFault {
@@ -522,6 +534,12 @@ struct Config {
   const TargetGroup* FindTargets(const std::string& name) const {
     auto it = targets.find(name);
     return it == targets.end() ? nullptr : &it->second;
+  }
+  const DrillSpec* FindDrill(const std::string& name) const {
+    for (const DrillSpec& d : drills) {
+      if (d.name == name) return &d;
+    }
+    return nullptr;
   }
   const Journey* FindJourney(const std::string& name) const {
     for (const Journey& j : journeys) {

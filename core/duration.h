@@ -22,5 +22,9 @@ std::string FormatDuration(Duration d);
 
 // Seconds as a double, the base unit of every exported metric.
 inline double ToSeconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+// Whole microseconds (truncated), as the store and reports keep durations.
+inline int64_t ToMicros(Duration d) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
 
 }  // namespace sonde

@@ -48,4 +48,11 @@ std::optional<Reason> ReasonFromString(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<Outcome> OutcomeFromString(std::string_view s) {
+  for (Outcome o : kAllOutcomes) {
+    if (ToString(o) == s) return o;
+  }
+  return std::nullopt;
+}
+
 }  // namespace sonde

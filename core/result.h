@@ -36,6 +36,7 @@ enum class Reason {
 std::string_view ToString(Outcome o);
 std::string_view ToString(Reason r);
 std::optional<Reason> ReasonFromString(std::string_view s);
+std::optional<Outcome> OutcomeFromString(std::string_view s);
 
 inline constexpr Outcome kAllOutcomes[] = {Outcome::kSuccess, Outcome::kDegraded, Outcome::kFailed,
                                            Outcome::kInfraError};

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <variant>
 
+#include "core/unix_time.h"
 #include "reporter/row_chain.h"
 #include "reporter/store_schema.h"
 #include "signer/encoding.h"
@@ -115,16 +116,31 @@ std::vector<Value> RunColumns(const RunRecord& r) {
 constexpr const char* kRunColumns =
     "id, journey, target, location, started_us, duration_us, finished_us, outcome, reason, "
     "failing_step, detail, maintenance, steps, blocks";
-// The same positions, with the free text left out.
-constexpr const char* kRunColumnsWithoutDetails =
-    "id, journey, target, location, started_us, duration_us, finished_us, outcome, reason, "
-    "failing_step, '', maintenance, '', blocks";
+// The columns reports read (RunFact), in this order.
+constexpr const char* kFactColumns =
+    "journey, target, location, failing_step, started_us, duration_us, finished_us, outcome, "
+    "reason, maintenance";
 
-Outcome OutcomeFromString(const std::string& s) {
-  for (Outcome o : kAllOutcomes) {
-    if (ToString(o) == s) return o;
-  }
-  return Outcome::kInfraError;
+// `columns` of the runs that finished in [?1, ?2) (and are journey ?3's when
+// `by_journey`), by id. Runs are appended as they finish, so ids follow
+// finish times closely: the ids of the period's runs, found in the
+// finish-time index alone, bound a sequential scan of the table; fetching
+// each row through the index instead is a random read per row (3x slower
+// over 2M runs). The unary '+' keeps the planner off the index for the scan.
+std::string RunsInPeriodSql(const char* columns, bool by_journey) {
+  const std::string in_period = " finished_us >= ?1 AND finished_us < ?2";
+  return std::string("SELECT ") + columns + " FROM runs WHERE id BETWEEN (SELECT min(id) FROM runs WHERE" +
+         in_period + ") AND (SELECT max(id) FROM runs WHERE" + in_period +
+         ") AND +finished_us >= ?1 AND +finished_us < ?2" + (by_journey ? " AND +journey = ?3" : "") +
+         " ORDER BY id";
+}
+
+// How many runs finished in [from_us, to_us): the size to reserve, since
+// growing a vector of 2M rows moves every one of them several times.
+size_t CountRunsInPeriod(SqliteDb& db, int64_t from_us, int64_t to_us) {
+  Statement count(db, "SELECT count(*) FROM runs WHERE finished_us >= ?1 AND finished_us < ?2");
+  count.Bind(1, from_us).Bind(2, to_us);
+  return count.Step() ? static_cast<size_t>(count.Int(0)) : 0;
 }
 
 RunRecord ReadRun(const Statement& s) {
@@ -136,7 +152,7 @@ RunRecord ReadRun(const Statement& s) {
   r.started_us = s.Int(4);
   r.duration_us = s.Int(5);
   r.finished_us = s.Int(6);
-  r.outcome = OutcomeFromString(s.Text(7));
+  r.outcome = OutcomeFromString(s.TextView(7)).value_or(Outcome::kInfraError);
   r.reason = ReasonFromString(s.Text(8)).value_or(Reason::kInternal);
   r.failing_step = s.Text(9);
   r.detail = s.Text(10);
@@ -353,29 +369,12 @@ void ResultStore::AppendDrillEvent(DrillEvent& e) {
 }
 
 std::vector<RunRecord> ResultStore::RunsFinishedBetween(int64_t from_us, int64_t to_us,
-                                                        const std::string* journey, bool details) {
-  // Runs are appended as they finish, so ids follow finish times closely:
-  // the ids of the period's runs, found in the finish-time index alone,
-  // bound a sequential scan of the table; fetching each row through the
-  // index instead is a random read per row (3x slower over 2M runs).
-  const std::string in_period = " finished_us >= ?1 AND finished_us < ?2";
-  const std::string in_journey = journey ? " AND +journey = ?3" : "";
-  std::string sql = std::string("SELECT ") + (details ? kRunColumns : kRunColumnsWithoutDetails) +
-                    " FROM runs WHERE id BETWEEN (SELECT min(id) FROM runs WHERE" + in_period +
-                    ") AND (SELECT max(id) FROM runs WHERE" + in_period +
-                    // The unary '+' keeps the planner off the index for this part.
-                    ") AND +finished_us >= ?1 AND +finished_us < ?2" + in_journey + " ORDER BY id";
-  Statement s(*db_, sql);
+                                                        const std::string* journey) {
+  Statement s(*db_, RunsInPeriodSql(kRunColumns, journey != nullptr));
   s.Bind(1, from_us).Bind(2, to_us);
   if (journey) s.Bind(3, std::string_view(*journey));
   std::vector<RunRecord> out;
-  {
-    // Sized up front: growing a vector of 2M records moves every one of them
-    // several times.
-    Statement count(*db_, "SELECT count(*) FROM runs WHERE finished_us >= ?1 AND finished_us < ?2");
-    count.Bind(1, from_us).Bind(2, to_us);
-    if (count.Step()) out.reserve(static_cast<size_t>(count.Int(0)));
-  }
+  out.reserve(CountRunsInPeriod(*db_, from_us, to_us));
   while (s.Step()) out.push_back(ReadRun(s));
   // Finish order, as promised (ids may be a little out of it when two
   // writers interleave).
@@ -391,22 +390,11 @@ std::vector<RunRecord> ResultStore::RunsFinishedBetween(int64_t from_us, int64_t
 std::vector<RunFact> ResultStore::RunFactsFinishedBetween(int64_t from_us, int64_t to_us,
                                                          const std::string* journey,
                                                          StringPool& pool) {
-  // As RunsFinishedBetween: a rowid range bounded through the finish-time index.
-  const std::string in_period = " finished_us >= ?1 AND finished_us < ?2";
-  Statement s(*db_,
-              "SELECT journey, target, location, failing_step, started_us, duration_us, finished_us, "
-              "outcome, reason, maintenance FROM runs WHERE id BETWEEN (SELECT min(id) FROM runs "
-              "WHERE" + in_period + ") AND (SELECT max(id) FROM runs WHERE" + in_period +
-                  ") AND +finished_us >= ?1 AND +finished_us < ?2" +
-                  (journey ? " AND +journey = ?3" : "") + " ORDER BY id");
+  Statement s(*db_, RunsInPeriodSql(kFactColumns, journey != nullptr));
   s.Bind(1, from_us).Bind(2, to_us);
   if (journey) s.Bind(3, std::string_view(*journey));
   std::vector<RunFact> out;
-  {
-    Statement count(*db_, "SELECT count(*) FROM runs WHERE finished_us >= ?1 AND finished_us < ?2");
-    count.Bind(1, from_us).Bind(2, to_us);
-    if (count.Step()) out.reserve(static_cast<size_t>(count.Int(0)));
-  }
+  out.reserve(CountRunsInPeriod(*db_, from_us, to_us));
   while (s.Step()) {
     RunFact f;
     f.journey = pool.Intern(s.TextView(0));
@@ -416,11 +404,7 @@ std::vector<RunFact> ResultStore::RunFactsFinishedBetween(int64_t from_us, int64
     f.started_us = s.Int(4);
     f.duration_us = s.Int(5);
     f.finished_us = s.Int(6);
-    const std::string_view outcome = s.TextView(7);
-    f.outcome = Outcome::kInfraError;
-    for (Outcome o : kAllOutcomes) {
-      if (ToString(o) == outcome) f.outcome = o;
-    }
+    f.outcome = OutcomeFromString(s.TextView(7)).value_or(Outcome::kInfraError);
     f.reason = ReasonFromString(s.TextView(8)).value_or(Reason::kInternal);
     f.maintenance = s.Int(9) != 0;
     out.push_back(f);
@@ -497,9 +481,7 @@ PruneReport ResultStore::Prune(int64_t cutoff_us, const signer::KeyPair& key) {
     count.Step();
     const int64_t removed = count.Int(0);
     const int64_t pruned_total = (previous ? previous->pruned_rows : 0) + removed;
-    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+    const int64_t now_us = NowUnixMicros();
     const RowEncoding message = CheckpointMessage(now_us, table, through, through_hash, pruned_total);
     const signer::Signature signature = key.Sign(message.bytes());
     AppendChained(*db_, "checkpoints",

@@ -60,13 +60,11 @@ class ResultStore {
   void AppendDrillEvent(DrillEvent& event);
 
   // Runs that finished in [from_us, to_us), by finish time; only `journey`'s
-  // when given. Without `details`, steps_json and detail stay empty (what
-  // reports need, read in a fraction of the time).
+  // when given.
   std::vector<RunRecord> RunsFinishedBetween(int64_t from_us, int64_t to_us,
-                                             const std::string* journey = nullptr,
-                                             bool details = true);
-  // The same runs as facts (run_facts.h), their strings in `pool`: what
-  // reports read.
+                                             const std::string* journey = nullptr);
+  // The same runs as facts (run_facts.h), their strings in `pool`, by id
+  // (not re-sorted): what reports and the status page read.
   std::vector<RunFact> RunFactsFinishedBetween(int64_t from_us, int64_t to_us,
                                                const std::string* journey, StringPool& pool);
 

@@ -7,12 +7,10 @@
 namespace sonde {
 namespace {
 
-int64_t Micros(Duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
-
 boost::json::object StepJson(const StepResult& s) {
   boost::json::object o;
   o["name"] = s.name;
-  o["us"] = Micros(s.duration);
+  o["us"] = ToMicros(s.duration);
   o["failure"] = s.failure == Reason::kNone ? boost::json::value() : boost::json::value(ToString(s.failure));
   if (!s.detail.empty()) o["detail"] = s.detail;
   if (s.status != 0) o["status"] = s.status;
@@ -32,7 +30,7 @@ boost::json::object StepJson(const StepResult& s) {
     for (const ProbeResult::Participant& p : s.participants) {
       participants.push_back({{"id", p.id},
                               {"url", p.url},
-                              {"us", Micros(p.elapsed)},
+                              {"us", ToMicros(p.elapsed)},
                               {"failure", p.failure}});
     }
     o["participants"] = std::move(participants);
@@ -51,7 +49,7 @@ RunRecord ToRunRecord(const JourneyResult& r, const std::string& location) {
   out.target = r.target;
   out.location = location;
   out.started_us = UnixMicros(r.started_at);
-  out.duration_us = Micros(r.duration);
+  out.duration_us = ToMicros(r.duration);
   out.finished_us = out.started_us + out.duration_us;
   out.outcome = r.outcome;
   out.reason = r.reason;

@@ -22,13 +22,6 @@ struct Counted {
   bool bad;
 };
 
-std::optional<int64_t> NearestRank(const std::vector<int64_t>& sorted, double p) {
-  if (sorted.empty()) return std::nullopt;
-  auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
-}
-
 Percentiles PercentilesOf(std::vector<int64_t> durations) {
   std::sort(durations.begin(), durations.end());
   return {NearestRank(durations, 50), NearestRank(durations, 90), NearestRank(durations, 95),
@@ -126,8 +119,11 @@ std::optional<int64_t> ThresholdUs(const SloSpec& spec) {
   return std::chrono::duration_cast<std::chrono::microseconds>(*spec.threshold).count();
 }
 
-std::string_view KindName(SloSpec::Kind kind) {
-  return kind == SloSpec::Kind::kLatency ? "latency" : "availability";
+std::optional<int64_t> NearestRank(const std::vector<int64_t>& sorted, int percent) {
+  if (sorted.empty()) return std::nullopt;
+  // ceil(n * p / 100), in integers.
+  const size_t rank = (sorted.size() * static_cast<size_t>(percent) + 99) / 100;
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
 std::string_view ToString(SloStatus s) {
@@ -146,8 +142,7 @@ SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
   SloReport out;
   out.spec = slo;
   const bool latency = slo.kind == SloSpec::Kind::kLatency && slo.threshold.has_value();
-  const int64_t threshold_us =
-      latency ? std::chrono::duration_cast<std::chrono::microseconds>(*slo.threshold).count() : 0;
+  const int64_t threshold_us = ThresholdUs(slo).value_or(0);
 
   std::vector<Counted> counted;
   for (const RunFact& r : runs) {

@@ -39,10 +39,10 @@
 namespace sonde {
 
 // The SLO's facts as reports print them: the objective as a ratio (99.9 ->
-// 0.999, tidied), the latency threshold in microseconds, the kind's name.
+// 0.999, tidied), the latency threshold in microseconds. (Its kind's name:
+// KindName, config/model.h.)
 double ObjectiveRatio(const SloSpec& spec);
 std::optional<int64_t> ThresholdUs(const SloSpec& spec);
-std::string_view KindName(SloSpec::Kind kind);  // "availability", "latency"
 
 enum class SloStatus { kOk, kWarning, kBreached, kNoData };
 std::string_view ToString(SloStatus s);  // "OK", "WARNING", "BREACHED", "NO_DATA"
@@ -51,6 +51,9 @@ struct ReportPeriod {
   int64_t from_us = 0;  // inclusive
   int64_t to_us = 0;    // exclusive
 };
+
+// The nearest-rank `percent`ile of ascending `sorted` values; nullopt when empty.
+std::optional<int64_t> NearestRank(const std::vector<int64_t>& sorted, int percent);
 
 struct Percentiles {
   std::optional<int64_t> p50_us, p90_us, p95_us, p99_us;  // nullopt without runs

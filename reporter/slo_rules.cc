@@ -135,7 +135,7 @@ void RenderSlo(std::ostringstream& o, const SloSpec& slo) {
   rule("slo:period_error_budget_remaining:ratio", "1 - slo:period_burn_rate:ratio" + sel);
   o << "      - record: sonde_slo_info\n        expr: vector(1)\n"
     << Labels(slo, "        ")
-    << "          kind: " << Quote(slo.kind == SloSpec::Kind::kLatency ? "latency" : "availability")
+    << "          kind: " << Quote(std::string(KindName(slo.kind)))
     << "\n"
     << "          objective: " << Quote(PromNumber(slo.objective)) << "\n"
     << "          window: " << Quote(period) << "\n";

@@ -47,9 +47,10 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
   try {
     ResultStore store(config.store->dir, ResultStore::Mode::kReadOnly);
     std::map<std::pair<std::string, std::string>, std::pair<Tally, Tally>> tallies;  // 1h, 24h
-    for (const RunRecord& r : store.RunsFinishedBetween(to - 24 * kHourUs, to, nullptr, /*details=*/false)) {
+    StringPool day_pool;
+    for (const RunFact& r : store.RunFactsFinishedBetween(to - 24 * kHourUs, to, nullptr, day_pool)) {
       if (r.maintenance || r.outcome == Outcome::kInfraError) continue;
-      auto& [hour, day] = tallies[{r.journey, r.target}];
+      auto& [hour, day] = tallies[{*r.journey, *r.target}];
       const bool bad = r.outcome == Outcome::kFailed;
       (bad ? day.bad : day.good) += 1;
       if (r.finished_us >= to - kHourUs) {
@@ -63,8 +64,7 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
       json::value p95;
       if (!durations.empty()) {
         std::sort(durations.begin(), durations.end());
-        const size_t rank = (durations.size() * 95 + 99) / 100;  // nearest rank
-        p95 = static_cast<double>(durations[std::max<size_t>(rank, 1) - 1]) / 1e6;
+        p95 = static_cast<double>(*NearestRank(durations, 95)) / 1e6;
       }
       journeys.push_back({{"journey", key.first},
                           {"target", key.second},
@@ -136,10 +136,7 @@ void StatusView::SetConfig(std::shared_ptr<const Config> config) {
   wake_.notify_all();
 }
 
-void StatusView::Start() {
-  RefreshNow(NowUnixMicros());
-  thread_ = std::thread([this] { Loop(); });
-}
+void StatusView::Start() { thread_ = std::thread([this] { Loop(); }); }
 
 void StatusView::Stop() {
   {
@@ -164,11 +161,10 @@ void StatusView::RefreshNow(int64_t now_us) {
 void StatusView::Loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    wake_.wait_for(lock, refresh_);
-    if (stopping_) break;
     lock.unlock();
     RefreshNow(NowUnixMicros());
     lock.lock();
+    wake_.wait_for(lock, refresh_, [this] { return stopping_; });
   }
 }
 

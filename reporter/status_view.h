@@ -33,8 +33,8 @@ class StatusView {
   ~StatusView();
 
   void SetConfig(std::shared_ptr<const Config> config);
-  // Reads the store now (on the caller's thread) and then every `refresh`
-  // on a thread of its own.
+  // Reads the store at once and then every `refresh`, on a thread of its
+  // own (a big store does not hold up the daemon's start).
   void Start();
   void Stop();
 

@@ -21,7 +21,8 @@ StoreWriter::StoreWriter(Options options, Hooks hooks)
     : options_(std::move(options)),
       hooks_(std::move(hooks)),
       store_(std::make_unique<ResultStore>(options_.dir, ResultStore::Mode::kReadWrite)) {
-  if (options_.keep) LoadOrCreateStoreKey(options_.dir);  // fail now, not at the first prune
+  // Loaded now: a bad key fails the start, not the first prune an hour later.
+  if (options_.keep) checkpoint_key_.emplace(LoadOrCreateStoreKey(options_.dir));
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -112,7 +113,7 @@ void StoreWriter::Loop() {
         const int64_t cutoff = NowUnixMicros() - std::chrono::duration_cast<std::chrono::microseconds>(
                                                  *options_.keep)
                                                  .count();
-        const PruneReport pruned = store_->Prune(cutoff, LoadOrCreateStoreKey(options_.dir));
+        const PruneReport pruned = store_->Prune(cutoff, *checkpoint_key_);
         if (pruned.runs + pruned.fault_events + pruned.drill_events > 0) {
           spdlog::info("result store: pruned {} run(s), {} fault and {} drill event(s) older "
                        "than {}",

@@ -22,6 +22,7 @@
 #include "core/duration.h"
 #include "reporter/store_records.h"
 #include "scenarios/run_observer.h"
+#include "signer/ed25519.h"
 
 namespace sonde {
 
@@ -79,6 +80,7 @@ class StoreWriter : public RunObserver {
   uint64_t burst_dropped_ = 0;   // drops in the current burst
   uint64_t dropped_ = 0;
   uint64_t written_ = 0;
+  std::optional<signer::KeyPair> checkpoint_key_;  // set when pruning (keep)
   std::unique_ptr<ResultStore> store_;  // used by the writer thread only, once started
   std::thread thread_;
 };

@@ -50,10 +50,7 @@ int CommandDrill(const DrillOptions& o) {
   LoadedConfig setup = LoadOrReport(o.config_path, stderr);
   if (!setup.ok()) return 2;
   const Config& config = *setup.config;
-  const DrillSpec* spec = nullptr;
-  for (const DrillSpec& d : config.drills) {
-    if (d.name == o.drill) spec = &d;
-  }
+  const DrillSpec* spec = config.FindDrill(o.drill);
   if (!spec) {
     std::string names;
     for (const DrillSpec& d : config.drills) names += (names.empty() ? "" : ", ") + d.name;
@@ -83,7 +80,8 @@ int CommandDrill(const DrillOptions& o) {
   }
   if (plan.destructive && !spec->armed && !o.arm) {
     std::fprintf(stderr,
-                 "drill %s has destructive faults (kill, pause); refusing to run it unarmed: "
+                 "drill %s has destructive faults (kill, pause, partition, blackhole, reset_peer, "
+                 "limit_data); refusing to run it unarmed: "
                  "pass --arm or set armed = true\n",
                  spec->name.c_str());
     return 2;

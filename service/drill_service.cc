@@ -38,7 +38,9 @@ void DrillService::TapObserver::Attach(std::shared_ptr<chaos::DrillRunLog> log) 
 DrillService::DrillService(std::shared_ptr<const Config> config, Metrics& metrics, StoreWriter* store)
     : config_(std::move(config)), metrics_(metrics), store_(store) {}
 
-DrillService::~DrillService() { StopRunning(); }
+DrillService::~DrillService() { StopRunning(chaos::kStopShutdown); }
+
+void DrillService::Stop() { StopRunning(chaos::kStopShutdown); }
 
 void DrillService::SetConfig(std::shared_ptr<const Config> config) {
   std::lock_guard lock(mu_);
@@ -66,10 +68,17 @@ std::optional<DrillService::Reply> DrillService::Unauthorized(const std::string&
   return std::nullopt;
 }
 
-void DrillService::StopRunning() {
-  stop_ = 1;  // the runner reverts its faults at its next tick
-  if (thread_.joinable()) thread_.join();
-  stop_ = 0;
+void DrillService::StopRunning(int reason) {
+  // The thread is taken under the lock (Run assigns it under the lock too)
+  // and joined outside it (the drill's last act takes the lock).
+  std::thread running;
+  {
+    std::lock_guard lock(mu_);
+    if (!thread_.joinable()) return;
+    stop_ = reason;  // the runner reverts its faults at its next tick
+    running = std::move(thread_);
+  }
+  running.join();
 }
 
 DrillService::Reply DrillService::Run(const std::string& name, bool arm,
@@ -79,10 +88,7 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
   if (!running_.empty()) return {409, ErrorJson("drill \"" + running_ + "\" is running")};
   if (thread_.joinable()) thread_.join();  // the previous one, finished
   std::shared_ptr<const Config> config = config_;
-  const DrillSpec* spec = nullptr;
-  for (const DrillSpec& d : config->drills) {
-    if (d.name == name) spec = &d;
-  }
+  const DrillSpec* spec = config->FindDrill(name);
   if (!spec) return {404, ErrorJson("no drill named \"" + name + "\"")};
   const uint64_t seed = spec->seed ? *spec->seed : std::random_device{}();
   chaos::DrillPlan plan = chaos::PlanDrill(*spec, seed);
@@ -149,7 +155,7 @@ DrillService::Reply DrillService::Heal(const std::string& authorization) {
     journal = config_->chaos.journal;
     stopped = running_;
   }
-  StopRunning();
+  StopRunning(chaos::kStopHalt);
   chaos::Journal j(journal);
   const chaos::HealReport report = chaos::Heal(j);
   json::array reverted, failed;

@@ -46,7 +46,7 @@ class DrillService {
   Reply Status() const;
   Reply Heal(const std::string& authorization);
   // Stops a running drill (its faults reverted) and waits for it.
-  void Stop() { StopRunning(); }
+  void Stop();
 
  private:
   class TapObserver : public RunObserver {
@@ -62,7 +62,7 @@ class DrillService {
   };
 
   std::optional<Reply> Unauthorized(const std::string& authorization) const;
-  void StopRunning();
+  void StopRunning(int reason);  // a chaos::kStop* code
 
   mutable std::mutex mu_;
   std::shared_ptr<const Config> config_;

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "chaos/injector.h"
-#include "config/loader.h"
 #include "service/commands.h"
+#include "service/load.h"
 
 namespace sonde {
 
@@ -23,12 +23,9 @@ int HealJournal(const std::string& journal_path, bool quiet_when_clear) {
 }
 
 int CommandHeal(const std::string& config_path) {
-  LoadResult loaded = LoadConfigFile(config_path);
-  if (!loaded.ok()) {
-    for (const Diagnostic& d : loaded.errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
-    return 2;
-  }
-  return HealJournal(loaded.config->chaos.journal, /*quiet_when_clear=*/false);
+  const std::shared_ptr<const Config> loaded = LoadConfigOrReport(config_path, stderr);
+  if (!loaded) return 2;
+  return HealJournal(loaded->chaos.journal, /*quiet_when_clear=*/false);
 }
 
 }  // namespace sonde

@@ -27,4 +27,8 @@ LoadedConfig LoadWithKeys(const std::string& path);
 // count to `out`.
 LoadedConfig LoadOrReport(const std::string& path, std::FILE* out);
 
+// The same without loading keys (for commands that only read the config:
+// report, store verify, heal): the config, or null after printing why.
+std::shared_ptr<const Config> LoadConfigOrReport(const std::string& path, std::FILE* out);
+
 }  // namespace sonde

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   drill_cmd->add_option("-c,--config", drill.config_path, "Config file (TOML)")->required();
   drill_cmd->add_option("name", drill.drill, "The [drill.NAME] to run")->required();
   drill_cmd->add_flag("--dry-run", drill.dry_run, "Print the plan with resolved targets; touch nothing");
-  drill_cmd->add_flag("--arm", drill.arm, "Allow destructive faults (kill, pause)");
+  drill_cmd->add_flag("--arm", drill.arm, "Allow destructive faults (kill, pause, partition, blackhole, reset_peer, limit_data)");
   auto* seed_opt = drill_cmd->add_option("--seed", drill_seed, "Seed for random target choice (replays a drill)");
   drill_cmd->add_option("--junit", drill.junit, "Write a JUnit XML file (one test case per expectation)");
   drill_cmd->add_option("--report", drill.report, "Write a report (.html, else Markdown)");

@@ -3,21 +3,17 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/loader.h"
 #include "core/unix_time.h"
 #include "reporter/report_render.h"
 #include "reporter/report_signature.h"
 #include "reporter/report_source.h"
 #include "service/commands.h"
+#include "service/load.h"
 #include "service/output_file.h"
 #include "signer/encoding.h"
 #include "signer/key_file.h"
 
 namespace sonde {
-namespace {
-
-}  // namespace
-
 int CommandReport(const ReportOptions& o) {
   const std::optional<ReportFormat> format = ReportFormatFromString(o.format);
   if (!format) {
@@ -41,12 +37,9 @@ int CommandReport(const ReportOptions& o) {
     std::fprintf(stderr, "--from %s is not before --to %s\n", o.from.c_str(), o.to.c_str());
     return 2;
   }
-  LoadResult loaded = LoadConfigFile(o.config_path);
-  if (!loaded.ok()) {
-    for (const Diagnostic& d : loaded.errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
-    return 2;
-  }
-  const Config& config = *loaded.config;
+  const std::shared_ptr<const Config> loaded = LoadConfigOrReport(o.config_path, stderr);
+  if (!loaded) return 2;
+  const Config& config = *loaded;
   if (!config.store) {
     std::fprintf(stderr, "%s: no [store] table: there is no result store to report from\n",
                  o.config_path.c_str());

@@ -1,9 +1,9 @@
 // `sonde store verify`: walks the result store's hash chains.
 #include <cstdio>
 
-#include "config/loader.h"
 #include "reporter/result_store.h"
 #include "service/commands.h"
+#include "service/load.h"
 #include "signer/encoding.h"
 
 namespace sonde {
@@ -12,17 +12,14 @@ int CommandStoreVerify(const std::string& config_path, const std::string& dir_op
                        const std::string& pubkey_hex) {
   std::string dir = dir_option;
   if (dir.empty()) {
-    LoadResult loaded = LoadConfigFile(config_path);
-    if (!loaded.ok()) {
-      for (const Diagnostic& d : loaded.errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
-      return 2;
-    }
-    if (!loaded.config->store) {
+    const std::shared_ptr<const Config> loaded = LoadConfigOrReport(config_path, stderr);
+    if (!loaded) return 2;
+    if (!loaded->store) {
       std::fprintf(stderr, "%s: no [store] table: this config keeps no result store\n",
                    config_path.c_str());
       return 2;
     }
-    dir = loaded.config->store->dir;
+    dir = loaded->store->dir;
   }
   std::optional<signer::PublicKey> key;
   if (!pubkey_hex.empty()) {

@@ -23,12 +23,13 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-// A drill over tx_submit_confirm (every 15 s): a steady state long enough to
-// see a run, a 20 s hold, and `fault`/`expect` as given.
-std::string Drill(const std::string& name, const std::string& fault, const std::string& expect) {
+// A drill over tx_submit_confirm (every 15 s, 12 s timeout): a steady state
+// long enough to see a run, a hold of `hold`, and `fault`/`expect` as given.
+std::string Drill(const std::string& name, const std::string& fault, const std::string& expect,
+                  const std::string& hold = "20s") {
   return "\n[drill." + name + "]\njourneys = [\"tx_submit_confirm\"]\n"
          "steady_state = { duration = \"16s\", min_success = 0.9 }\nrecovery_timeout = \"40s\"\n"
-         "[[drill." + name + ".fault]]\nname = \"f\"\nduration = \"20s\"\n" + fault +
+         "[[drill." + name + ".fault]]\nname = \"f\"\nduration = \"" + hold + "\"\n" + fault +
          "[[drill." + name + ".expect]]\njourney = \"tx_submit_confirm\"\n" + expect;
 }
 
@@ -44,8 +45,11 @@ class DevnetDrill : public ::testing::Test {
         << Drill("t_partition_minority",
                  "kind = \"partition\"\ngroups = [[\"node1\", \"node2\", \"node3\"], [\"node4\", \"node5\"]]\n",
                  "min_success = 0.99\n")
+        // Long enough that a run starts and times out inside it (15 s + 12 s):
+        // with 20 s, the only run could start late and confirm just after
+        // the revert.
         << Drill("t_kill_majority", "kind = \"kill\"\ntargets = [\"node3\", \"node4\", \"node5\"]\n",
-                 "min_success = 0.99\n");
+                 "min_success = 0.99\n", "30s");
   }
 
   testing::ProcessResult Run(const std::string& drill) {

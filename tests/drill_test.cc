@@ -3,7 +3,9 @@
 // expectations should fail does fail, and says which).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <set>
 
 #include "chaos/drill_plan.h"
@@ -76,13 +78,21 @@ recover_within = "15s"
   EXPECT_EQ(d.seed, 5u);
   EXPECT_EQ(d.steady_duration, std::chrono::seconds(10));
   EXPECT_DOUBLE_EQ(d.steady_min_success, 0.95);
+  EXPECT_DOUBLE_EQ(*d.abort_below, 0.1);
+  EXPECT_EQ(d.recovery_timeout, std::chrono::seconds(30));
   ASSERT_EQ(d.faults.size(), 2u);
   EXPECT_EQ(d.faults[0].signal, SIGTERM);
+  EXPECT_EQ(d.faults[0].targets, (std::vector<std::string>{"node1", "node2", "node3"}));
+  EXPECT_EQ(d.faults[0].at, std::chrono::seconds(5));
+  EXPECT_EQ(d.faults[0].duration, std::chrono::seconds(20));
+  EXPECT_EQ(d.faults[1].revert_url, "http://127.0.0.1:2/x");
   EXPECT_EQ(d.faults[0].pick, 2);
   EXPECT_EQ(d.faults[1].path, "/v1/admin/faults");
   EXPECT_EQ(d.faults[1].revert_method, "DELETE");
   ASSERT_EQ(d.expect.size(), 1u);
   EXPECT_EQ(*d.expect[0].max_p95, std::chrono::seconds(2));
+  EXPECT_DOUBLE_EQ(*d.expect[0].min_success, 0.9);
+  EXPECT_EQ(*d.expect[0].recover_within, std::chrono::seconds(15));
 }
 
 TEST(DrillConfig, RefusesUndeclaredTargetsAndOtherMistakesWithPositions) {
@@ -211,7 +221,11 @@ targets = ["node1", "node2", "node3", "node4", "node5"]
     EXPECT_EQ(cuts(2).size(), 8u);
     // ring of 5: each node keeps its two neighbours, loses the other two.
     EXPECT_EQ(cuts(3).size(), 10u);
-    for (const auto& [a, b] : cuts(3)) EXPECT_FALSE(a == "node1" && (b == "node2" || b == "node5"));
+    // Every cut pair is two steps apart on the ring node1..node5.
+    for (const auto& [a, b] : cuts(3)) {
+      const int d = std::abs((a.back() - '0') - (b.back() - '0'));
+      EXPECT_EQ(std::min(d, 5 - d), 2) << a << " -> " << b;
+    }
   }
   // The seed chooses which node is isolated.
   std::set<std::string> isolated;
@@ -281,7 +295,9 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   r.hold_end_us = 20'000'000;
   r.faults.push_back({"kill", "kill", "node3", "SIGKILL", 10'000'000, 20'000'000, {}, {}, ""});
   for (int s = 0; s < 10; ++s) r.runs.push_back(MakeRun("tx", s, Outcome::kSuccess));
-  // While the faults hold: 8 runs, 2 failed (75 %), the slowest 900 ms.
+  // Started while the faults hold: 8 runs, 2 failed (75 %), the slowest 900 ms.
+  // A run started before the inject, ending after it, does not count.
+  r.runs.push_back({"tx", "t", 9'950'000, 10'050'000, Outcome::kSuccess, Reason::kNone});
   for (int s = 10; s < 18; ++s) {
     r.runs.push_back(MakeRun("tx", s, s < 12 ? Outcome::kFailed : Outcome::kSuccess, s == 17 ? 900 : 100));
   }
@@ -303,6 +319,7 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   spec.expect[0] = {"tx", 0.8, std::chrono::milliseconds(500), std::chrono::seconds(3), {}};
   DrillRecord fail = r;
   JudgeDrill(spec, fail);
+  ASSERT_EQ(fail.checks.size(), 3u);
   for (const DrillCheck& c : fail.checks) EXPECT_FALSE(c.passed) << c.name;
   EXPECT_EQ(fail.verdict, "fail");
   EXPECT_EQ(DrillExitCode(fail), 1);
@@ -316,7 +333,8 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   DrillRecord empty = r;
   empty.runs.clear();
   JudgeDrill(spec, empty);
-  EXPECT_EQ(empty.checks[0].observed, "no runs finished while the faults held");
+  ASSERT_FALSE(empty.checks.empty());
+  EXPECT_EQ(empty.checks[0].observed, "no runs started while the faults held");
   EXPECT_EQ(empty.verdict, "fail");
 
   // An aborted drill stays aborted, and JUnit reports it as an error.
