@@ -132,6 +132,7 @@ TEST(Chaos, UndeclaredTargetsAreRefusedBeforeAnything) {
   TempDir tmp("sonde-chaos-refuse");
   const std::string pidfile = tmp / "svc.pid";
   auto sleeper = StartSleeper(pidfile);
+  Journal journal(tmp / "chaos.journal");
   Planned plan = PlanFault(Spec("kill", "db"), Targets(pidfile));
   ASSERT_TRUE(std::holds_alternative<std::string>(plan));
   EXPECT_NE(std::get<std::string>(plan).find(
@@ -139,7 +140,9 @@ TEST(Chaos, UndeclaredTargetsAreRefusedBeforeAnything) {
             std::string::npos)
       << std::get<std::string>(plan);
   EXPECT_EQ(StateOf(pidfile), 'S');
-  EXPECT_FALSE(std::filesystem::exists(tmp / "chaos.journal"));
+  // Nothing planned, so nothing journaled: there is no revert to run.
+  EXPECT_TRUE(journal.Outstanding(nullptr).empty());
+  EXPECT_TRUE(Heal(journal).reverted.empty());
 }
 
 TEST(Chaos, ARecycledPidIsNeverSignalled) {
@@ -228,7 +231,6 @@ TEST(Chaos, HttpFaultsAndAFailingRevertStaysInTheJournal) {
   server.SetHandler([&](const sonde::testing::TestRequest& req) {
     sonde::testing::TestResponse res;
     if (req.target == "/stall") ++stalls;
-    if (req.target == "/resume") --stalls;
     if (req.target == "/broken") res.status = 500;
     return res;
   });
@@ -249,6 +251,10 @@ TEST(Chaos, HttpFaultsAndAFailingRevertStaysInTheJournal) {
   HealReport report = Heal(journal);
   EXPECT_EQ(report.failed.size(), 1u);
   EXPECT_EQ(journal.Outstanding(nullptr).size(), 1u);
+  // The revert was tried twice: by the session, then by the heal.
+  int broken = 0;
+  for (const auto& req : server.requests()) broken += req.target == "/broken" ? 1 : 0;
+  EXPECT_EQ(broken, 2);
 }
 
 TEST(Chaos, ATornLastJournalLineIsReportedAndIgnored) {

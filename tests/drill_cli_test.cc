@@ -262,6 +262,8 @@ TEST_F(DrillCli, KillDashNineHoldingAPauseAndAPartitionIsHealedWhole) {
                std::string::npos) {
       std::this_thread::sleep_for(50ms);
     }
+    ASSERT_NE(Curl("GET", api_url + "/proxies/peer_to_svc/toxics").second.find("sonde_split"),
+              std::string::npos);
     drill.Signal(SIGKILL);
     ASSERT_TRUE(drill.Wait(5s));
   }

@@ -128,7 +128,6 @@ duration = "60s"
 )";
   Subprocess drill({kSonde, "drill", "-c", config, "split", "--arm"});
   EXPECT_TRUE(WaitFor(false, 10s)) << "packets still pass while the partition holds\n" << drill.StderrSoFar();
-  const std::string table = "sonde_" + std::to_string(::getpid());  // not ours: the drill's
   auto tables = RunProcess({"/bin/sh", "-c", "nft list tables"}, 10s);
   EXPECT_NE(tables.out.find("table inet sonde_"), std::string::npos) << tables.out;
   drill.Signal(SIGKILL);
@@ -137,10 +136,13 @@ duration = "60s"
   EXPECT_TRUE(WaitFor(true, 5s)) << "still partitioned after kill -9";
   tables = RunProcess({"/bin/sh", "-c", "nft list tables"}, 10s);
   EXPECT_EQ(tables.out.find("table inet sonde_"), std::string::npos) << tables.out;
-  (void)table;
   // The journal still names the fault; heal finds the table gone and is done.
   auto healed = RunProcess({kSonde, "heal", "-c", config});
   EXPECT_EQ(healed.exit_code, 0) << healed.out << healed.err;
+  EXPECT_NE((healed.out + healed.err).find("reverted split/cut (partition on a)"), std::string::npos)
+      << healed.out << healed.err;
+  auto again = RunProcess({kSonde, "heal", "-c", config});
+  EXPECT_NE((again.out + again.err).find("nothing to revert"), std::string::npos) << again.out << again.err;
 }
 
 }  // namespace

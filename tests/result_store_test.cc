@@ -97,6 +97,10 @@ TEST_F(ResultStoreTest, RunsRoundTripExactly) {
   ASSERT_EQ(only.size(), 2u);  // runs 3 and 5 (ids), 2 is the journey's other one but 6 is excluded
   EXPECT_EQ(only[0].id, 3);
   EXPECT_EQ(only[1].id, 5);
+  // [from, to): the run finishing at `from` is in, the one at `to` is out.
+  const auto half_open = store.RunsFinishedBetween(runs[2].finished_us, runs[4].finished_us, &journey);
+  ASSERT_EQ(half_open.size(), 1u);
+  EXPECT_EQ(half_open[0].id, 3);
 }
 
 TEST_F(ResultStoreTest, AFreshStoreVerifiesWithItsCounts) {
@@ -226,7 +230,7 @@ TEST_F(ResultStoreTest, ACheckpointCannotBeMovedToHideDeletions) {
     std::vector<RunRecord> runs;
     for (int i = 1; i <= 10; ++i) runs.push_back(MakeRun(0, t0 + i * int64_t{1'000'000'000}));
     store.AppendRuns(runs);
-    (void)store.Prune(t0 + 4 * int64_t{1'000'000'000}, LoadOrCreateStoreKey(dir_));
+    ASSERT_EQ(store.Prune(t0 + 4 * int64_t{1'000'000'000}, LoadOrCreateStoreKey(dir_)).runs, 3);
   }
   ASSERT_TRUE(Verify().ok);
   // Deleting rows 4 and 5 and claiming the checkpoint covered them: its row
@@ -234,7 +238,8 @@ TEST_F(ResultStoreTest, ACheckpointCannotBeMovedToHideDeletions) {
   Tamper(dir_, "DELETE FROM runs WHERE id <= 5; UPDATE checkpoints SET through_id = 5");
   const VerifyReport v = Verify();
   EXPECT_FALSE(v.ok);
-  EXPECT_NE(v.problem.find("row"), std::string::npos) << v.problem;
+  // Row 6 now chains from the hash the checkpoint kept for row 3.
+  EXPECT_EQ(v.problem.rfind("runs row 6: content does not match its hash", 0), 0u) << v.problem;
 }
 
 TEST_F(ResultStoreTest, RefusesFilesThatAreNotStores) {
@@ -293,6 +298,7 @@ TEST_F(ResultStoreTest, AFullQueueDropsAndCounts) {
   for (int i = 0; i < kSent; ++i) accepted += writer.Enqueue(MakeRun(i)) ? 1 : 0;
   // At most the queue and one batch fit; everything else was refused.
   EXPECT_LE(accepted, static_cast<int>(kCapacity + kBatch));
+  EXPECT_GE(accepted, static_cast<int>(kCapacity));  // the queue itself filled
   EXPECT_EQ(writer.dropped(), static_cast<uint64_t>(kSent - accepted));
   EXPECT_EQ(dropped_hook.load(), kSent - accepted);
   ASSERT_EQ(sqlite3_exec(blocker, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
