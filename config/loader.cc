@@ -12,9 +12,9 @@
 #include <sstream>
 
 #include "config/diagnostics.h"
+#include "config/drill_parser.h"
 #include "config/fields.h"
 #include "config/journey_parser.h"
-#include "config/drill_parser.h"
 #include "config/maintenance_parser.h"
 #include "config/poll_parser.h"
 #include "config/slo_parser.h"
@@ -84,6 +84,28 @@ void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& se
   }
 }
 
+void ParseAlerting(ParseContext& ctx, const toml::table& table, AlertingConfig& alerting) {
+  TableReader r(ctx, table, "alerting", "[alerting]", {"min_window", "burn_for", "absent_for"});
+  alerting.where = Where(table);
+  if (std::optional<Duration> w = r.ReadDuration("min_window")) {
+    if (*w < std::chrono::seconds(1) || *w > std::chrono::hours(1)) {
+      r.Error(Where(*table.get("min_window")),
+              "\"min_window\" must be 1s..1h, got " + FormatDuration(*w));
+    } else {
+      alerting.min_window = *w;
+    }
+  }
+  if (std::optional<Duration> f = r.ReadDuration("burn_for")) alerting.burn_for = *f;
+  if (std::optional<Duration> f = r.ReadDuration("absent_for")) {
+    if (*f < std::chrono::seconds(1)) {
+      r.Error(Where(*table.get("absent_for")),
+              "\"absent_for\" must be at least 1s, got " + FormatDuration(*f));
+    } else {
+      alerting.absent_for = *f;
+    }
+  }
+}
+
 void ParseStore(ParseContext& ctx, const toml::table& table, StoreConfig& store) {
   TableReader r(ctx, table, "store", "[store]", {"dir", "keep", "queue"});
   store.where = Where(table);
@@ -144,7 +166,8 @@ void ParseChaos(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos)
       char extra;
       if (std::sscanf(address->c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a > 255 ||
           b > 255 || c > 255 || d > 255) {
-        tr.Error(Where(*t->get("address")), "\"address\" must be an IPv4 address, got \"" + *address + "\"");
+        tr.Error(Where(*t->get("address")),
+                 "\"address\" must be an IPv4 address, got \"" + *address + "\"");
       }
       target.address = *address;
     }
@@ -165,8 +188,8 @@ std::optional<int> MinuteOfDay(const std::string& text) {
 
 void ParseChaosSchedule(ParseContext& ctx, const toml::table& table, ChaosConfig& chaos) {
   TableReader r(ctx, table, "chaos.schedule", "[chaos.schedule]",
-                {"armed", "every", "hours", "days", "slo", "min_budget_remaining", "abort_burn_rate",
-                 "burn_window", "seed", "fault"});
+                {"armed", "every", "hours", "days", "slo", "min_budget_remaining",
+                 "abort_burn_rate", "burn_window", "seed", "fault"});
   ChaosSchedule s;
   s.where = Where(table);
   s.armed = r.Bool("armed").value_or(false);
@@ -182,7 +205,8 @@ void ParseChaosSchedule(ParseContext& ctx, const toml::table& table, ChaosConfig
     auto from = MinuteOfDay(hours->substr(0, dash));
     auto to = dash == std::string::npos ? std::nullopt : MinuteOfDay(hours->substr(dash + 1));
     if (!from || !to || *from >= *to) {
-      r.Error(Where(*table.get("hours")), "\"hours\" must be \"HH:MM-HH:MM\" (UTC, from before to)");
+      r.Error(Where(*table.get("hours")),
+              "\"hours\" must be \"HH:MM-HH:MM\" (UTC, from before to)");
     } else {
       s.from_minute = *from;
       s.to_minute = *to;
@@ -475,10 +499,12 @@ void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config)
 
 void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
   TableReader r(ctx, root, "", "the config",
-                {"service", "store", "chaos", "targets", "keys", "wallet", "journey", "maintenance",
-                 "slo", "drill"});
+                {"service", "store", "alerting", "chaos", "targets", "keys", "wallet", "journey",
+                 "maintenance", "slo", "drill"});
   if (const toml::table* service = r.Table("service")) ParseService(ctx, *service, config.service);
   if (const toml::table* store = r.Table("store")) ParseStore(ctx, *store, config.store.emplace());
+  if (const toml::table* alerting = r.Table("alerting"))
+    ParseAlerting(ctx, *alerting, config.alerting);
   if (const toml::table* chaos = r.Table("chaos")) ParseChaos(ctx, *chaos, config.chaos);
   const toml::table* targets = r.Table("targets");
   if (targets) ParseTargets(ctx, *targets, config);
@@ -505,8 +531,9 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
     bool found = false;
     for (const SloSpec& slo : config.slos) found = found || slo.name == sched.slo;
     if (!found) {
-      ReportAt(ctx, sched.where, "chaos.schedule",
-               "unknown SLO \"" + sched.slo + "\": the budget gate needs one of the [slo.*] tables");
+      ReportAt(
+          ctx, sched.where, "chaos.schedule",
+          "unknown SLO \"" + sched.slo + "\": the budget gate needs one of the [slo.*] tables");
     }
   }
   if (const toml::table* drills = r.Table("drill"))

@@ -397,6 +397,24 @@ struct ServiceConfig {
   std::string api_token_file;
 };
 
+// [alerting]: how `sonde rules` shapes the burn-rate alerts. For a 30-day
+// SLO the windows are the SRE workbook's (page: 2% of the budget spent in
+// 1h/5m, 5% in 6h/30m; ticket: 10% in 1d/2h and in 3d/6h); for any other
+// period they scale by period / 30d, so each alert still means "this share
+// of the budget is gone", never shorter than `min_window`.
+struct AlertingConfig {
+  // The shortest rate window: rate() needs a few scrapes inside it, so keep
+  // it at least 4 scrape intervals (1m for the usual 15 s scrape).
+  Duration min_window = std::chrono::minutes(1);
+  // How long a burn-rate condition must hold before the alert fires (the
+  // workbook uses none: the short window already filters blips).
+  Duration burn_for = Duration::zero();
+  // How long the SLI's series may be absent before its alert fires; unset:
+  // 10m scaled like the windows, at least min_window.
+  std::optional<Duration> absent_for;
+  SourceLocation where;
+};
+
 // [store]: the result store (reporter/result_store.h). Without the table,
 // runs are not stored and the status page and reports have no data.
 struct StoreConfig {
@@ -431,9 +449,9 @@ struct DrillFault {
   int pick = 0;                      // 0: all of `targets`; else this many, chosen with the seed
   Duration at{};                     // offset from the start of the inject phase
   Duration duration = std::chrono::seconds(30);
-  int signal = 9;                    // kill: SIGKILL unless told
+  int signal = 9;                                // kill: SIGKILL unless told
   std::vector<std::vector<std::string>> groups;  // partition: links between groups are cut
-  std::string backend = "proxy";  // partition: "proxy" or "nftables"
+  std::string backend = "proxy";                 // partition: "proxy" or "nftables"
   // partition: "" for explicit groups, else a named shape over `targets`:
   // isolate (one, chosen with the seed, from the rest), majority_minority,
   // bridge (two halves cut apart, one node linked to both), ring (each
@@ -459,7 +477,7 @@ struct DrillFault {
 // result store) stays above a floor; a fault is reverted early when the
 // SLO burns faster than `abort_burn_rate`.
 struct ChaosSchedule {
-  bool armed = false;  // destructive kinds need it
+  bool armed = false;                         // destructive kinds need it
   Duration every = std::chrono::minutes(30);  // mean gap between faults (x0.5..1.5 at random)
   int from_minute = 0, to_minute = 24 * 60;   // allowed UTC hours of the day, [from, to)
   std::vector<int> weekdays;                  // 0 = Sunday; empty: every day
@@ -488,8 +506,8 @@ struct ChaosConfig {
 // A watched journey's expectations while the faults hold.
 struct DrillExpectation {
   std::string journey;
-  std::optional<double> min_success;     // success ratio during the faults, 0..1
-  std::optional<Duration> max_p95;       // latency p95 during the faults
+  std::optional<double> min_success;       // success ratio during the faults, 0..1
+  std::optional<Duration> max_p95;         // latency p95 during the faults
   std::optional<Duration> recover_within;  // first success after the last revert
   SourceLocation where;
 };
@@ -513,12 +531,13 @@ struct Config {
   std::string source;  // file path (or name given to LoadConfigString)
   ServiceConfig service;
   std::optional<StoreConfig> store;
+  AlertingConfig alerting;
   ChaosConfig chaos;
   std::map<std::string, TargetGroup> targets;
   std::map<std::string, KeySpec> keys;
   std::map<std::string, WalletSpec> wallets;
   std::vector<MaintenanceWindow> maintenance;
-  std::vector<SloSpec> slos;  // in file order
+  std::vector<SloSpec> slos;      // in file order
   std::vector<DrillSpec> drills;  // in file order
 
   // The window covering `journey` at `t`, or nullptr.

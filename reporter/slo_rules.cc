@@ -1,28 +1,18 @@
 #include "reporter/slo_rules.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <vector>
 
+#include "reporter/burn_windows.h"
 #include "reporter/report_format.h"
 
 namespace sonde {
 namespace {
 
-struct BurnWindow {
-  const char* severity;
-  const char* long_window;
-  const char* short_window;
-  double factor;  // for a 30-day period
-};
-
-// Google's SRE workbook thresholds, as Sloth uses them.
-constexpr BurnWindow kBurnWindows[] = {
-    {"page", "1h", "5m", 14.4},
-    {"page", "6h", "30m", 6},
-    {"ticket", "1d", "2h", 3},
-    {"ticket", "3d", "6h", 1},
-};
+// Error ratios recorded for every SLO whatever its alerts use, so dashboards
+// find the same series everywhere (Sloth's names).
 constexpr const char* kRateWindows[] = {"5m", "30m", "1h", "2h", "6h", "1d", "3d"};
 
 std::string Quote(const std::string& s) {
@@ -45,10 +35,17 @@ std::string Selector(const SloSpec& slo, const std::string& extra = "") {
 
 double ErrorBudget(const SloSpec& slo) { return (100.0 - slo.objective) / 100.0; }
 
-// The burn factor for `w`, scaled to the SLO's period.
-double Factor(const SloSpec& slo, const BurnWindow& w) {
-  const double days = std::chrono::duration<double>(slo.window).count() / 86400.0;
-  return w.factor * days / 30.0;
+// The rate windows recorded for `slo`: the dashboards' set, then each
+// window its alerts use that the set lacks.
+std::vector<std::string> RateWindows(const std::vector<BurnAlertWindow>& alerts) {
+  std::vector<std::string> out(std::begin(kRateWindows), std::end(kRateWindows));
+  for (const BurnAlertWindow& a : alerts) {
+    for (Duration d : {a.short_window, a.long_window}) {
+      const std::string w = PromDuration(d);
+      if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+    }
+  }
+  return out;
 }
 
 // The SLI's error ratio over `window`, one PromQL line per entry.
@@ -97,25 +94,33 @@ std::string BurnSummary(const SloSpec& slo) {
   return "SLO " + slo.name + " burns its error budget too fast";
 }
 
-std::string BurnDescription(const SloSpec& slo, const BurnWindow& w) {
+std::string BurnDescription(const SloSpec& slo, const BurnAlertWindow& w) {
   return Describe(slo) + " over " + PromDuration(slo.window) + "; the error rate over " +
-         w.long_window + " and " + w.short_window + " is above " + PromNumber(Factor(slo, w)) +
-         "x the budget.";
+         PromDuration(w.long_window) + " and " + PromDuration(w.short_window) + " is above " +
+         PromNumber(w.factor) + "x the budget (" + PromNumber(w.budget_share * 100) +
+         "% of it gone within " + PromDuration(w.long_window) + ").";
 }
 
-void RenderSlo(std::ostringstream& o, const SloSpec& slo) {
+void RenderSlo(std::ostringstream& o, const SloSpec& slo, const AlertingConfig& alerting) {
+  const std::vector<BurnAlertWindow> alerts = BurnAlertWindows(slo, alerting);
   const std::string period = PromDuration(slo.window);
   const std::string sel = "{slo=" + Quote(slo.name) + "}";
   o << "  - name: " << Quote("sonde-slo-" + slo.name + "-sli-recordings") << "\n    rules:\n";
-  for (const char* w : kRateWindows) {
+  for (const std::string& w : RateWindows(alerts)) {
     o << "      - record: slo:sli_error:ratio_rate" << w << "\n        expr: |\n"
       << Block(ErrorRatioExpr(slo, w), "          ") << Labels(slo, "        ");
   }
-  o << "      - record: slo:sli_error:ratio_rate" << period << "\n        expr: |\n"
-    << "          sum_over_time(slo:sli_error:ratio_rate5m" << sel << "[" << period << "])\n"
-    << "          / ignoring ()\n"
-    << "          count_over_time(slo:sli_error:ratio_rate5m" << sel << "[" << period << "])\n"
-    << Labels(slo, "        ");
+  // The period's error ratio as Sloth writes it: the mean of the 5m ratios.
+  // When the period is itself one of the rate windows (a 6h SLO, say), that
+  // window's record already is the period's ratio, under the same name.
+  const std::vector<std::string> windows = RateWindows(alerts);
+  if (std::find(windows.begin(), windows.end(), period) == windows.end()) {
+    o << "      - record: slo:sli_error:ratio_rate" << period << "\n        expr: |\n"
+      << "          sum_over_time(slo:sli_error:ratio_rate5m" << sel << "[" << period << "])\n"
+      << "          / ignoring ()\n"
+      << "          count_over_time(slo:sli_error:ratio_rate5m" << sel << "[" << period << "])\n"
+      << Labels(slo, "        ");
+  }
 
   o << "  - name: " << Quote("sonde-slo-" + slo.name + "-meta-recordings") << "\n    rules:\n";
   auto rule = [&](const std::string& record, const std::string& expr) {
@@ -134,29 +139,31 @@ void RenderSlo(std::ostringstream& o, const SloSpec& slo) {
                                          sel);
   rule("slo:period_error_budget_remaining:ratio", "1 - slo:period_burn_rate:ratio" + sel);
   o << "      - record: sonde_slo_info\n        expr: vector(1)\n"
-    << Labels(slo, "        ")
-    << "          kind: " << Quote(std::string(KindName(slo.kind)))
+    << Labels(slo, "        ") << "          kind: " << Quote(std::string(KindName(slo.kind)))
     << "\n"
     << "          objective: " << Quote(PromNumber(slo.objective)) << "\n"
     << "          window: " << Quote(period) << "\n";
 
   o << "  - name: " << Quote("sonde-slo-" + slo.name + "-alerts") << "\n    rules:\n";
-  for (const BurnWindow& w : kBurnWindows) {
+  for (const BurnAlertWindow& w : alerts) {
     const std::string threshold =
-        "(" + PromNumber(Factor(slo, w)) + " * " + PromNumber(ErrorBudget(slo)) + ")";
+        "(" + PromNumber(w.factor) + " * " + PromNumber(ErrorBudget(slo)) + ")";
     o << "      - alert: SondeSLOErrorBudgetBurn\n        expr: |\n"
-      << "          (slo:sli_error:ratio_rate" << w.long_window << sel << " > " << threshold
-      << ")\n"
+      << "          (slo:sli_error:ratio_rate" << PromDuration(w.long_window) << sel << " > "
+      << threshold << ")\n"
       << "          and\n"
-      << "          (slo:sli_error:ratio_rate" << w.short_window << sel << " > " << threshold
-      << ")\n"
-      << "        labels:\n"
+      << "          (slo:sli_error:ratio_rate" << PromDuration(w.short_window) << sel << " > "
+      << threshold << ")\n";
+    if (alerting.burn_for > Duration::zero()) {
+      o << "        for: " << PromDuration(alerting.burn_for) << "\n";
+    }
+    o << "        labels:\n"
       << "          severity: " << Quote(w.severity) << "\n"
       << "          slo: " << Quote(slo.name) << "\n"
       << "          journey: " << Quote(slo.journey) << "\n"
-      << "          long: " << Quote(w.long_window) << "\n"
-      << "          short: " << Quote(w.short_window) << "\n"
-      << "          burn_rate: " << Quote(PromNumber(Factor(slo, w))) << "\n"
+      << "          long: " << Quote(PromDuration(w.long_window)) << "\n"
+      << "          short: " << Quote(PromDuration(w.short_window)) << "\n"
+      << "          burn_rate: " << Quote(PromNumber(w.factor)) << "\n"
       << "        annotations:\n"
       << "          summary: " << Quote(BurnSummary(slo)) << "\n"
       << "          description: " << Quote(BurnDescription(slo, w)) << "\n"
@@ -164,7 +171,7 @@ void RenderSlo(std::ostringstream& o, const SloSpec& slo) {
   }
   o << "      - alert: SondeSLISeriesAbsent\n"
     << "        expr: absent(sonde_journey_runs_total" << Selector(slo) << ")\n"
-    << "        for: 10m\n"
+    << "        for: " << PromDuration(AbsentFor(slo, alerting)) << "\n"
     << "        labels:\n"
     << "          severity: \"ticket\"\n"
     << "          slo: " << Quote(slo.name) << "\n"
@@ -178,48 +185,82 @@ void RenderSlo(std::ostringstream& o, const SloSpec& slo) {
     << "          runbook_url: " << Quote(slo.runbook_url) << "\n";
 }
 
-// One promtool input series.
-std::string Series(const std::string& name, const std::string& labels, double per_minute,
-                   int minutes) {
+// One promtool input series: `samples` steps of a counter growing by
+// `per_step` each.
+std::string Series(const std::string& name, const std::string& labels, double per_step,
+                   int64_t samples) {
   return "      - series: '" + name + "{" + labels + "}'\n        values: '0+" +
-         PromNumber(per_minute) + "x" + std::to_string(minutes) + "'\n";
+         PromNumber(per_step) + "x" + std::to_string(samples) + "'\n";
 }
 
 // Input series where a fraction `error_ratio` of the runs are bad.
-std::string Inputs(const SloSpec& slo, double error_ratio, int minutes) {
+std::string Inputs(const SloSpec& slo, double error_ratio, int64_t samples) {
   std::string base = "journey=\"" + slo.journey + "\",target=\"" +
                      (slo.target.empty() ? std::string("http://127.0.0.1:1") : slo.target) + "\"";
   if (!slo.location.empty()) base += ",location=\"" + slo.location + "\"";
-  const double per_minute = 1000;
+  const double per_step = 1000;
   std::string out;
   if (slo.kind == SloSpec::Kind::kAvailability) {
     out += Series("sonde_journey_runs_total", base + ",outcome=\"success\"",
-                  per_minute * (1 - error_ratio), minutes);
-    out += Series("sonde_journey_runs_total", base + ",outcome=\"failed\"",
-                  per_minute * error_ratio, minutes);
+                  per_step * (1 - error_ratio), samples);
+    out += Series("sonde_journey_runs_total", base + ",outcome=\"failed\"", per_step * error_ratio,
+                  samples);
   } else {
     const std::string le = PromNumber(ToSeconds(*slo.threshold));
-    out += Series("sonde_journey_runs_total", base + ",outcome=\"success\"", per_minute, minutes);
-    out += Series("sonde_journey_duration_seconds_count", base, per_minute, minutes);
+    out += Series("sonde_journey_runs_total", base + ",outcome=\"success\"", per_step, samples);
+    out += Series("sonde_journey_duration_seconds_count", base, per_step, samples);
     out += Series("sonde_journey_duration_seconds_bucket", base + ",le=\"" + le + "\"",
-                  per_minute * (1 - error_ratio), minutes);
+                  per_step * (1 - error_ratio), samples);
   }
   return out;
 }
 
-std::string ExpectedBurnAlerts(const SloSpec& slo, const char* severity) {
+std::string ExpectedBurnAlerts(const SloSpec& slo, const std::vector<BurnAlertWindow>& alerts,
+                               const char* severity) {
   std::string out;
-  for (const BurnWindow& w : kBurnWindows) {
+  for (const BurnAlertWindow& w : alerts) {
     if (std::string(w.severity) != severity) continue;
     out += "          - exp_labels:\n              severity: " + Quote(w.severity) +
            "\n              slo: " + Quote(slo.name) +
            "\n              journey: " + Quote(slo.journey) +
-           "\n              long: " + Quote(w.long_window) +
-           "\n              short: " + Quote(w.short_window) +
-           "\n              burn_rate: " + Quote(PromNumber(Factor(slo, w))) +
+           "\n              long: " + Quote(PromDuration(w.long_window)) +
+           "\n              short: " + Quote(PromDuration(w.short_window)) +
+           "\n              burn_rate: " + Quote(PromNumber(w.factor)) +
            "\n            exp_annotations:\n              summary: " + Quote(BurnSummary(slo)) +
            "\n              description: " + Quote(BurnDescription(slo, w)) +
            "\n              runbook_url: " + Quote(slo.runbook_url) + "\n";
+  }
+  return out;
+}
+
+// promtool's test timing for one SLO: a sample interval fine enough for its
+// shortest window, and an evaluation time by which every window holds
+// enough samples and the burn alerts' `for` has passed.
+struct TestClock {
+  Duration interval;
+  Duration eval;
+  int64_t samples;  // input series length, a little past `eval`
+};
+
+TestClock ClockFor(const std::vector<BurnAlertWindow>& alerts, const AlertingConfig& alerting) {
+  using std::chrono::seconds;
+  Duration shortest = alerts.front().short_window;
+  for (const BurnAlertWindow& a : alerts) shortest = std::min(shortest, a.short_window);
+  // Whole seconds, at most a minute, and at least 4 samples in the shortest window.
+  const Duration interval = std::clamp<Duration>(std::chrono::duration_cast<seconds>(shortest / 4),
+                                                 seconds(1), std::chrono::minutes(1));
+  // Both counters of a ratio are sampled at the same instants, so rate()'s
+  // extrapolation cancels out and a constant error ratio shows in every
+  // window, however long, once it holds a couple of samples: 20 suffice.
+  const Duration eval = interval * 20 + alerting.burn_for;
+  return {interval, eval, static_cast<int64_t>(eval / interval) + 10};
+}
+
+// One evaluation interval for the whole file: the finest any SLO needs.
+Duration EvaluationInterval(const Config& config) {
+  Duration out = std::chrono::minutes(1);
+  for (const SloSpec& slo : config.slos) {
+    out = std::min(out, ClockFor(BurnAlertWindows(slo, config.alerting), config.alerting).interval);
   }
   return out;
 }
@@ -242,7 +283,7 @@ std::string RenderSloRules(const Config& config) {
   o << "# Generated by `sonde rules` from " << config.source << "; do not edit.\n"
     << "groups:\n";
   if (config.slos.empty()) return o.str() + "  []\n";
-  for (const SloSpec& slo : config.slos) RenderSlo(o, slo);
+  for (const SloSpec& slo : config.slos) RenderSlo(o, slo, config.alerting);
   return o.str();
 }
 
@@ -251,39 +292,62 @@ std::string RenderSloRuleTests(const Config& config, const std::string& rules_fi
   o << "# Generated by `sonde rules --tests` from " << config.source << "; run with\n"
     << "# `promtool test rules` on this file.\n"
     << "rule_files:\n  - " << Quote(rules_file) << "\n"
-    << "evaluation_interval: 1m\n"
+    << "evaluation_interval: " << PromDuration(EvaluationInterval(config)) << "\n"
     << "tests:\n";
   for (const SloSpec& slo : config.slos) {
+    const std::vector<BurnAlertWindow> alerts = BurnAlertWindows(slo, config.alerting);
+    const TestClock clock = ClockFor(alerts, config.alerting);
+    const std::string interval = PromDuration(clock.interval);
+    const std::string eval = PromDuration(clock.eval);
     const double budget = ErrorBudget(slo);
-    const double k = std::chrono::duration<double>(slo.window).count() / (86400.0 * 30);
-    // A slow burn: over both ticket factors, under both page factors.
-    const double slow = std::min(0.9, budget * 4.5 * k);
     // 1. Healthy: nothing fires.
-    o << "  - name: " << Quote(slo.name + ": healthy") << "\n    interval: 1m\n    input_series:\n"
-      << Inputs(slo, 0, 240) << "    alert_rule_test:\n"
-      << "      - eval_time: 3h\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts: "
-         "[]\n"
-      << "      - eval_time: 3h\n        alertname: SondeSLISeriesAbsent\n        exp_alerts: []\n";
+    o << "  - name: " << Quote(slo.name + ": healthy") << "\n    interval: " << interval
+      << "\n    input_series:\n"
+      << Inputs(slo, 0, clock.samples) << "    alert_rule_test:\n"
+      << "      - eval_time: " << eval
+      << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts: []\n"
+      << "      - eval_time: " << eval
+      << "\n        alertname: SondeSLISeriesAbsent\n        exp_alerts: []\n";
     // 2. Full outage: both page (and both ticket) alerts fire.
-    o << "  - name: " << Quote(slo.name + ": full outage pages")
-      << "\n    interval: 1m\n    input_series:\n"
-      << Inputs(slo, 1, 240) << "    alert_rule_test:\n"
-      << "      - eval_time: 90m\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
-      << ExpectedBurnAlerts(slo, "page") << ExpectedBurnAlerts(slo, "ticket");
-    // 3. Slow burn: a ticket, no page.
-    o << "  - name: " << Quote(slo.name + ": slow burn tickets without paging")
-      << "\n    interval: 1m\n    input_series:\n"
-      << Inputs(slo, slow, 1600) << "    alert_rule_test:\n"
-      << "      - eval_time: 25h\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
-      << ExpectedBurnAlerts(slo, "ticket");
-    // 4. No series at all: the absent alert fires after its 10 minutes — for
-    // every SLO that watches the same runs.
-    o << "  - name: " << Quote(slo.name + ": absent series") << "\n    interval: 1m\n"
-      << "    input_series:\n      - series: 'unrelated_metric'\n        values: '0x30'\n"
-      << "    alert_rule_test:\n      - eval_time: 15m\n        alertname: SondeSLISeriesAbsent\n"
-      << "        exp_alerts:\n";
+    o << "  - name: " << Quote(slo.name + ": full outage pages") << "\n    interval: " << interval
+      << "\n    input_series:\n"
+      << Inputs(slo, 1, clock.samples) << "    alert_rule_test:\n"
+      << "      - eval_time: " << eval
+      << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
+      << ExpectedBurnAlerts(slo, alerts, "page") << ExpectedBurnAlerts(slo, alerts, "ticket");
+    // 3. Slow burn: a ticket, no page — between the highest ticket factor
+    // and the lowest page factor. A period whose windows were raised to
+    // min_window may have no such gap (or none below a 100% error ratio);
+    // then there is nothing to test.
+    double max_ticket = 0, min_page = 1e300;
+    for (const BurnAlertWindow& a : alerts) {
+      if (std::string(a.severity) == "page")
+        min_page = std::min(min_page, a.factor);
+      else
+        max_ticket = std::max(max_ticket, a.factor);
+    }
+    const double slow = std::min(0.9, budget * (max_ticket + min_page) / 2);
+    if (max_ticket < min_page && slow > budget * max_ticket) {
+      o << "  - name: " << Quote(slo.name + ": slow burn tickets without paging")
+        << "\n    interval: " << interval << "\n    input_series:\n"
+        << Inputs(slo, slow, clock.samples) << "    alert_rule_test:\n"
+        << "      - eval_time: " << eval
+        << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
+        << ExpectedBurnAlerts(slo, alerts, "ticket");
+    }
+    // 4. No series at all: the absent alert fires once its `for` has
+    // passed — for every SLO that watches the same runs.
+    const Duration absent_for = AbsentFor(slo, config.alerting);
+    o << "  - name: " << Quote(slo.name + ": absent series") << "\n    interval: " << interval
+      << "\n    input_series:\n      - series: 'unrelated_metric'\n        values: '0x"
+      << (absent_for + clock.interval * 10) / clock.interval << "'\n"
+      << "    alert_rule_test:\n      - eval_time: "
+      << PromDuration(absent_for + clock.interval * 5)
+      << "\n        alertname: SondeSLISeriesAbsent\n        exp_alerts:\n";
     for (const SloSpec& other : config.slos) {
       if (Selector(other) != Selector(slo)) continue;
+      // Another SLO on the same runs with a longer `for` is still pending.
+      if (AbsentFor(other, config.alerting) > absent_for) continue;
       o << "          - exp_labels:\n              severity: \"ticket\"\n"
         << "              slo: " << Quote(other.name)
         << "\n              journey: " << Quote(other.journey)

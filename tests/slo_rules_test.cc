@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "config/loader.h"
+#include "reporter/burn_windows.h"
 #include "reporter/metrics.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/prom_text.h"
@@ -56,18 +57,133 @@ TEST(SloRules, PromtoolAcceptsAndTestsTheRulesOfTheExample) {
 
   auto check = testing::RunProcess({promtool, "check", "rules", dir + "/rules.yml"});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_NE(check.out.find("SUCCESS: 40 rules found"), std::string::npos) << check.out;
+  // Each SLO: 7 dashboard windows, the period ratio, 6 meta rules, the info
+  // series, 4 burn alerts and the absent alert = 20. The 7d SLO adds the 7
+  // scaled windows the dashboard set lacks (70s, 14m, 7m, 84m, 336m, 28m, 1008m).
+  EXPECT_NE(check.out.find("SUCCESS: 47 rules found"), std::string::npos) << check.out;
   auto test = testing::RunProcess({promtool, "test", "rules", dir + "/rules_test.yml"}, 120s);
   EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
   EXPECT_NE(test.out.find("SUCCESS"), std::string::npos) << test.out;
 
-  // The scaled factors and the budgets, as written.
+  // The workbook's windows for 30 days, scaled ones for 7 days, and the budgets.
   std::ifstream in(dir + "/rules.yml");
   std::stringstream rules;
   rules << in.rdbuf();
-  EXPECT_NE(rules.str().find("(14.4 * 0.005)"), std::string::npos);  // 30d, 99.5%
-  EXPECT_NE(rules.str().find("(3.36 * 0.01)"), std::string::npos);   // 7d: 14.4 * 7 / 30, 99%
+  EXPECT_NE(rules.str().find("(slo:sli_error:ratio_rate1h{slo=\"chain_head_availability\"} > "
+                             "(14.4 * 0.005))"),
+            std::string::npos);  // 30d, 99.5%
+  EXPECT_NE(rules.str().find("(slo:sli_error:ratio_rate14m{slo=\"chain_head_latency\"} > "
+                             "(14.4 * 0.01))"),
+            std::string::npos);  // 7d: 1h * 7/30, 99%
   EXPECT_NE(rules.str().find("le=\"0.5\""), std::string::npos);
+  for (const char* f : {"/rules.yml", "/rules_test.yml"}) std::remove((dir + f).c_str());
+  rmdir(dir.c_str());
+}
+
+TEST(BurnWindows, ThirtyDaysAreTheWorkbooks) {
+  SloSpec slo;  // 30d by default
+  const std::vector<BurnAlertWindow> w = BurnAlertWindows(slo, AlertingConfig{});
+  ASSERT_EQ(w.size(), 4u);
+  const std::pair<Duration, Duration> windows[] = {{1h, 5min}, {6h, 30min}, {24h, 2h}, {72h, 6h}};
+  const double factors[] = {14.4, 6, 3, 1};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_STREQ(w[i].severity, i < 2 ? "page" : "ticket");
+    EXPECT_EQ(w[i].long_window, windows[i].first) << i;
+    EXPECT_EQ(w[i].short_window, windows[i].second) << i;
+    EXPECT_EQ(PromNumber(w[i].factor), PromNumber(factors[i])) << i;
+  }
+  EXPECT_EQ(AbsentFor(slo, AlertingConfig{}), 10min);
+}
+
+TEST(BurnWindows, ShortPeriodsScaleTheWindowsAndKeepTheShares) {
+  SloSpec slo;
+  slo.window = 6h;          // 1/120 of 30 days
+  AlertingConfig alerting;  // min_window 1m
+  const std::vector<BurnAlertWindow> w = BurnAlertWindows(slo, alerting);
+  ASSERT_EQ(w.size(), 4u);
+  // 1h/5m -> 30s/2.5s, both raised to 1m: 2% of 6h's budget in 1m is 7.2x.
+  EXPECT_EQ(w[0].long_window, 1min);
+  EXPECT_EQ(w[0].short_window, 1min);
+  EXPECT_EQ(PromNumber(w[0].factor), "7.2");
+  // 6h/30m -> 3m/15s (short raised to 1m): 5% in 3m of 6h is 6x, as for 30d.
+  EXPECT_EQ(w[1].long_window, 3min);
+  EXPECT_EQ(w[1].short_window, 1min);
+  EXPECT_EQ(PromNumber(w[1].factor), "6");
+  EXPECT_EQ(w[2].long_window, 12min);
+  EXPECT_EQ(w[2].short_window, 1min);
+  EXPECT_EQ(PromNumber(w[2].factor), "3");
+  EXPECT_EQ(w[3].long_window, 36min);
+  EXPECT_EQ(w[3].short_window, 3min);
+  EXPECT_EQ(PromNumber(w[3].factor), "1");
+  EXPECT_EQ(AbsentFor(slo, alerting), 1min);  // 10m / 120 = 5s, raised to min_window
+  alerting.min_window = 10s;
+  EXPECT_EQ(BurnAlertWindows(slo, alerting)[0].long_window, 30s);
+  EXPECT_EQ(BurnAlertWindows(slo, alerting)[0].short_window, 10s);  // 2.5s raised
+  EXPECT_EQ(PromNumber(BurnAlertWindows(slo, alerting)[0].factor), "14.4");
+  alerting.absent_for = 2min;
+  EXPECT_EQ(AbsentFor(slo, alerting), 2min);
+}
+
+// A config scaled for test time, as the end-to-end test uses: a 6h period,
+// burn alerts that must hold 10s. promtool accepts the rules and its tests
+// (written for these windows) pass; the rule file names the scaled windows.
+TEST(SloRules, PromtoolAcceptsAndTestsRulesScaledToAShortPeriod) {
+  const std::string promtool = Promtool();
+  if (promtool.empty()) {
+    if (std::getenv("CI"))
+      FAIL() << "promtool is missing in CI: scripts/setup.sh installs prometheus";
+    GTEST_SKIP() << "\n\n*** promtool not installed: scaled SLO rules NOT checked ***\n";
+  }
+  LoadResult loaded = LoadConfigString(R"(
+[alerting]
+burn_for = "10s"
+absent_for = "2m"
+[targets.t]
+urls = ["http://127.0.0.1:1"]
+[journey.j]
+interval = "10s"
+timeout = "2s"
+targets = "t"
+[[journey.j.step]]
+name = "s"
+sleep = "1ms"
+[slo.j_availability]
+journey = "j"
+objective = 99.5
+window = "6h"
+[slo.j_latency]
+journey = "j"
+kind = "latency"
+threshold = "1s"
+objective = 99
+window = "30m"
+)",
+                                       "scaled.toml");
+  ASSERT_TRUE(loaded.ok()) << loaded.errors.at(0).ToString();
+  char tmpl[] = "/tmp/sonde-rules-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  const std::string rules = RenderSloRules(*loaded.config);
+  const std::string tests = RenderSloRuleTests(*loaded.config, "rules.yml");
+  std::ofstream(dir + "/rules.yml") << rules;
+  std::ofstream(dir + "/rules_test.yml") << tests;
+  auto check = testing::RunProcess({promtool, "check", "rules", dir + "/rules.yml"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  auto test = testing::RunProcess({promtool, "test", "rules", dir + "/rules_test.yml"}, 120s);
+  EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
+  EXPECT_NE(test.out.find("SUCCESS"), std::string::npos) << test.out;
+
+  EXPECT_NE(rules.find("(slo:sli_error:ratio_rate3m{slo=\"j_availability\"} > (6 * 0.005))"),
+            std::string::npos);
+  EXPECT_NE(rules.find("record: slo:sli_error:ratio_rate36m"), std::string::npos);
+  EXPECT_NE(rules.find("        for: 10s\n"), std::string::npos);
+  EXPECT_NE(rules.find("        for: 2m\n"), std::string::npos);  // absent
+  // Every test the generator writes is there: the 6h SLO has a gap between
+  // ticket (3x) and page (6x) factors, so its slow burn is tested; the 30m
+  // SLO's windows all sit at min_window, so tickets outrank pages and it
+  // has no slow-burn case.
+  EXPECT_NE(tests.find("j_availability: slow burn tickets without paging"), std::string::npos);
+  EXPECT_EQ(tests.find("j_latency: slow burn"), std::string::npos);
+  EXPECT_NE(tests.find("j_latency: full outage pages"), std::string::npos);
   for (const char* f : {"/rules.yml", "/rules_test.yml"}) std::remove((dir + f).c_str());
   rmdir(dir.c_str());
 }
@@ -120,6 +236,14 @@ objective = 0
 journey = "j"
 objective = 99
 threshold = "1s"
+[slo.e]
+journey = "j"
+objective = 99
+window = "5m"
+[alerting]
+min_window = "2h"
+absent_for = "0s"
+unknown = 1
 )",
                                   "t.toml");
   std::vector<std::string> got;
@@ -130,7 +254,11 @@ threshold = "1s"
                        R"(t.toml:14:1: slo.b: a latency SLO needs "threshold" (e.g. "3s"))",
                        R"(t.toml:17:13: slo.b: "objective" must be in (0, 100], got 0)",
                        R"(t.toml:18:6: slo: bad SLO name "c d": use letters, digits, '_' and '-')",
-                       R"(t.toml:21:13: slo."c d": "threshold" is for latency SLOs)"));
+                       R"(t.toml:21:13: slo."c d": "threshold" is for latency SLOs)",
+                       R"(t.toml:25:10: slo.e: "window" must be at least 10m)",
+                       R"(t.toml:27:14: alerting: "min_window" must be 1s..1h, got 2h)",
+                       R"(t.toml:28:14: alerting: "absent_for" must be longer than zero)",
+                       R"(t.toml:29:1: alerting: unknown key "unknown")"));
 }
 
 }  // namespace
