@@ -171,11 +171,15 @@ std::string RenderProxiesJson(const Manifest& m) {
   return out + "]\n";
 }
 
-std::string RenderSondeConfig(const Manifest& m) {
+std::string RenderSondeConfig(const Manifest& m, const SondeConfigOptions& options) {
   std::ostringstream o;
   o << "# sonde config for the devnet in " << m.dir << ", written by `sonde-devnet up`.\n"
     << "# Check it with: sonde check -c " << m.sonde_config() << "\n"
     << "# Run it with:   sonde run -c " << m.sonde_config() << "\n\n";
+  o << "# /metrics, the status page, and the drill and heal API (POSTs need\n"
+    << "# `Authorization: Bearer $(cat " << m.api_token() << ")`).\n"
+    << "[service]\nlisten = " << TomlString(options.listen)
+    << "\napi_token_file = " << TomlString(m.api_token()) << "\n\n";
   o << "# Every node of the network; reads and activations go to each.\n"
     << "[targets.devnet]\nurls = [";
   for (uint32_t id = 1; id <= m.nodes; ++id) {
@@ -219,19 +223,23 @@ std::string RenderSondeConfig(const Manifest& m) {
     << "# Every run is kept here (hash-chained; `sonde store verify`), for the\n"
     << "# status page and `sonde report`.\n"
     << "[store]\ndir = " << TomlString(m.dir + "/data") << "\nkeep = \"400d\"\n\n"
-    << "# One SLO per journey (`sonde rules -c` turns them into Prometheus rules).\n"
-    << "[slo.chain_head_availability]\njourney = \"devnet_chain_head\"\nobjective = 99.9\n"
+    << "# One SLO per journey (`sonde rules -c` turns them into Prometheus rules).\n";
+  // Every SLO's window line, when a period other than sonde's 30 days is asked for.
+  const std::string window =
+      options.slo_window.empty() ? "" : "window = " + TomlString(options.slo_window) + "\n";
+  o
+    << "[slo.chain_head_availability]\njourney = \"devnet_chain_head\"\nobjective = 99.9\n" << window
     << "description = \"Every node serves its committed head and block.\"\n\n"
-    << "[slo.tx_availability]\njourney = \"tx_submit_confirm\"\nobjective = 99.5\n"
+    << "[slo.tx_availability]\njourney = \"tx_submit_confirm\"\nobjective = 99.5\n" << window
     << "description = \"A signed transfer is accepted and confirmed.\"\n\n"
     << "[slo.tx_latency]\njourney = \"tx_submit_confirm\"\nkind = \"latency\"\n"
-    << "threshold = \"5s\"\nobjective = 99\n"
+    << "threshold = \"5s\"\nobjective = 99\n" << window
     << "description = \"Submit-to-confirm within 5 s.\"\n\n"
-    << "[slo.activation_availability]\njourney = \"node_activation\"\nobjective = 99\n"
+    << "[slo.activation_availability]\njourney = \"node_activation\"\nobjective = 99\n" << window
     << "description = \"A new node can activate on every node.\"\n\n"
-    << "[slo.reward_availability]\njourney = \"reward_claim\"\nobjective = 99\n"
+    << "[slo.reward_availability]\njourney = \"reward_claim\"\nobjective = 99\n" << window
     << "description = \"The probe node's rewards can be claimed.\"\n\n"
-    << "[slo.mpc_availability]\njourney = \"mpc_signing_round\"\nobjective = 99.5\n"
+    << "[slo.mpc_availability]\njourney = \"mpc_signing_round\"\nobjective = 99.5\n" << window
     << "description = \"A 3-of-5 FROST signing round completes and verifies.\"\n\n";
   o << "# ---------------------------------------------------------------------\n"
     << "# Each node as a chaos target: its pidfile and the exact command that\n"

@@ -44,6 +44,7 @@ struct Manifest {
   // An active node's key whose rewards sonde's reward_claim journey collects.
   std::string probe_node_key() const { return dir + "/probe_node.key"; }
   std::string sonde_config() const { return dir + "/sonde.toml"; }
+  std::string api_token() const { return dir + "/api.token"; }
   std::string node_dir(uint32_t id) const { return dir + "/node" + std::to_string(id); }
   std::string node_config(uint32_t id) const { return node_dir(id) + "/node.toml"; }
   std::string node_key(uint32_t id) const { return node_dir(id) + "/node.key"; }
@@ -103,8 +104,16 @@ std::string PortPlanProblem(uint16_t base_port, uint32_t nodes, bool proxies);
 Status WriteManifest(const Manifest& m);
 Result<Manifest> LoadManifest(const std::string& dir);
 
-// A sonde config (valid for `sonde check`) probing this devnet.
-std::string RenderSondeConfig(const Manifest& m);
+// How `up` writes the sonde config; not part of the manifest (every `up`
+// writes the config anew).
+struct SondeConfigOptions {
+  std::string listen = "127.0.0.1:9464";  // [service] listen: /metrics, status, API
+  std::string slo_window;                 // every SLO's window; empty: sonde's 30d
+};
+
+// A sonde config (valid for `sonde check`) probing this devnet. Its drill
+// and heal API is on, with the bearer token in DIR/api.token.
+std::string RenderSondeConfig(const Manifest& m, const SondeConfigOptions& options = {});
 
 // The fault proxy's -config file: one proxy per link, every one enabled.
 std::string RenderProxiesJson(const Manifest& m);

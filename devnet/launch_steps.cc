@@ -1,6 +1,8 @@
 #include "devnet/launch_steps.h"
 
 #include <signal.h>
+#include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -279,6 +281,19 @@ Status ActivateProbeNode(const Manifest& m, std::chrono::milliseconds within) {
     std::this_thread::sleep_for(100ms);
   }
   return Fail("the probe node " + node + " did not become active: " + last);
+}
+
+Status WriteApiToken(const Manifest& m) {
+  if (Exists(m.api_token())) return Status::Ok();
+  uint8_t bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  const std::string token = signer::ToHex(bytes) + "\n";
+  const int fd = ::open(m.api_token().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Fail("cannot create " + m.api_token() + ": " + std::strerror(errno));
+  const bool ok = ::write(fd, token.data(), token.size()) == static_cast<ssize_t>(token.size());
+  ::close(fd);
+  if (!ok) return Fail("cannot write " + m.api_token());
+  return Status::Ok();
 }
 
 }  // namespace sonde::devnet

@@ -56,6 +56,9 @@ void StopNodes(const Manifest& m, const std::map<uint32_t, pid_t>& pids);
 // reward, so that sonde's reward_claim journey has something to collect from
 // its first run. An active node is left as is.
 Status ActivateProbeNode(const Manifest& m, std::chrono::milliseconds within);
+// Writes DIR/api.token (0600, 32 random bytes in hex) unless it exists: the
+// bearer token of the sonde daemon's drill and heal API.
+Status WriteApiToken(const Manifest& m);
 
 Status WaitReady(const Manifest& m, const std::map<uint32_t, pid_t>& pids, uint64_t min_committed,
                  std::chrono::milliseconds within);

@@ -145,9 +145,10 @@ int Up(const UpOptions& o, std::FILE* out, std::FILE* err) {
   if (Status s = ActivateProbeNode(m, std::chrono::milliseconds(o.ready_timeout_ms)); !s.ok()) {
     return give_up(s.error());
   }
+  if (Status s = WriteApiToken(m); !s.ok()) return give_up(s.error());
   {
     std::ofstream cfg(m.sonde_config(), std::ios::trunc);
-    cfg << RenderSondeConfig(m);
+    cfg << RenderSondeConfig(m, o.sonde);
   }
   std::fprintf(out,
                "sonde-devnet: %s %u nodes in %s (chain %s, a block every %u ms, FROST %u-of-%u)\n",

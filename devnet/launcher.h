@@ -7,6 +7,8 @@
 // Thread-safety: CLI only; these block.
 #pragma once
 
+#include "devnet/devnet_files.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -25,6 +27,8 @@ struct UpOptions {
   // A fault proxy on every peer link (devnet_files.h). Only for a new
   // devnet: an existing one keeps what its manifest says.
   bool proxies = true;
+  // How the sonde config is written (every `up` writes it anew).
+  SondeConfigOptions sonde;
 };
 
 int Up(const UpOptions& options, std::FILE* out, std::FILE* err);

@@ -85,6 +85,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   up_cmd->add_option("--chain-id", up.chain_id, "chain id signed into every message")
       ->capture_default_str();
+  up_cmd->add_option("--sonde-listen", up.sonde.listen,
+                     "HOST:PORT the sonde config serves /metrics, the status page and its API on")
+      ->capture_default_str();
+  up_cmd
+      ->add_option("--slo-window", up.sonde.slo_window,
+                   "every SLO's period in the sonde config (e.g. 6h, for tests; default 30d)")
+      ->check([](const std::string& v) -> std::string {
+        const size_t digits = v.find_first_not_of("0123456789");
+        if (digits == 0 || digits == std::string::npos || v.size() != digits + 1 ||
+            std::string("smhd").find(v.back()) == std::string::npos)
+          return "expected a number and a unit (s, m, h or d), like 6h";
+        return "";
+      });
   bool no_proxies = false;
   up_cmd->add_flag("--no-proxies", no_proxies,
                    "peers call each other directly, without a fault proxy on every link "

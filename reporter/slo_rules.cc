@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -185,33 +186,48 @@ void RenderSlo(std::ostringstream& o, const SloSpec& slo, const AlertingConfig& 
     << "          runbook_url: " << Quote(slo.runbook_url) << "\n";
 }
 
-// One promtool input series: `samples` steps of a counter growing by
-// `per_step` each.
-std::string Series(const std::string& name, const std::string& labels, double per_step,
-                   int64_t samples) {
-  return "      - series: '" + name + "{" + labels + "}'\n        values: '0+" +
-         PromNumber(per_step) + "x" + std::to_string(samples) + "'\n";
+// promtool input series by series selector (one entry per series, even
+// when two SLOs watch the same runs), each `samples` steps of a counter.
+using InputSeries = std::map<std::string, std::string>;
+
+void AddSeries(InputSeries& out, const std::string& name, const std::string& labels,
+               double per_step, int64_t samples) {
+  const std::string series = name + "{" + labels + "}";
+  out[series] = "      - series: '" + series + "'\n        values: '0+" + PromNumber(per_step) +
+                "x" + std::to_string(samples) + "'\n";
 }
 
-// Input series where a fraction `error_ratio` of the runs are bad.
-std::string Inputs(const SloSpec& slo, double error_ratio, int64_t samples) {
+// The series of `slo`'s runs where a fraction `error_ratio` of them are bad.
+void AddInputs(InputSeries& out, const SloSpec& slo, double error_ratio, int64_t samples) {
   std::string base = "journey=\"" + slo.journey + "\",target=\"" +
                      (slo.target.empty() ? std::string("http://127.0.0.1:1") : slo.target) + "\"";
   if (!slo.location.empty()) base += ",location=\"" + slo.location + "\"";
   const double per_step = 1000;
-  std::string out;
   if (slo.kind == SloSpec::Kind::kAvailability) {
-    out += Series("sonde_journey_runs_total", base + ",outcome=\"success\"",
-                  per_step * (1 - error_ratio), samples);
-    out += Series("sonde_journey_runs_total", base + ",outcome=\"failed\"", per_step * error_ratio,
-                  samples);
+    AddSeries(out, "sonde_journey_runs_total", base + ",outcome=\"success\"",
+              per_step * (1 - error_ratio), samples);
+    AddSeries(out, "sonde_journey_runs_total", base + ",outcome=\"failed\"", per_step * error_ratio,
+              samples);
   } else {
     const std::string le = PromNumber(ToSeconds(*slo.threshold));
-    out += Series("sonde_journey_runs_total", base + ",outcome=\"success\"", per_step, samples);
-    out += Series("sonde_journey_duration_seconds_count", base, per_step, samples);
-    out += Series("sonde_journey_duration_seconds_bucket", base + ",le=\"" + le + "\"",
-                  per_step * (1 - error_ratio), samples);
+    AddSeries(out, "sonde_journey_runs_total", base + ",outcome=\"success\"", per_step, samples);
+    AddSeries(out, "sonde_journey_duration_seconds_count", base, per_step, samples);
+    AddSeries(out, "sonde_journey_duration_seconds_bucket", base + ",le=\"" + le + "\"",
+              per_step * (1 - error_ratio), samples);
   }
+}
+
+// `slo`'s runs at `error_ratio` (none when negative) plus healthy runs for
+// every SLO on other journeys — so their absent alerts stay quiet and a
+// test sees only what it is about.
+std::string Inputs(const Config& config, const SloSpec& slo, double error_ratio, int64_t samples) {
+  InputSeries series;
+  for (const SloSpec& other : config.slos) {
+    if (other.journey != slo.journey) AddInputs(series, other, 0, samples);
+  }
+  if (error_ratio >= 0) AddInputs(series, slo, error_ratio, samples);
+  std::string out;
+  for (const auto& [key, text] : series) out += text;
   return out;
 }
 
@@ -303,7 +319,7 @@ std::string RenderSloRuleTests(const Config& config, const std::string& rules_fi
     // 1. Healthy: nothing fires.
     o << "  - name: " << Quote(slo.name + ": healthy") << "\n    interval: " << interval
       << "\n    input_series:\n"
-      << Inputs(slo, 0, clock.samples) << "    alert_rule_test:\n"
+      << Inputs(config, slo, 0, clock.samples) << "    alert_rule_test:\n"
       << "      - eval_time: " << eval
       << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts: []\n"
       << "      - eval_time: " << eval
@@ -311,7 +327,7 @@ std::string RenderSloRuleTests(const Config& config, const std::string& rules_fi
     // 2. Full outage: both page (and both ticket) alerts fire.
     o << "  - name: " << Quote(slo.name + ": full outage pages") << "\n    interval: " << interval
       << "\n    input_series:\n"
-      << Inputs(slo, 1, clock.samples) << "    alert_rule_test:\n"
+      << Inputs(config, slo, 1, clock.samples) << "    alert_rule_test:\n"
       << "      - eval_time: " << eval
       << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
       << ExpectedBurnAlerts(slo, alerts, "page") << ExpectedBurnAlerts(slo, alerts, "ticket");
@@ -330,22 +346,24 @@ std::string RenderSloRuleTests(const Config& config, const std::string& rules_fi
     if (max_ticket < min_page && slow > budget * max_ticket) {
       o << "  - name: " << Quote(slo.name + ": slow burn tickets without paging")
         << "\n    interval: " << interval << "\n    input_series:\n"
-        << Inputs(slo, slow, clock.samples) << "    alert_rule_test:\n"
+        << Inputs(config, slo, slow, clock.samples) << "    alert_rule_test:\n"
         << "      - eval_time: " << eval
         << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
         << ExpectedBurnAlerts(slo, alerts, "ticket");
     }
-    // 4. No series at all: the absent alert fires once its `for` has
-    // passed — for every SLO that watches the same runs.
+    // 4. No runs of the journey: the absent alert fires once its `for` has
+    // passed — for every SLO on that journey.
     const Duration absent_for = AbsentFor(slo, config.alerting);
     o << "  - name: " << Quote(slo.name + ": absent series") << "\n    interval: " << interval
       << "\n    input_series:\n      - series: 'unrelated_metric'\n        values: '0x"
       << (absent_for + clock.interval * 10) / clock.interval << "'\n"
+      << Inputs(config, slo, /*error_ratio=*/-1,
+                (absent_for + clock.interval * 10) / clock.interval)
       << "    alert_rule_test:\n      - eval_time: "
       << PromDuration(absent_for + clock.interval * 5)
       << "\n        alertname: SondeSLISeriesAbsent\n        exp_alerts:\n";
     for (const SloSpec& other : config.slos) {
-      if (Selector(other) != Selector(slo)) continue;
+      if (other.journey != slo.journey) continue;
       // Another SLO on the same runs with a longer `for` is still pending.
       if (AbsentFor(other, config.alerting) > absent_for) continue;
       o << "          - exp_labels:\n              severity: \"ticket\"\n"
