@@ -95,7 +95,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       if (ec == http::error::body_limit || ec == http::error::header_limit) {
         // Say why before closing, so the client sees more than a reset.
         Response res = ErrorResponse(http::status::payload_too_large, "too_large",
-                                     "request larger than the node accepts");
+                                     "request larger than the server accepts");
         res.keep_alive(false);
         stream.expires_after(limits.write_timeout);
         co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));

@@ -87,3 +87,17 @@ struct DrillOptions {
 int CommandDrill(const DrillOptions& options);
 
 }  // namespace sonde
+
+namespace sonde {
+
+struct AlertReceiverOptions {
+  std::string listen = "127.0.0.1:9097";  // host:port; port 0 lets the kernel choose
+  std::string log_file;                   // JSON lines appended; empty: none
+};
+// `sonde alert-receiver` (service/alert_receiver.h): prints
+// "alert-receiver: listening on http://HOST:PORT", serves until SIGINT or
+// SIGTERM, then returns 0. Returns 2, with a message on stderr naming the
+// address or the file, when it cannot bind or cannot open the log.
+int CommandAlertReceiver(const AlertReceiverOptions& options);
+
+}  // namespace sonde

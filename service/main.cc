@@ -99,6 +99,14 @@ int main(int argc, char** argv) {
   proxy_cmd->add_option("--config", proxy.config_file,
                         "Proxies to create at start (a JSON array, as toxiproxy -config)");
 
+  sonde::AlertReceiverOptions alert_receiver;
+  auto* alert_receiver_cmd = app.add_subcommand(
+      "alert-receiver", "Receive Alertmanager webhooks: print each alert, keep the last 1000");
+  alert_receiver_cmd->add_option("--listen", alert_receiver.listen, "Address to serve on")
+      ->capture_default_str();
+  alert_receiver_cmd->add_option("--log", alert_receiver.log_file,
+                                 "Append every notification to this file (JSON lines)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (!sonde::SetupLogging(log_level)) {
@@ -122,6 +130,7 @@ int main(int argc, char** argv) {
   if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
   if (*heal_cmd) return sonde::CommandHeal(heal_config);
   if (*proxy_cmd) return sonde::CommandProxy(proxy);
+  if (*alert_receiver_cmd) return sonde::CommandAlertReceiver(alert_receiver);
   if (*drill_cmd) {
     if (*seed_opt) drill.seed = drill_seed;
     return sonde::CommandDrill(drill);
