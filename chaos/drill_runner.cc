@@ -36,18 +36,21 @@ std::map<std::string, Ratio> SuccessSince(const DrillRunLog& log, const std::vec
 
 class Progress {
  public:
-  explicit Progress(bool enabled) : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
+  Progress(bool enabled, std::function<void(const std::string&)> hook)
+      : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1), hook_(std::move(hook)) {}
   void Show(const std::string& phase, Duration elapsed, Duration total,
             const std::map<std::string, Ratio>& success) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (!tty_ && now < next_line_) return;
-    next_line_ = now + std::chrono::seconds(5);
+    if (!enabled_ && !hook_) return;
     std::string line = "[" + phase + " " + FormatDuration(std::chrono::duration_cast<std::chrono::seconds>(elapsed)) +
                        "/" + FormatDuration(total) + "]";
     for (const auto& [j, r] : success) {
       line += "  " + j + " " + std::to_string(r.ok) + "/" + std::to_string(r.total);
     }
+    if (hook_) hook_(line);
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!tty_ && now < next_line_) return;
+    next_line_ = now + std::chrono::seconds(5);
     if (tty_) {
       std::fprintf(stderr, "\r\033[K%s", line.c_str());
     } else {
@@ -62,6 +65,7 @@ class Progress {
  private:
   bool enabled_;
   bool tty_;
+  std::function<void(const std::string&)> hook_;
   std::chrono::steady_clock::time_point next_line_{};
 };
 
@@ -119,7 +123,7 @@ DrillRecord DrillRunner::Run() {
                               .drill = spec_.name, .verdict = "", .seed = static_cast<int64_t>(plan_.seed),
                               .detail = ""});
   }
-  Progress progress(progress_);
+  Progress progress(progress_, hooks_.progress);
   chaos::Journal journal(config_.chaos.journal);
   chaos::FaultSession session(journal, spec_.name);
   auto abort = [&](std::string why) {

@@ -48,6 +48,9 @@ struct DrillHooks {
   std::function<void(const DrillFaultRecord&, bool active)> fault_active;
   // An inject was tried: sonde_chaos_injections_total{kind,outcome}.
   std::function<void(const std::string& kind, bool ok)> injected;
+  // The live progress line ("[hold 5s/30s]  tx_submit_confirm 1/1 ..."),
+  // at every tick, whether or not it is shown on stderr.
+  std::function<void(const std::string& line)> progress;
 };
 
 class DrillRunner {

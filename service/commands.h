@@ -82,6 +82,7 @@ struct DrillOptions {
   std::optional<uint64_t> seed;
   std::string junit;   // JUnit XML file; empty: none
   std::string report;  // .html: HTML, else Markdown; empty: none
+  bool daemon = false;  // run it inside the daemon serving the config (remote_drill.h)
 };
 // 0 pass, 1 expectations failed, 2 aborted or could not run.
 int CommandDrill(const DrillOptions& options);

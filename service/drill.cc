@@ -34,6 +34,7 @@
 #include "service/commands.h"
 #include "service/load.h"
 #include "service/output_file.h"
+#include "service/remote_drill.h"
 
 namespace sonde {
 namespace asio = boost::asio;
@@ -61,6 +62,15 @@ int CommandDrill(const DrillOptions& o) {
   const uint64_t seed = o.seed ? *o.seed : spec->seed ? *spec->seed : std::random_device{}();
   const chaos::DrillPlan plan = chaos::PlanDrill(*spec, seed);
   std::fprintf(stderr, "%s", chaos::DescribePlan(*spec, plan, config.chaos).c_str());
+
+  if (o.daemon) {
+    if (o.dry_run || !o.junit.empty() || !o.report.empty()) {
+      std::fprintf(stderr, "--daemon runs the drill in the daemon: it cannot be combined with "
+                           "--dry-run, --junit or --report\n");
+      return 2;
+    }
+    return RunRemoteDrill(config, {.drill = o.drill, .arm = o.arm, .seed = seed});
+  }
 
   if (o.dry_run) {
     // Resolve every fault as the drill would (which process, which command),

@@ -1,6 +1,8 @@
 #include "service/drill_routes.h"
 
 #include <boost/url/parse.hpp>
+#include <charconv>
+#include <optional>
 
 namespace sonde {
 
@@ -29,10 +31,19 @@ std::pair<int, std::string> RouteDrillRequest(DrillService& drills, const std::s
     if (method != "POST") return method_not_allowed();
     const std::string name = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
     bool arm = false;
+    std::optional<uint64_t> seed;
     for (const auto& p : url->params()) {
       if (p.key == "arm") arm = p.value == "1" || p.value == "true";
+      if (p.key == "seed") {
+        uint64_t v = 0;
+        const std::string& text = p.value;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+          return {400, "{\"error\": \"seed: expected an unsigned integer\"}\n"};
+        seed = v;
+      }
     }
-    auto r = drills.Run(name, arm, authorization);
+    auto r = drills.Run(name, arm, seed, authorization);
     return {r.status, r.body};
   }
   return {404, "{\"error\": \"not found\"}\n"};

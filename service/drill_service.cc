@@ -82,6 +82,7 @@ void DrillService::StopRunning(int reason) {
 }
 
 DrillService::Reply DrillService::Run(const std::string& name, bool arm,
+                                      std::optional<uint64_t> seed_asked,
                                       const std::string& authorization) {
   if (auto denied = Unauthorized(authorization)) return *denied;
   std::lock_guard lock(mu_);
@@ -90,7 +91,9 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
   std::shared_ptr<const Config> config = config_;
   const DrillSpec* spec = config->FindDrill(name);
   if (!spec) return {404, ErrorJson("no drill named \"" + name + "\"")};
-  const uint64_t seed = spec->seed ? *spec->seed : std::random_device{}();
+  const uint64_t seed = seed_asked  ? *seed_asked
+                        : spec->seed ? *spec->seed
+                                     : std::random_device{}();
   chaos::DrillPlan plan = chaos::PlanDrill(*spec, seed);
   if (plan.destructive && !spec->armed && !arm) {
     return {403, ErrorJson("drill \"" + name +
@@ -99,15 +102,22 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
   auto log = std::make_shared<chaos::DrillRunLog>(spec->journeys);
   tap_.Attach(log);
   running_ = name;
+  progress_.clear();
+  const uint64_t run = ++run_number_;
   stop_ = 0;
-  thread_ = std::thread([this, config, spec, plan = std::move(plan), log]() mutable {
+  thread_ = std::thread([this, config, spec, plan = std::move(plan), log, run]() mutable {
     chaos::DrillHooks hooks{
         .store = store_,
         .fault_active =
             [this, drill = spec->name](const DrillFaultRecord& f, bool active) {
               metrics_.OnFaultActive(drill, f.name, f.kind, f.target, active);
             },
-        .injected = [this](const std::string& kind, bool ok) { metrics_.OnInjection(kind, ok); }};
+        .injected = [this](const std::string& kind, bool ok) { metrics_.OnInjection(kind, ok); },
+        .progress =
+            [this](const std::string& line) {
+              std::lock_guard lock(mu_);
+              progress_ = line;
+            }};
     chaos::DrillRunner runner(*config, *spec, std::move(plan), *log, std::move(hooks), stop_,
                               /*progress=*/false);
     const DrillRecord record = runner.Run();
@@ -129,21 +139,27 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
     tap_.Attach(nullptr);
     std::lock_guard done(mu_);
     json::value last = json::parse(last_json_);
-    last.as_object()[record.drill] = {{"verdict", record.verdict},
+    last.as_object()[record.drill] = {{"run", run},
+                                      {"verdict", record.verdict},
                                       {"why", record.why},
                                       {"seed", record.seed},
                                       {"checks", std::move(checks)}};
     last_json_ = json::serialize(last);
     running_.clear();
   });
-  return {202, PrettyJson(json::object{{"drill", name}, {"seed", seed}, {"status", "started"}})};
+  return {202, PrettyJson(json::object{
+                   {"drill", name}, {"run", run}, {"seed", seed}, {"status", "started"}})};
 }
 
 DrillService::Reply DrillService::Status() const {
   std::lock_guard lock(mu_);
-  return {200, PrettyJson(json::object{
-                   {"running", running_.empty() ? json::value() : json::value(running_)},
-                   {"last", json::parse(last_json_)}})};
+  json::object out{{"running", running_.empty() ? json::value() : json::value(running_)}};
+  if (!running_.empty()) {
+    out["run"] = run_number_;
+    out["progress"] = progress_;
+  }
+  out["last"] = json::parse(last_json_);
+  return {200, PrettyJson(out)};
 }
 
 DrillService::Reply DrillService::Heal(const std::string& authorization) {

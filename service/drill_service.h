@@ -1,6 +1,9 @@
 // Drills and the halt button inside the daemon:
-//   POST /api/v1/drills/NAME/run[?arm=1]  starts a drill (202), one at a time (409)
-//   GET  /api/v1/drills                   the running drill, the last verdicts
+//   POST /api/v1/drills/NAME/run[?arm=1][&seed=N]  starts a drill (202, with
+//                                         its run number), one at a time (409)
+//   GET  /api/v1/drills                   the running drill with its run number
+//                                         and progress line, the last verdicts
+//                                         (each with the run it came from)
 //   POST /api/v1/heal                     stops a running drill (its faults
 //                                         reverted) and reverts the journal
 // The POSTs need `Authorization: Bearer TOKEN` with the token from
@@ -14,6 +17,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -42,7 +46,8 @@ class DrillService {
   RunObserver& Tap() { return tap_; }
 
   // `authorization` is the request's Authorization header.
-  Reply Run(const std::string& drill, bool arm, const std::string& authorization);
+  Reply Run(const std::string& drill, bool arm, std::optional<uint64_t> seed,
+            const std::string& authorization);
   Reply Status() const;
   Reply Heal(const std::string& authorization);
   // Stops a running drill (its faults reverted) and waits for it.
@@ -72,6 +77,8 @@ class DrillService {
   std::atomic<int> stop_{0};
   std::thread thread_;
   std::string running_;                  // the drill on thread_, or empty
+  uint64_t run_number_ = 0;              // of the latest drill started
+  std::string progress_;                 // the running drill's progress line
   std::string last_json_ = "{}";         // by drill: verdict, why, checks (JSON object text)
 };
 

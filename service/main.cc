@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
   auto* seed_opt = drill_cmd->add_option("--seed", drill_seed, "Seed for random target choice (replays a drill)");
   drill_cmd->add_option("--junit", drill.junit, "Write a JUnit XML file (one test case per expectation)");
   drill_cmd->add_option("--report", drill.report, "Write a report (.html, else Markdown)");
+  drill_cmd->add_flag("--daemon", drill.daemon,
+                      "Run it inside the daemon serving this config ([service] listen, with its "
+                      "api_token_file) and follow its progress");
 
   sonde::ProxyOptions proxy;
   auto* proxy_cmd = app.add_subcommand(

@@ -230,6 +230,51 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   EXPECT_EQ(r->exit_code, 0) << r->err;
 }
 
+// `sonde drill --daemon`: the drill runs inside the daemon, the client
+// follows its progress and exits with its verdict — 0 for one that passes,
+// 1 for one whose expectation fails, 2 when the daemon refuses.
+TEST_F(DrillCli, DrillDaemonFollowsTheDaemonsDrillToItsVerdict) {
+  std::ofstream(tmp_ / "token") << "s3cret\n";
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  const std::string config =
+      Config(BreakServer("ok", "journey = \"ping\"\nrecover_within = \"3s\"\n") +
+             BreakServer("bad", "journey = \"ping\"\nmin_success = 0.99\n") +
+             "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
+             "\"\napi_token_file = \"token\"\n");
+  // No daemon yet: nothing to run it in.
+  auto absent = RunProcess({kSonde, "drill", "-c", config, "ok", "--daemon"}, 30s);
+  EXPECT_EQ(absent.exit_code, 2);
+  EXPECT_NE(absent.err.find("cannot reach the daemon at http://127.0.0.1:" + std::to_string(admin)),
+            std::string::npos)
+      << absent.err;
+
+  Subprocess daemon({kSonde, "run", "-c", config});
+  const std::string base = "http://127.0.0.1:" + std::to_string(admin);
+  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i) std::this_thread::sleep_for(50ms);
+
+  auto ok = RunProcess({kSonde, "drill", "-c", config, "ok", "--daemon", "--seed", "7"}, 60s);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("drill ok: running in the daemon at " + base + " (run 1, seed 7)"),
+            std::string::npos)
+      << ok.out;
+  EXPECT_NE(ok.out.find("[hold "), std::string::npos) << ok.out;  // live progress
+  EXPECT_NE(ok.out.find("drill ok: pass"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("  pass ping recover_within"), std::string::npos) << ok.out;
+  EXPECT_FALSE(std::filesystem::exists(flag_));  // reverted
+
+  auto bad = RunProcess({kSonde, "drill", "-c", config, "bad", "--daemon"}, 60s);
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+  EXPECT_NE(bad.out.find("(run 2, seed"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("drill bad: fail"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("  FAIL ping min_success"), std::string::npos) << bad.out;
+
+  auto unknown = RunProcess({kSonde, "drill", "-c", config, "ok", "--daemon", "--junit", "j.xml"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("cannot be combined"), std::string::npos) << unknown.err;
+  daemon.Signal(SIGTERM);
+  ASSERT_TRUE(daemon.Wait(10s));
+}
+
 // kill -9 of sonde while a drill holds a pause and a partition at a real
 // fault proxy: both stay broken until `sonde heal`, which resumes the
 // process and removes every toxic.
