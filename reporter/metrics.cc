@@ -134,8 +134,13 @@ class Metrics::Impl {
       for (const std::string& url : group->urls) {
         for (Outcome o : kAllOutcomes) {
           runs.Add({{"journey", j.name}, {"target", url}, {"outcome", std::string(ToString(o))}});
+          maintenance_runs.Add(
+              {{"journey", j.name}, {"target", url}, {"outcome", std::string(ToString(o))}});
         }
+        // At 0 from the start, so rate() and dashboards show "none" rather
+        // than "no data" for a journey that was never skipped or paused.
         skipped.Add({{"journey", j.name}, {"target", url}});
+        paused.Add({{"journey", j.name}, {"target", url}});
         for (const Step& step : j.steps) {
           const Labels step_labels{{"journey", j.name}, {"step", step.name}, {"target", url}};
           retries.Add(step_labels);

@@ -1,48 +1,21 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, starts the devnet (the
-# reference network: 5 nodes on loopback, FROST 3-of-5, a block every
-# 500 ms) and runs the sonde daemon against it with the config the devnet
-# writes: the four built-in journeys plus a chain-head check.
-# Ctrl-C stops sonde, then the devnet; nothing is left running.
-#   SONDE_DEMO_DIR   where the devnet keeps its keys and chains (default .demo/devnet)
+# The main job: installs what is missing, builds, and brings up the whole
+# stack on loopback (scripts/stack.sh): the devnet (5 nodes, FROST 3-of-5,
+# a fault proxy on every peer link), the sonde daemon running the four
+# built-in journeys with an SLO per journey, a real Prometheus scraping it
+# with the rules `sonde rules` generated, a real Alertmanager routing pages
+# and tickets, and a webhook receiver that prints every alert it gets.
+# A minute in, it runs two drills in the daemon (kill a follower, then cut
+# a minority off) with live progress and their verdicts.
+# Ctrl-C stops everything, heals any fault, and leaves nothing running.
+#   SONDE_DEMO_DIR   where everything keeps its data and logs (default .demo)
+#   SONDE_PORT, PROMETHEUS_PORT, ALERTMANAGER_PORT, RECEIVER_PORT,
+#   DEVNET_BASE_PORT: see scripts/stack.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 scripts/build.sh sonde sonde-devnet
 
-devnet=build/devnet/sonde-devnet
-sonde=build/service/sonde
-dir="${SONDE_DEMO_DIR:-$PWD/.demo/devnet}"
-mkdir -p "$(dirname "$dir")"
-
-# A devnet left running by an earlier demo that was killed hard: stop it
-# (down only signals the processes its own pidfiles name).
-if [[ -f "$dir/devnet.toml" ]]; then "$devnet" down --dir "$dir" >/dev/null 2>&1 || true; fi
-
-cleanup() {
-  echo
-  echo "stopping the devnet in $dir"
-  "$devnet" down --dir "$dir" || true
-}
-trap cleanup EXIT
-
-"$devnet" up --dir "$dir"
-
-cat <<MSG
-
-sonde demo
-  status page   : http://127.0.0.1:9464/        (JSON: /api/v1/status, /api/v1/runs)
-  metrics       : curl -s http://127.0.0.1:9464/metrics
-  health        : curl -s http://127.0.0.1:9464/healthz   (and /readyz)
-  reload config : kill -HUP <sonde pid>   or   curl -X POST http://127.0.0.1:9464/-/reload
-  devnet status : $devnet status --dir $dir
-  break a node  : kill \$(cat $dir/node3/node.pid)    then    $devnet start --dir $dir --node 3
-  config        : $dir/sonde.toml
-  result store  : $dir/data     (check it: $sonde store verify -c $dir/sonde.toml)
-  SLA report    : $sonde report -c $dir/sonde.toml --from -1h -o report.html
-Ctrl-C stops everything.
-
-MSG
-
-"$sonde" run -c "$dir/sonde.toml"
+exec scripts/stack.sh --dir "${SONDE_DEMO_DIR:-$PWD/.demo}" \
+  --drill kill_follower --drill partition_minority --drill-after 60

@@ -17,8 +17,9 @@ PACKAGES=(
   libnftables-dev nftables iproute2
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # real peers in tests: promtool checks and unit-tests the generated SLO rules
-  prometheus
+  # real peers in the demo and tests: Prometheus (promtool checks and
+  # unit-tests the generated SLO rules) and Alertmanager
+  prometheus prometheus-alertmanager
   # used by the scripts and tests themselves
   curl python3 procps
 )

@@ -22,10 +22,16 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/support/dashboard_queries.h"
 #include "tests/support/subprocess.h"
 
 namespace sonde {
 namespace {
+
+using testing::CollectPanels;
+using testing::PanelName;
+using testing::Path;
+using testing::String;
 
 namespace json = boost::json;
 
@@ -388,70 +394,6 @@ std::vector<std::string> VariableProblems(const Catalog& c, const std::string& q
   return out;
 }
 
-std::string PanelName(const json::object& p) {
-  std::string title = p.contains("title") && p.at("title").is_string()
-                          ? std::string(p.at("title").as_string())
-                          : "";
-  std::string id = p.contains("id") ? json::serialize(p.at("id")) : "?";
-  return "panel " + id + " \"" + title + "\"";
-}
-
-void CollectPanels(const json::array& panels, std::vector<const json::object*>& out) {
-  for (const json::value& v : panels) {
-    const json::object& p = v.as_object();
-    out.push_back(&p);
-    // A collapsed row keeps its panels inside it.
-    if (const json::value* inner = p.if_contains("panels"); inner && inner->is_array())
-      CollectPanels(inner->as_array(), out);
-  }
-}
-
-const json::value* Path(const json::value& v, std::initializer_list<std::string_view> keys) {
-  const json::value* cur = &v;
-  for (std::string_view k : keys) {
-    if (!cur->is_object()) return nullptr;
-    cur = cur->as_object().if_contains(k);
-    if (!cur) return nullptr;
-  }
-  return cur;
-}
-
-std::string String(const json::value* v) {
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-struct Query {
-  std::string where;
-  std::string expr;
-};
-
-// Every PromQL expression in the dashboard: panel targets and annotations.
-std::vector<Query> Queries(const json::value& dashboard) {
-  std::vector<Query> out;
-  std::vector<const json::object*> panels;
-  if (const json::value* p = Path(dashboard, {"panels"}); p && p->is_array())
-    CollectPanels(p->as_array(), panels);
-  for (const json::object* p : panels) {
-    const json::value* targets = p->if_contains("targets");
-    if (!targets || !targets->is_array()) continue;
-    for (const json::value& t : targets->as_array()) {
-      out.push_back(
-          {PanelName(*p) + " target " + String(Path(t, {"refId"})), String(Path(t, {"expr"}))});
-    }
-  }
-  if (const json::value* list = Path(dashboard, {"annotations", "list"});
-      list && list->is_array()) {
-    for (const json::value& a : list->as_array()) {
-      // Grafana keeps a Prometheus annotation's query in "expr" (older) or
-      // "target.expr" (newer); either counts.
-      for (const json::value* e : {Path(a, {"expr"}), Path(a, {"target", "expr"})}) {
-        if (e) out.push_back({"annotation \"" + String(Path(a, {"name"})) + "\"", String(e)});
-      }
-    }
-  }
-  return out;
-}
-
 // Every problem with the dashboard; empty when it is sound.
 std::vector<std::string> CheckDashboard(const json::value& dashboard, const Catalog& c) {
   std::vector<std::string> out;
@@ -491,7 +433,7 @@ std::vector<std::string> CheckDashboard(const json::value& dashboard, const Cata
     }
   }
 
-  for (const Query& q : Queries(dashboard)) {
+  for (const testing::DashboardQuery& q : testing::DashboardQueries(dashboard)) {
     if (q.expr.empty()) {
       out.push_back(q.where + ": empty expr");
       continue;
@@ -611,10 +553,10 @@ TEST(Dashboard, EveryQueryNamesAKnownSeriesAndEveryPanelIsComplete) {
   const std::vector<std::string> problems = CheckDashboard(dashboard, c);
   EXPECT_TRUE(problems.empty()) << Join(problems);
 
-  const std::vector<Query> queries = Queries(dashboard);
+  const std::vector<testing::DashboardQuery> queries = testing::DashboardQueries(dashboard);
   EXPECT_GE(queries.size(), 20u);
   bool chaos = false;
-  for (const Query& q : queries) {
+  for (const testing::DashboardQuery& q : queries) {
     if (q.where.starts_with("annotation") &&
         ScanPromQL(q.expr).series.count("sonde_chaos_fault_active"))
       chaos = true;
@@ -652,28 +594,6 @@ TEST(Dashboard, AMisspelledPanelFails) {
   EXPECT_EQ(CheckDashboard(dashboard, c).size(), before + 3) << Join(CheckDashboard(dashboard, c));
 }
 
-// Grafana's variables replaced by values PromQL accepts, so promtool can
-// parse the query: intervals become durations, the rest label values.
-std::string Substitute(const std::string& expr) {
-  static const std::regex var(R"re(\$\{?(\w+)(?::\w+)?\}?)re");
-  std::string out;
-  auto last = expr.cbegin();
-  for (auto it = std::sregex_iterator(expr.begin(), expr.end(), var); it != std::sregex_iterator();
-       ++it) {
-    out.append(last, (*it)[0].first);
-    const std::string name = (*it)[1].str();
-    if (name == "__rate_interval" || name == "__interval" || name == "__range")
-      out += "5m";
-    else if (name.starts_with("__"))
-      out += "300";
-    else
-      out += "x";
-    last = (*it)[0].second;
-  }
-  out.append(last, expr.cend());
-  return out;
-}
-
 TEST(Dashboard, PromtoolParsesEveryQuery) {
   std::string promtool;
   for (const char* p : {"/usr/bin/promtool", "/usr/local/bin/promtool"}) {
@@ -685,14 +605,14 @@ TEST(Dashboard, PromtoolParsesEveryQuery) {
     GTEST_SKIP() << "\n\n*** promtool not installed (apt-get install prometheus): dashboard "
                     "queries NOT parsed ***\n";
   }
-  const std::vector<Query> queries = Queries(LoadDashboard());
+  const std::vector<testing::DashboardQuery> queries = testing::DashboardQueries(LoadDashboard());
   ASSERT_FALSE(queries.empty());
   // Each query as a recording rule: `promtool check rules` parses them all.
   std::ostringstream rules;
   rules << "groups:\n  - name: dashboard\n    rules:\n";
   for (size_t i = 0; i < queries.size(); ++i) {
     rules << "      - record: dashboard:query_" << i << "\n        expr: |\n";
-    std::istringstream lines(Substitute(queries[i].expr));
+    std::istringstream lines(testing::WithVariables(queries[i].expr, {.interval = "5m", .label_value = "x"}));
     for (std::string line; std::getline(lines, line);) rules << "          " << line << "\n";
   }
   char tmpl[] = "/tmp/sonde-dashboard-XXXXXX";

@@ -98,6 +98,18 @@ std::vector<int> PortOffsets(const DevnetOptions& o) {
   return offsets;
 }
 
+std::vector<std::string> ProxyCommand(const std::string& dir, uint16_t base_port) {
+  const std::string listen = "127.0.0.1:" + std::to_string(base_port + 50);
+  return {kDevnetBinary, "proxy", "--listen", listen, "--config", dir + "/proxies.json"};
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
 // A base port whose ports (PortOffsets) are free now, below the ephemeral
 // range. Random, so tests running side by side rarely collide; `up` checks
 // again and a clash is retried with another base.
@@ -116,17 +128,6 @@ uint16_t PickBasePort(const DevnetOptions& o) {
   return 0;
 }
 
-std::vector<std::string> ProxyCommand(const std::string& dir, uint16_t base_port) {
-  const std::string listen = "127.0.0.1:" + std::to_string(base_port + 50);
-  return {kDevnetBinary, "proxy", "--listen", listen, "--config", dir + "/proxies.json"};
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-}  // namespace
 
 std::unique_ptr<Devnet> Devnet::Up(DevnetOptions options) {
   char tmpl[] = "/tmp/sonde-devnet-test-XXXXXX";

@@ -50,6 +50,10 @@ struct DevnetOptions {
   bool proxies = true;  // false: `up --no-proxies`
 };
 
+// A base port whose ports (as `up` lays them out for `options`) are free
+// now; 0 if none was found.
+uint16_t PickBasePort(const DevnetOptions& options);
+
 class Devnet {
  public:
   // Runs `sonde-devnet up`; on failure adds a test failure and returns null.

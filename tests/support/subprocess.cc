@@ -81,6 +81,7 @@ std::optional<ProcessResult> Subprocess::Wait(std::chrono::milliseconds timeout)
   return result;
 }
 
+std::string Subprocess::StdoutSoFar() const { return ReadFile(out_path_); }
 std::string Subprocess::StderrSoFar() const { return ReadFile(err_path_); }
 
 ProcessResult RunProcess(std::vector<std::string> argv, std::chrono::milliseconds timeout) {

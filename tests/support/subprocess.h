@@ -27,7 +27,9 @@ class Subprocess {
   void Signal(int signo);
   // Waits up to `timeout`; nullopt (child left running) when it expires.
   std::optional<ProcessResult> Wait(std::chrono::milliseconds timeout);
-  // What the child has written to stderr so far.
+  pid_t pid() const { return pid_; }
+  // What the child has written to stdout / stderr so far.
+  std::string StdoutSoFar() const;
   std::string StderrSoFar() const;
 
  private:
