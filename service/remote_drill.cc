@@ -97,8 +97,12 @@ int PrintVerdict(const std::string& drill, const json::value& result) {
 }  // namespace
 
 int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
-  const std::string base =
-      "http://" + config.service.listen_host + ":" + std::to_string(config.service.listen_port);
+  // listen_host is stored without brackets; a wildcard is reached on loopback.
+  std::string host = config.service.listen_host;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  const std::string base = "http://" + host + ":" + std::to_string(config.service.listen_port);
   if (config.service.api_token_file.empty()) {
     std::fprintf(stderr,
                  "%s: no [service] api_token_file: the daemon's drill API is off, so --daemon "
