@@ -30,6 +30,38 @@ std::string Promtool() {
   return "";
 }
 
+// One journey `j` on one target: what every SLO below watches.
+constexpr const char* kOneJourney = R"(
+[targets.t]
+urls = ["http://127.0.0.1:1"]
+[journey.j]
+interval = "10s"
+timeout = "2s"
+targets = "t"
+[[journey.j.step]]
+name = "s"
+sleep = "1ms"
+)";
+
+// `sonde rules` and `sonde rules --tests` for `config`, then promtool's
+// check and test of them.
+struct PromtoolRun {
+  std::string rules, tests;
+  testing::ProcessResult check, test;
+};
+PromtoolRun RunPromtool(const std::string& promtool, const Config& config) {
+  PromtoolRun run{RenderSloRules(config), RenderSloRuleTests(config, "rules.yml"), {}, {}};
+  char tmpl[] = "/tmp/sonde-rules-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  std::ofstream(dir + "/rules.yml") << run.rules;
+  std::ofstream(dir + "/rules_test.yml") << run.tests;
+  run.check = testing::RunProcess({promtool, "check", "rules", dir + "/rules.yml"});
+  run.test = testing::RunProcess({promtool, "test", "rules", dir + "/rules_test.yml"}, 120s);
+  for (const char* f : {"/rules.yml", "/rules_test.yml"}) std::remove((dir + f).c_str());
+  rmdir(dir.c_str());
+  return run;
+}
+
 TEST(SloRules, NumbersAndDurationsInShortestForm) {
   EXPECT_EQ(PromNumber(0.999), "0.999");
   EXPECT_EQ(PromNumber(1 - 0.999), "0.001");  // 0.0010000000000000009 as a double
@@ -50,34 +82,23 @@ TEST(SloRules, PromtoolAcceptsAndTestsTheRulesOfTheExample) {
   }
   LoadResult loaded = LoadConfigFile(std::string(SONDE_SOURCE_DIR) + "/config/examples/slo.toml");
   ASSERT_TRUE(loaded.ok()) << loaded.errors.at(0).ToString();
-  char tmpl[] = "/tmp/sonde-rules-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
-  std::ofstream(dir + "/rules.yml") << RenderSloRules(*loaded.config);
-  std::ofstream(dir + "/rules_test.yml") << RenderSloRuleTests(*loaded.config, "rules.yml");
-
-  auto check = testing::RunProcess({promtool, "check", "rules", dir + "/rules.yml"});
-  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  const PromtoolRun run = RunPromtool(promtool, *loaded.config);
+  EXPECT_EQ(run.check.exit_code, 0) << run.check.out << run.check.err;
   // Each SLO: 7 dashboard windows, the period ratio, 6 meta rules, the info
   // series, 4 burn alerts and the absent alert = 20. The 7d SLO adds the 7
   // scaled windows the dashboard set lacks (70s, 14m, 7m, 84m, 336m, 28m, 1008m).
-  EXPECT_NE(check.out.find("SUCCESS: 47 rules found"), std::string::npos) << check.out;
-  auto test = testing::RunProcess({promtool, "test", "rules", dir + "/rules_test.yml"}, 120s);
-  EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
-  EXPECT_NE(test.out.find("SUCCESS"), std::string::npos) << test.out;
+  EXPECT_NE(run.check.out.find("SUCCESS: 47 rules found"), std::string::npos) << run.check.out;
+  EXPECT_EQ(run.test.exit_code, 0) << run.test.out << run.test.err;
+  EXPECT_NE(run.test.out.find("SUCCESS"), std::string::npos) << run.test.out;
 
   // The workbook's windows for 30 days, scaled ones for 7 days, and the budgets.
-  std::ifstream in(dir + "/rules.yml");
-  std::stringstream rules;
-  rules << in.rdbuf();
-  EXPECT_NE(rules.str().find("(slo:sli_error:ratio_rate1h{slo=\"chain_head_availability\"} > "
-                             "(14.4 * 0.005))"),
+  EXPECT_NE(run.rules.find("(slo:sli_error:ratio_rate1h{slo=\"chain_head_availability\"} > "
+                           "(14.4 * 0.005))"),
             std::string::npos);  // 30d, 99.5%
-  EXPECT_NE(rules.str().find("(slo:sli_error:ratio_rate14m{slo=\"chain_head_latency\"} > "
-                             "(14.4 * 0.01))"),
+  EXPECT_NE(run.rules.find("(slo:sli_error:ratio_rate14m{slo=\"chain_head_latency\"} > "
+                           "(14.4 * 0.01))"),
             std::string::npos);  // 7d: 1h * 7/30, 99%
-  EXPECT_NE(rules.str().find("le=\"0.5\""), std::string::npos);
-  for (const char* f : {"/rules.yml", "/rules_test.yml"}) std::remove((dir + f).c_str());
-  rmdir(dir.c_str());
+  EXPECT_NE(run.rules.find("le=\"0.5\""), std::string::npos);
 }
 
 TEST(BurnWindows, ThirtyDaysAreTheWorkbooks) {
@@ -134,19 +155,10 @@ TEST(SloRules, PromtoolAcceptsAndTestsRulesScaledToAShortPeriod) {
       FAIL() << "promtool is missing in CI: scripts/setup.sh installs prometheus";
     GTEST_SKIP() << "\n\n*** promtool not installed: scaled SLO rules NOT checked ***\n";
   }
-  LoadResult loaded = LoadConfigString(R"(
+  LoadResult loaded = LoadConfigString(std::string(kOneJourney) + R"(
 [alerting]
 burn_for = "10s"
 absent_for = "2m"
-[targets.t]
-urls = ["http://127.0.0.1:1"]
-[journey.j]
-interval = "10s"
-timeout = "2s"
-targets = "t"
-[[journey.j.step]]
-name = "s"
-sleep = "1ms"
 [slo.j_availability]
 journey = "j"
 objective = 99.5
@@ -160,17 +172,12 @@ window = "30m"
 )",
                                        "scaled.toml");
   ASSERT_TRUE(loaded.ok()) << loaded.errors.at(0).ToString();
-  char tmpl[] = "/tmp/sonde-rules-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
-  const std::string rules = RenderSloRules(*loaded.config);
-  const std::string tests = RenderSloRuleTests(*loaded.config, "rules.yml");
-  std::ofstream(dir + "/rules.yml") << rules;
-  std::ofstream(dir + "/rules_test.yml") << tests;
-  auto check = testing::RunProcess({promtool, "check", "rules", dir + "/rules.yml"});
-  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  auto test = testing::RunProcess({promtool, "test", "rules", dir + "/rules_test.yml"}, 120s);
-  EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
-  EXPECT_NE(test.out.find("SUCCESS"), std::string::npos) << test.out;
+  const PromtoolRun run = RunPromtool(promtool, *loaded.config);
+  EXPECT_EQ(run.check.exit_code, 0) << run.check.out << run.check.err;
+  EXPECT_EQ(run.test.exit_code, 0) << run.test.out << run.test.err;
+  EXPECT_NE(run.test.out.find("SUCCESS"), std::string::npos) << run.test.out;
+  const std::string& rules = run.rules;
+  const std::string& tests = run.tests;
 
   EXPECT_NE(rules.find("(slo:sli_error:ratio_rate3m{slo=\"j_availability\"} > (6 * 0.005))"),
             std::string::npos);
@@ -184,8 +191,6 @@ window = "30m"
   EXPECT_NE(tests.find("j_availability: slow burn tickets without paging"), std::string::npos);
   EXPECT_EQ(tests.find("j_latency: slow burn"), std::string::npos);
   EXPECT_NE(tests.find("j_latency: full outage pages"), std::string::npos);
-  for (const char* f : {"/rules.yml", "/rules_test.yml"}) std::remove((dir + f).c_str());
-  rmdir(dir.c_str());
 }
 
 TEST(SloRules, LatencyThresholdsBecomeBucketBoundaries) {
