@@ -88,9 +88,11 @@ void ParseAlerting(ParseContext& ctx, const toml::table& table, AlertingConfig& 
   TableReader r(ctx, table, "alerting", "[alerting]", {"min_window", "burn_for", "absent_for"});
   alerting.where = Where(table);
   if (std::optional<Duration> w = r.ReadDuration("min_window")) {
-    if (*w < std::chrono::seconds(1) || *w > std::chrono::hours(1)) {
+    // 4s: the generated promtool tests sample at least every second and
+    // want 4 samples in the shortest window.
+    if (*w < std::chrono::seconds(4) || *w > std::chrono::hours(1)) {
       r.Error(Where(*table.get("min_window")),
-              "\"min_window\" must be 1s..1h, got " + FormatDuration(*w));
+              "\"min_window\" must be 4s..1h, got " + FormatDuration(*w));
     } else {
       alerting.min_window = *w;
     }

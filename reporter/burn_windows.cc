@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 namespace sonde {
 namespace {
@@ -41,24 +42,28 @@ std::vector<BurnAlertWindow> BurnAlertWindows(const SloSpec& slo, const Alerting
     BurnAlertWindow a;
     a.severity = w.severity;
     a.budget_share = w.budget_share;
-    if (slo.window == kWorkbookPeriod) {
-      a.long_window = w.long_window;
-      a.short_window = w.short_window;
-    } else {
-      a.short_window = Scaled(w.short_window, slo.window, alerting.min_window);
-      a.long_window =
-          std::max(Scaled(w.long_window, slo.window, alerting.min_window), a.short_window);
-    }
+    // For 30 days Scaled() is the identity but for the floor.
+    a.short_window = Scaled(w.short_window, slo.window, alerting.min_window);
+    a.long_window =
+        std::max(Scaled(w.long_window, slo.window, alerting.min_window), a.short_window);
     a.factor = w.budget_share * (std::chrono::duration<double>(slo.window) /
                                  std::chrono::duration<double>(a.long_window));
-    out.push_back(a);
+    // Two alerts the floor made the same (a 10m period's tickets) are one.
+    const bool same = std::any_of(out.begin(), out.end(), [&](const BurnAlertWindow& b) {
+      return std::string_view(b.severity) == a.severity && b.long_window == a.long_window &&
+             b.short_window == a.short_window && std::abs(b.factor - a.factor) < 1e-9;
+    });
+    if (!same) out.push_back(a);
   }
   return out;
 }
 
 Duration AbsentFor(const SloSpec& slo, const AlertingConfig& alerting) {
   if (alerting.absent_for) return *alerting.absent_for;
-  return std::min<Duration>(Scaled(minutes(10), slo.window, alerting.min_window), minutes(10));
+  // 10m scaled down for shorter periods (never up), at least min_window.
+  return std::max<Duration>(
+      std::min<Duration>(Scaled(minutes(10), slo.window, Duration::zero()), minutes(10)),
+      alerting.min_window);
 }
 
 }  // namespace sonde

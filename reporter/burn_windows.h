@@ -31,7 +31,8 @@ struct BurnAlertWindow {
   double factor;  // the error ratio must exceed factor * error budget
 };
 
-// In the workbook's order: the two page alerts, then the two tickets.
+// In the workbook's order: the two page alerts, then the two tickets (an
+// alert the min_window floor made identical to an earlier one is left out).
 std::vector<BurnAlertWindow> BurnAlertWindows(const SloSpec& slo, const AlertingConfig& alerting);
 
 // How long the SLI's series may be absent before SondeSLISeriesAbsent fires.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -186,67 +187,146 @@ void RenderSlo(std::ostringstream& o, const SloSpec& slo, const AlertingConfig& 
     << "          runbook_url: " << Quote(slo.runbook_url) << "\n";
 }
 
-// promtool input series by series selector (one entry per series, even
-// when two SLOs watch the same runs), each `samples` steps of a counter.
-using InputSeries = std::map<std::string, std::string>;
-
-void AddSeries(InputSeries& out, const std::string& name, const std::string& labels,
-               double per_step, int64_t samples) {
-  const std::string series = name + "{" + labels + "}";
-  out[series] = "      - series: '" + series + "'\n        values: '0+" + PromNumber(per_step) +
-                "x" + std::to_string(samples) + "'\n";
-}
-
-// The series of `slo`'s runs where a fraction `error_ratio` of them are bad.
-void AddInputs(InputSeries& out, const SloSpec& slo, double error_ratio, int64_t samples) {
-  std::string base = "journey=\"" + slo.journey + "\",target=\"" +
-                     (slo.target.empty() ? std::string("http://127.0.0.1:1") : slo.target) + "\"";
-  if (!slo.location.empty()) base += ",location=\"" + slo.location + "\"";
-  const double per_step = 1000;
-  if (slo.kind == SloSpec::Kind::kAvailability) {
-    AddSeries(out, "sonde_journey_runs_total", base + ",outcome=\"success\"",
-              per_step * (1 - error_ratio), samples);
-    AddSeries(out, "sonde_journey_runs_total", base + ",outcome=\"failed\"", per_step * error_ratio,
-              samples);
-  } else {
-    const std::string le = PromNumber(ToSeconds(*slo.threshold));
-    AddSeries(out, "sonde_journey_runs_total", base + ",outcome=\"success\"", per_step, samples);
-    AddSeries(out, "sonde_journey_duration_seconds_count", base, per_step, samples);
-    AddSeries(out, "sonde_journey_duration_seconds_bucket", base + ",le=\"" + le + "\"",
-              per_step * (1 - error_ratio), samples);
+// The input series of one promtool test, and what each SLO's rules will
+// make of them — so a test lists exactly the alerts that fire, however the
+// config's SLOs overlap (several on one journey, with or without target or
+// location filters, of either kind).
+class TestInputs {
+ public:
+  // `slo`'s runs where a fraction `error_ratio` of them are bad: 1000 a
+  // step, at the SLO's own target and location (a made-up target when it
+  // has no filter).
+  void AddRuns(const SloSpec& slo, double error_ratio) {
+    Labels base{{"journey", slo.journey},
+                {"target", slo.target.empty() ? "http://127.0.0.1:1" : slo.target}};
+    if (!slo.location.empty()) base["location"] = slo.location;
+    const double n = 1000;
+    auto with = [&](const char* key, const std::string& value) {
+      Labels l = base;
+      l[key] = value;
+      return l;
+    };
+    if (slo.kind == SloSpec::Kind::kAvailability) {
+      Add("sonde_journey_runs_total", with("outcome", "success"), n * (1 - error_ratio));
+      Add("sonde_journey_runs_total", with("outcome", "failed"), n * error_ratio);
+    } else {
+      Add("sonde_journey_runs_total", with("outcome", "success"), n);
+      Add("sonde_journey_duration_seconds_count", base, n);
+      Add("sonde_journey_duration_seconds_bucket", with("le", Le(slo)), n * (1 - error_ratio));
+    }
   }
-}
 
-// `slo`'s runs at `error_ratio` (none when negative) plus healthy runs for
-// every SLO on other journeys — so their absent alerts stay quiet and a
-// test sees only what it is about.
-std::string Inputs(const Config& config, const SloSpec& slo, double error_ratio, int64_t samples) {
-  InputSeries series;
+  // Whether any run series matches `slo`'s selector (else its absent alert fires).
+  bool HasRuns(const SloSpec& slo) const {
+    for (const auto& [key, s] : series_) {
+      if (s.name == "sonde_journey_runs_total" && Matches(slo, s.labels)) return true;
+    }
+    return false;
+  }
+
+  // The error ratio `slo`'s rules compute over these series, as in
+  // ErrorRatioExpr; nullopt where the expression has no value.
+  std::optional<double> ErrorRatio(const SloSpec& slo) const {
+    double bad = 0, total = 0;
+    bool numerator = false;
+    for (const auto& [key, s] : series_) {
+      if (!Matches(slo, s.labels)) continue;
+      if (slo.kind == SloSpec::Kind::kAvailability && s.name == "sonde_journey_runs_total") {
+        const std::string& outcome = s.labels.at("outcome");
+        if (outcome == "failed") {
+          bad += s.per_step;
+          numerator = true;
+        }
+        if (outcome == "success" || outcome == "degraded" || outcome == "failed")
+          total += s.per_step;
+      } else if (slo.kind == SloSpec::Kind::kLatency) {
+        if (s.name == "sonde_journey_duration_seconds_count") total += s.per_step;
+        if (s.name == "sonde_journey_duration_seconds_bucket" && s.labels.at("le") == Le(slo)) {
+          bad += s.per_step;  // the good ones, for now
+          numerator = true;
+        }
+      }
+    }
+    if (!numerator || total <= 0) return std::nullopt;
+    return slo.kind == SloSpec::Kind::kAvailability ? bad / total : 1 - bad / total;
+  }
+
+  std::string Yaml(int64_t samples) const {
+    std::string out;
+    for (const auto& [key, s] : series_) {
+      out += "      - series: '" + key + "'\n        values: '0+" + PromNumber(s.per_step) + "x" +
+             std::to_string(samples) + "'\n";
+    }
+    return out;
+  }
+
+ private:
+  using Labels = std::map<std::string, std::string>;
+  struct Series {
+    std::string name;
+    Labels labels;
+    double per_step;
+  };
+
+  static std::string Le(const SloSpec& slo) { return PromNumber(ToSeconds(*slo.threshold)); }
+
+  static bool Matches(const SloSpec& slo, const Labels& labels) {
+    auto is = [&](const char* key, const std::string& want) {
+      auto it = labels.find(key);
+      return it != labels.end() && it->second == want;
+    };
+    return is("journey", slo.journey) && (slo.target.empty() || is("target", slo.target)) &&
+           (slo.location.empty() || is("location", slo.location));
+  }
+
+  void Add(const std::string& name, const Labels& labels, double per_step) {
+    std::string key = name + "{";
+    for (const auto& [k, v] : labels) key += (key.back() == '{' ? "" : ",") + k + "=\"" + v + "\"";
+    key += "}";
+    series_[key] = {name, labels, per_step};
+  }
+
+  std::map<std::string, Series> series_;  // by selector text: one entry per series
+};
+
+// Healthy runs for every SLO that sees no runs yet, so no absent alert
+// fires where the test is not about it.
+void AddHealthyRunsForTheRest(const Config& config, TestInputs& inputs) {
   for (const SloSpec& other : config.slos) {
-    if (other.journey != slo.journey) AddInputs(series, other, 0, samples);
+    if (!inputs.HasRuns(other)) inputs.AddRuns(other, 0);
   }
-  if (error_ratio >= 0) AddInputs(series, slo, error_ratio, samples);
+}
+
+// The burn-rate alerts of every SLO that the inputs make fire, as
+// promtool's exp_alerts entries.
+std::string ExpectedBurnAlerts(const Config& config, const TestInputs& inputs) {
   std::string out;
-  for (const auto& [key, text] : series) out += text;
+  for (const SloSpec& slo : config.slos) {
+    const std::optional<double> ratio = inputs.ErrorRatio(slo);
+    if (!ratio) continue;
+    for (const BurnAlertWindow& w : BurnAlertWindows(slo, config.alerting)) {
+      // Both windows see the same ratio; a margin keeps rounding in the
+      // rates from deciding a case that sits on the threshold.
+      if (*ratio <= w.factor * ErrorBudget(slo) * (1 + 1e-6)) continue;
+      out += "          - exp_labels:\n              severity: " + Quote(w.severity) +
+             "\n              slo: " + Quote(slo.name) +
+             "\n              journey: " + Quote(slo.journey) +
+             "\n              long: " + Quote(PromDuration(w.long_window)) +
+             "\n              short: " + Quote(PromDuration(w.short_window)) +
+             "\n              burn_rate: " + Quote(PromNumber(w.factor)) +
+             "\n            exp_annotations:\n              summary: " + Quote(BurnSummary(slo)) +
+             "\n              description: " + Quote(BurnDescription(slo, w)) +
+             "\n              runbook_url: " + Quote(slo.runbook_url) + "\n";
+    }
+  }
   return out;
 }
 
-std::string ExpectedBurnAlerts(const SloSpec& slo, const std::vector<BurnAlertWindow>& alerts,
-                               const char* severity) {
-  std::string out;
-  for (const BurnAlertWindow& w : alerts) {
-    if (std::string(w.severity) != severity) continue;
-    out += "          - exp_labels:\n              severity: " + Quote(w.severity) +
-           "\n              slo: " + Quote(slo.name) +
-           "\n              journey: " + Quote(slo.journey) +
-           "\n              long: " + Quote(PromDuration(w.long_window)) +
-           "\n              short: " + Quote(PromDuration(w.short_window)) +
-           "\n              burn_rate: " + Quote(PromNumber(w.factor)) +
-           "\n            exp_annotations:\n              summary: " + Quote(BurnSummary(slo)) +
-           "\n              description: " + Quote(BurnDescription(slo, w)) +
-           "\n              runbook_url: " + Quote(slo.runbook_url) + "\n";
-  }
-  return out;
+// The burn-rate alert test at `eval` over `inputs`.
+std::string BurnTest(const Config& config, const TestInputs& inputs, const std::string& eval) {
+  const std::string expected = ExpectedBurnAlerts(config, inputs);
+  return "      - eval_time: " + eval + "\n        alertname: SondeSLOErrorBudgetBurn\n" +
+         (expected.empty() ? "        exp_alerts: []\n" : "        exp_alerts:\n" + expected);
 }
 
 // promtool's test timing for one SLO: a sample interval fine enough for its
@@ -258,27 +338,23 @@ struct TestClock {
   int64_t samples;  // input series length, a little past `eval`
 };
 
-TestClock ClockFor(const std::vector<BurnAlertWindow>& alerts, const AlertingConfig& alerting) {
+TestClock ClockFor(const Config& config) {
   using std::chrono::seconds;
-  Duration shortest = alerts.front().short_window;
-  for (const BurnAlertWindow& a : alerts) shortest = std::min(shortest, a.short_window);
-  // Whole seconds, at most a minute, and at least 4 samples in the shortest window.
+  // The finest any SLO needs: the tests of one SLO see the others' alerts too.
+  Duration shortest = std::chrono::minutes(4);
+  for (const SloSpec& slo : config.slos) {
+    for (const BurnAlertWindow& a : BurnAlertWindows(slo, config.alerting))
+      shortest = std::min(shortest, a.short_window);
+  }
+  // Whole seconds, at most a minute, and at least 4 samples in the shortest
+  // window (min_window is at least 4s).
   const Duration interval = std::clamp<Duration>(std::chrono::duration_cast<seconds>(shortest / 4),
                                                  seconds(1), std::chrono::minutes(1));
   // Both counters of a ratio are sampled at the same instants, so rate()'s
   // extrapolation cancels out and a constant error ratio shows in every
   // window, however long, once it holds a couple of samples: 20 suffice.
-  const Duration eval = interval * 20 + alerting.burn_for;
+  const Duration eval = interval * 20 + config.alerting.burn_for;
   return {interval, eval, static_cast<int64_t>(eval / interval) + 10};
-}
-
-// One evaluation interval for the whole file: the finest any SLO needs.
-Duration EvaluationInterval(const Config& config) {
-  Duration out = std::chrono::minutes(1);
-  for (const SloSpec& slo : config.slos) {
-    out = std::min(out, ClockFor(BurnAlertWindows(slo, config.alerting), config.alerting).interval);
-  }
-  return out;
 }
 
 }  // namespace
@@ -308,29 +384,34 @@ std::string RenderSloRuleTests(const Config& config, const std::string& rules_fi
   o << "# Generated by `sonde rules --tests` from " << config.source << "; run with\n"
     << "# `promtool test rules` on this file.\n"
     << "rule_files:\n  - " << Quote(rules_file) << "\n"
-    << "evaluation_interval: " << PromDuration(EvaluationInterval(config)) << "\n"
+    << "evaluation_interval: " << PromDuration(ClockFor(config).interval) << "\n"
     << "tests:\n";
   for (const SloSpec& slo : config.slos) {
     const std::vector<BurnAlertWindow> alerts = BurnAlertWindows(slo, config.alerting);
-    const TestClock clock = ClockFor(alerts, config.alerting);
+    const TestClock clock = ClockFor(config);
     const std::string interval = PromDuration(clock.interval);
     const std::string eval = PromDuration(clock.eval);
-    const double budget = ErrorBudget(slo);
+    auto header = [&](const std::string& name, const TestInputs& inputs, int64_t samples,
+                      const std::string& extra_series = "") {
+      o << "  - name: " << Quote(slo.name + ": " + name) << "\n    interval: " << interval
+        << "\n    input_series:\n"
+        << extra_series << inputs.Yaml(samples) << "    alert_rule_test:\n";
+    };
     // 1. Healthy: nothing fires.
-    o << "  - name: " << Quote(slo.name + ": healthy") << "\n    interval: " << interval
-      << "\n    input_series:\n"
-      << Inputs(config, slo, 0, clock.samples) << "    alert_rule_test:\n"
-      << "      - eval_time: " << eval
-      << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts: []\n"
-      << "      - eval_time: " << eval
+    TestInputs healthy;
+    healthy.AddRuns(slo, 0);
+    AddHealthyRunsForTheRest(config, healthy);
+    header("healthy", healthy, clock.samples);
+    o << BurnTest(config, healthy, eval) << "      - eval_time: " << eval
       << "\n        alertname: SondeSLISeriesAbsent\n        exp_alerts: []\n";
-    // 2. Full outage: both page (and both ticket) alerts fire.
-    o << "  - name: " << Quote(slo.name + ": full outage pages") << "\n    interval: " << interval
-      << "\n    input_series:\n"
-      << Inputs(config, slo, 1, clock.samples) << "    alert_rule_test:\n"
-      << "      - eval_time: " << eval
-      << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
-      << ExpectedBurnAlerts(slo, alerts, "page") << ExpectedBurnAlerts(slo, alerts, "ticket");
+    // 2. Full outage: the pages and tickets fire (every one whose threshold
+    // is below a 100% error ratio), for this SLO and any other that sees
+    // the same runs.
+    TestInputs outage;
+    outage.AddRuns(slo, 1);
+    AddHealthyRunsForTheRest(config, outage);
+    header("full outage pages", outage, clock.samples);
+    o << BurnTest(config, outage, eval);
     // 3. Slow burn: a ticket, no page — between the highest ticket factor
     // and the lowest page factor. A period whose windows were raised to
     // min_window may have no such gap (or none below a 100% error ratio);
@@ -342,34 +423,41 @@ std::string RenderSloRuleTests(const Config& config, const std::string& rules_fi
       else
         max_ticket = std::max(max_ticket, a.factor);
     }
+    const double budget = ErrorBudget(slo);
     const double slow = std::min(0.9, budget * (max_ticket + min_page) / 2);
-    if (max_ticket < min_page && slow > budget * max_ticket) {
-      o << "  - name: " << Quote(slo.name + ": slow burn tickets without paging")
-        << "\n    interval: " << interval << "\n    input_series:\n"
-        << Inputs(config, slo, slow, clock.samples) << "    alert_rule_test:\n"
-        << "      - eval_time: " << eval
-        << "\n        alertname: SondeSLOErrorBudgetBurn\n        exp_alerts:\n"
-        << ExpectedBurnAlerts(slo, alerts, "ticket");
+    if (max_ticket < min_page && slow > budget * max_ticket * (1 + 1e-3)) {
+      TestInputs slow_burn;
+      slow_burn.AddRuns(slo, slow);
+      AddHealthyRunsForTheRest(config, slow_burn);
+      header("slow burn tickets without paging", slow_burn, clock.samples);
+      o << BurnTest(config, slow_burn, eval);
     }
-    // 4. No runs of the journey: the absent alert fires once its `for` has
-    // passed — for every SLO on that journey.
-    const Duration absent_for = AbsentFor(slo, config.alerting);
-    o << "  - name: " << Quote(slo.name + ": absent series") << "\n    interval: " << interval
-      << "\n    input_series:\n      - series: 'unrelated_metric'\n        values: '0x"
-      << (absent_for + clock.interval * 10) / clock.interval << "'\n"
-      << Inputs(config, slo, /*error_ratio=*/-1,
-                (absent_for + clock.interval * 10) / clock.interval)
-      << "    alert_rule_test:\n      - eval_time: "
-      << PromDuration(absent_for + clock.interval * 5)
+    // 4. No runs of the journey: every SLO on it has its absent alert
+    // firing once the longest of their `for`s has passed.
+    Duration absent_for = Duration::zero();
+    for (const SloSpec& other : config.slos) {
+      if (other.journey == slo.journey)
+        absent_for = std::max(absent_for, AbsentFor(other, config.alerting));
+    }
+    TestInputs others;
+    for (const SloSpec& other : config.slos) {
+      if (other.journey != slo.journey) others.AddRuns(other, 0);
+    }
+    const int64_t samples = (absent_for + clock.interval * 10) / clock.interval;
+    header("absent series", others, samples,
+           "      - series: 'unrelated_metric'\n        values: '0x" + std::to_string(samples) +
+               "'\n");
+    o << "      - eval_time: " << PromDuration(absent_for + clock.interval * 5)
       << "\n        alertname: SondeSLISeriesAbsent\n        exp_alerts:\n";
     for (const SloSpec& other : config.slos) {
-      if (other.journey != slo.journey) continue;
-      // Another SLO on the same runs with a longer `for` is still pending.
-      if (AbsentFor(other, config.alerting) > absent_for) continue;
+      if (others.HasRuns(other)) continue;
       o << "          - exp_labels:\n              severity: \"ticket\"\n"
         << "              slo: " << Quote(other.name)
-        << "\n              journey: " << Quote(other.journey)
-        << "\n            exp_annotations:\n              summary: "
+        << "\n              journey: " << Quote(other.journey) << "\n";
+      // absent() keeps the selector's equality matchers as labels.
+      if (!other.target.empty()) o << "              target: " << Quote(other.target) << "\n";
+      if (!other.location.empty()) o << "              location: " << Quote(other.location) << "\n";
+      o << "            exp_annotations:\n              summary: "
         << Quote("No runs of " + other.journey + " for SLO " + other.name)
         << "\n              description: "
         << Quote("sonde exports no runs of journey " + other.journey +

@@ -193,6 +193,88 @@ window = "30m"
   EXPECT_NE(tests.find("j_latency: full outage pages"), std::string::npos);
 }
 
+// SLOs that watch the same runs: two availability SLOs of different periods
+// on one journey, one filtered to a target, a latency one, a 90-day 90% SLO
+// whose page can never fire (14.4x a 10% budget is over 100%) and a 10m
+// one whose floored tickets coincide. The generated tests expect exactly
+// what fires for each of them, so promtool passes them.
+TEST(SloRules, PromtoolTestsHoldForSlosThatOverlap) {
+  const std::string promtool = Promtool();
+  if (promtool.empty()) {
+    if (std::getenv("CI"))
+      FAIL() << "promtool is missing in CI: scripts/setup.sh installs prometheus";
+    GTEST_SKIP() << "\n\n*** promtool not installed: overlapping SLO rules NOT checked ***\n";
+  }
+  LoadResult loaded = LoadConfigString(std::string(kOneJourney) + R"(
+[journey.k]
+interval = "10s"
+timeout = "2s"
+targets = "t"
+[[journey.k.step]]
+name = "s"
+sleep = "1ms"
+[slo.a995]
+journey = "j"
+objective = 99.5
+[slo.a999]
+journey = "j"
+objective = 99.9
+window = "7d"
+[slo.a_one_target]
+journey = "j"
+objective = 99
+target = "http://127.0.0.1:1"
+window = "10d"
+[slo.lat]
+journey = "j"
+kind = "latency"
+threshold = "1s"
+objective = 99
+window = "28d"
+[slo.low]
+journey = "k"
+objective = 90
+window = "90d"
+[slo.tiny]
+journey = "k"
+objective = 99
+window = "10m"
+)",
+                                       "overlap.toml");
+  ASSERT_TRUE(loaded.ok()) << loaded.errors.at(0).ToString();
+  const PromtoolRun run = RunPromtool(promtool, *loaded.config);
+  EXPECT_EQ(run.check.exit_code, 0) << run.check.out << run.check.err;
+  EXPECT_EQ(run.test.exit_code, 0) << run.test.out << run.test.err;
+  EXPECT_NE(run.test.out.find("SUCCESS"), std::string::npos) << run.test.out;
+  // a995's outage also fires a999's alerts (same runs); absent alerts of a
+  // filtered SLO carry its target.
+  const size_t outage = run.tests.find("a995: full outage pages");
+  ASSERT_NE(outage, std::string::npos);
+  const std::string outage_test =
+      run.tests.substr(outage, run.tests.find("- name:", outage) - outage);
+  EXPECT_NE(outage_test.find("slo: \"a999\""), std::string::npos) << outage_test;
+  EXPECT_NE(run.tests.find("target: \"http://127.0.0.1:1\""), std::string::npos);
+}
+
+TEST(BurnWindows, TheFloorAppliesToThirtyDaysAndMergesWhatItMakesEqual) {
+  SloSpec slo;  // 30d
+  AlertingConfig alerting;
+  alerting.min_window = 10min;
+  const std::vector<BurnAlertWindow> w = BurnAlertWindows(slo, alerting);
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0].short_window, 10min);  // 5m raised
+  EXPECT_EQ(AbsentFor(slo, alerting), 10min);
+  alerting.min_window = 20min;
+  EXPECT_EQ(AbsentFor(slo, alerting), 20min);  // never shorter than min_window
+  slo.window = 10min;
+  alerting.min_window = 1min;
+  // Tickets: 1d/2h and 3d/6h scaled by 1/4320 are both under a minute: one 1m/1m alert at 1x.
+  const std::vector<BurnAlertWindow> tiny = BurnAlertWindows(slo, alerting);
+  ASSERT_EQ(tiny.size(), 3u);
+  EXPECT_STREQ(tiny[2].severity, "ticket");
+  EXPECT_EQ(PromNumber(tiny[2].factor), "1");
+}
+
 TEST(SloRules, LatencyThresholdsBecomeBucketBoundaries) {
   auto config = testing::MustLoad(R"(
 [targets.t]
@@ -261,7 +343,7 @@ unknown = 1
                        R"(t.toml:18:6: slo: bad SLO name "c d": use letters, digits, '_' and '-')",
                        R"(t.toml:21:13: slo."c d": "threshold" is for latency SLOs)",
                        R"(t.toml:25:10: slo.e: "window" must be at least 10m)",
-                       R"(t.toml:27:14: alerting: "min_window" must be 1s..1h, got 2h)",
+                       R"(t.toml:27:14: alerting: "min_window" must be 4s..1h, got 2h)",
                        R"(t.toml:28:14: alerting: "absent_for" must be longer than zero)",
                        R"(t.toml:29:1: alerting: unknown key "unknown")"));
 }
