@@ -85,8 +85,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   up_cmd->add_option("--chain-id", up.chain_id, "chain id signed into every message")
       ->capture_default_str();
-  up_cmd->add_option("--sonde-listen", up.sonde.listen,
-                     "HOST:PORT the sonde config serves /metrics, the status page and its API on")
+  up_cmd
+      ->add_option("--sonde-listen", up.sonde.listen,
+                   "HOST:PORT the sonde config serves /metrics, the status page and its API on")
       ->capture_default_str();
   up_cmd
       ->add_option("--slo-window", up.sonde.slo_window,
@@ -94,8 +95,14 @@ int main(int argc, char** argv) {
       ->check([](const std::string& v) -> std::string {
         const size_t digits = v.find_first_not_of("0123456789");
         if (digits == 0 || digits == std::string::npos || v.size() != digits + 1 ||
-            std::string("smhd").find(v.back()) == std::string::npos)
+            std::string("smhd").find(v.back()) == std::string::npos || digits > 9)
           return "expected a number and a unit (s, m, h or d), like 6h";
+        const long long unit = v.back() == 's'   ? 1
+                               : v.back() == 'm' ? 60
+                               : v.back() == 'h' ? 3600
+                                                 : 86400;
+        if (std::stoll(v.substr(0, digits)) * unit < 600)
+          return "sonde's SLO windows are at least 10m";
         return "";
       });
   bool no_proxies = false;

@@ -34,6 +34,7 @@ sonde="$build/service/sonde"
 devnet="$build/devnet/sonde-devnet"
 prometheus=/usr/bin/prometheus
 alertmanager=/usr/bin/prometheus-alertmanager
+promtool=/usr/bin/promtool
 
 dir="$root/.demo"
 slo_window=""
@@ -52,24 +53,34 @@ while (($#)); do
     *) echo "stack.sh: unknown argument '$1' (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
 done
-for bin in "$sonde" "$devnet" "$prometheus" "$alertmanager"; do
+for bin in "$sonde" "$devnet" "$prometheus" "$alertmanager" "$promtool" /usr/bin/curl; do
   if [[ ! -x "$bin" ]]; then
-    echo "stack.sh: $bin is missing (scripts/setup.sh installs Prometheus and Alertmanager; scripts/build.sh builds sonde)" >&2
+    echo "stack.sh: $bin is missing (scripts/setup.sh installs Prometheus, Alertmanager and curl; scripts/build.sh builds sonde)" >&2
     exit 2
   fi
 done
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
+# One stack per directory: a second would stop the first one's devnet.
+exec 9>"$dir/.stack.lock"
+if ! flock -n 9; then
+  echo "stack.sh: a stack is already running in $dir (stop it with Ctrl-C, or use another --dir)" >&2
+  exit 2
+fi
 logs="$dir/logs"
 mkdir -p "$logs" "$dir/prometheus" "$dir/alertmanager"
-rm -f "$dir/stack.env"
+rm -f "$dir/stack.env" "$dir/alerts.jsonl"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A free port for `what`, starting at `want`: says so when it moves.
+# A free port for `what`, starting at `want` and skipping those already
+# chosen, into $picked; says so when it moves. (Free now: something may
+# still take it before the service binds; then that service fails to start
+# and the stack stops, naming its log.)
+chosen=()
 pick_port() {
-  local what="$1" want="$2" port="$2"
-  while listening "$port"; do
+  local what="$1" want="$2" env_name="$3" port="$2"
+  while listening "$port" || [[ " ${chosen[*]} " == *" $port "* ]]; do
     port=$((port + 1))
     if ((port > want + 100)); then
       echo "stack.sh: no free port for $what in $want..$((want + 100))" >&2
@@ -77,9 +88,10 @@ pick_port() {
     fi
   done
   if ((port != want)); then
-    echo "note: port $want ($what) is taken; using $port (set ${3} to choose)" >&2
+    echo "note: port $want ($what) is taken; using $port (set $env_name to choose)" >&2
   fi
-  echo "$port"
+  chosen+=("$port")
+  picked="$port"
 }
 
 devnet_base="${DEVNET_BASE_PORT:-26600}"
@@ -89,39 +101,55 @@ for offset in 1 2 3 4 5 50 $(seq 101 125); do
     exit 2
   fi
 done
-sonde_port="$(pick_port sonde "${SONDE_PORT:-9464}" SONDE_PORT)"
-prom_port="$(pick_port Prometheus "${PROMETHEUS_PORT:-9090}" PROMETHEUS_PORT)"
-am_port="$(pick_port Alertmanager "${ALERTMANAGER_PORT:-9093}" ALERTMANAGER_PORT)"
-receiver_port="$(pick_port alert-receiver "${RECEIVER_PORT:-9097}" RECEIVER_PORT)"
+pick_port sonde "${SONDE_PORT:-9464}" SONDE_PORT; sonde_port="$picked"
+pick_port Prometheus "${PROMETHEUS_PORT:-9090}" PROMETHEUS_PORT; prom_port="$picked"
+pick_port Alertmanager "${ALERTMANAGER_PORT:-9093}" ALERTMANAGER_PORT; am_port="$picked"
+pick_port alert-receiver "${RECEIVER_PORT:-9097}" RECEIVER_PORT; receiver_port="$picked"
 
 devnet_dir="$dir/devnet"
 config="$devnet_dir/sonde.toml"
 pids=()
 names=()
+waiting_on=""
+
+# Stops `pid` with SIGTERM, then SIGKILL after `grace` seconds.
+stop_process() {
+  local pid="$1" grace="$2" i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
 
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM
-  echo
-  echo "stopping the stack in $dir"
-  # sonde first: it reverts the faults of a drill it is running.
+  # Nothing may interrupt the cleanup, and no failure may cut it short (a
+  # closed terminal makes even echo fail).
+  trap '' INT TERM HUP
+  set +e
+  echo >&2
+  echo "stopping the stack in $dir" >&2
   local i
+  # A drill client or a sleep the script was waiting on (background jobs
+  # of a script ignore SIGINT, so Ctrl-C did not reach them).
+  if [[ -n "$waiting_on" ]]; then kill -TERM "$waiting_on" 2>/dev/null; fi
+  # sonde first: it reverts the faults of a drill it is running.
   for i in "${!pids[@]}"; do
-    if [[ "${names[$i]}" == sonde ]]; then kill -TERM "${pids[$i]}" 2>/dev/null || true; fi
+    if [[ "${names[$i]}" == sonde ]]; then stop_process "${pids[$i]}" 30; fi
   done
-  for i in "${!pids[@]}"; do
-    if [[ "${names[$i]}" == sonde ]]; then wait "${pids[$i]}" 2>/dev/null || true; fi
-  done
-  if [[ -f "$config" ]]; then "$sonde" heal -c "$config" >>"$logs/heal.log" 2>&1 || true; fi
-  for i in "${!pids[@]}"; do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
-  for i in "${!pids[@]}"; do wait "${pids[$i]}" 2>/dev/null || true; done
-  if [[ -f "$devnet_dir/devnet.toml" ]]; then "$devnet" down --dir "$devnet_dir" >/dev/null 2>&1 || true; fi
+  if [[ -f "$config" ]]; then "$sonde" heal -c "$config" >>"$logs/heal.log" 2>&1; fi
+  for i in "${!pids[@]}"; do stop_process "${pids[$i]}" 15; done
+  if [[ -f "$devnet_dir/devnet.toml" ]]; then "$devnet" down --dir "$devnet_dir" >/dev/null 2>&1; fi
   rm -f "$dir/stack.env"
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 start() {  # start NAME LOGFILE COMMAND...: in the background, remembered for cleanup
   local name="$1" log="$2"
@@ -196,7 +224,7 @@ receivers:
       - url: http://127.0.0.1:$receiver_port/ticket
         send_resolved: true
 YAML
-"${promtool:-/usr/bin/promtool}" check config "$dir/prometheus/prometheus.yml" >/dev/null
+"$promtool" check config "$dir/prometheus/prometheus.yml" >/dev/null
 
 # The receiver prints every alert it gets; that output is the point of the
 # demo, so it goes to the terminal as well as to its log.
@@ -246,25 +274,30 @@ Ctrl-C stops everything.
 
 MSG
 
+# In the background and waited for, so that a signal is handled at once
+# (bash runs a trap only after the foreground command ends).
+set +e
 if ((${#drills[@]})); then
   echo "first drill in ${drill_after}s: ${drills[*]}"
-  sleep "$drill_after"
+  sleep "$drill_after" &
+  waiting_on=$!
+  wait $!
   for d in "${drills[@]}"; do
     echo
     echo "== drill $d (in the daemon; live progress, then the verdict)"
-    "$sonde" drill -c "$config" "$d" --daemon --arm || true
+    "$sonde" drill -c "$config" "$d" --daemon --arm &
+    waiting_on=$!
+    wait $!
   done
   echo
   echo "drills done; the stack keeps running until Ctrl-C"
 fi
 
 # Until a signal, or until a part of the stack dies on its own.
-set +e
 wait -n "${pids[@]}"
-rc=$?
 for i in "${!pids[@]}"; do
   if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-    echo "stack.sh: ${names[$i]} exited (status $rc); see $logs/${names[$i]}.log" >&2
+    echo "stack.sh: ${names[$i]} exited; see $logs/${names[$i]}.log" >&2
   fi
 done
 exit 1

@@ -153,7 +153,8 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
 
 DrillService::Reply DrillService::Status() const {
   std::lock_guard lock(mu_);
-  json::object out{{"running", running_.empty() ? json::value() : json::value(running_)}};
+  json::object out{{"running", running_.empty() ? json::value() : json::value(running_)},
+                   {"runs_started", run_number_}};
   if (!running_.empty()) {
     out["run"] = run_number_;
     out["progress"] = progress_;

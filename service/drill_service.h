@@ -2,8 +2,9 @@
 //   POST /api/v1/drills/NAME/run[?arm=1][&seed=N]  starts a drill (202, with
 //                                         its run number), one at a time (409)
 //   GET  /api/v1/drills                   the running drill with its run number
-//                                         and progress line, the last verdicts
-//                                         (each with the run it came from)
+//                                         and progress line, the runs started
+//                                         since the daemon started, the last
+//                                         verdicts (each with its run number)
 //   POST /api/v1/heal                     stops a running drill (its faults
 //                                         reverted) and reverts the journal
 // The POSTs need `Authorization: Bearer TOKEN` with the token from

@@ -150,14 +150,16 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
 
   const auto deadline = std::chrono::steady_clock::now() + o.follow_timeout;
   std::string last_line;
-  int unreachable = 0;
+  // A daemon restarting is not the end of the drill; one gone (or not
+  // answering) for half a minute is.
+  std::optional<std::chrono::steady_clock::time_point> unreachable_since;
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     const Reply status = Call("GET", base + "/api/v1/drills", "");
     if (status.status != 200) {
-      // A daemon restarting is not the end of the drill; a daemon gone for
-      // half a minute is.
-      if (++unreachable >= 30) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!unreachable_since) unreachable_since = now;
+      if (now - *unreachable_since >= std::chrono::seconds(30)) {
         std::fprintf(stderr, "lost the daemon at %s: %s\n", base.c_str(),
                      status.status ? ("HTTP " + std::to_string(status.status)).c_str()
                                    : status.error.c_str());
@@ -165,7 +167,7 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
       }
       continue;
     }
-    unreachable = 0;
+    unreachable_since.reset();
     const json::value v = json::parse(status.body, ec);
     if (ec || !v.is_object()) continue;
     if (Str(v, "running") == o.drill && Uint(v, "run") == run) {
@@ -181,6 +183,18 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
     const json::value* result =
         last && last->is_object() ? last->as_object().if_contains(o.drill) : nullptr;
     if (result && Uint(*result, "run") == run) return PrintVerdict(o.drill, *result);
+    // A later run of this drill has finished (someone started it again),
+    // or the daemon restarted and counts runs anew: ours is lost.
+    if (result && Uint(*result, "run").value_or(0) > *run) {
+      std::fprintf(stderr, "drill %s: run %llu's verdict was replaced by a later run's\n",
+                   o.drill.c_str(), static_cast<unsigned long long>(*run));
+      return 2;
+    }
+    if (Uint(v, "runs_started").value_or(*run) < *run) {
+      std::fprintf(stderr, "drill %s: the daemon restarted and lost run %llu\n", o.drill.c_str(),
+                   static_cast<unsigned long long>(*run));
+      return 2;
+    }
   }
   std::fprintf(stderr, "drill %s: still running after %s; stopped following it\n", o.drill.c_str(),
                FormatDuration(o.follow_timeout).c_str());

@@ -145,7 +145,7 @@ TEST(BurnWindows, ShortPeriodsScaleTheWindowsAndKeepTheShares) {
   EXPECT_EQ(AbsentFor(slo, alerting), 2min);
 }
 
-// A config scaled for test time, as the end-to-end test uses: a 6h period,
+// A config scaled for test time: a 6h period (as the end-to-end test uses),
 // burn alerts that must hold 10s. promtool accepts the rules and its tests
 // (written for these windows) pass; the rule file names the scaled windows.
 TEST(SloRules, PromtoolAcceptsAndTestsRulesScaledToAShortPeriod) {
