@@ -230,8 +230,10 @@ TEST(E2eAlerting, BurnRateAlertFiresThroughAlertmanagerToTheWebhookAndResolves) 
   // A TLS endpoint on loopback whose handshake one extra journey checks,
   // so the dashboard's certificate-expiry panel has a certificate to show.
   testing::TestCerts certs;
-  testing::TestServer tls_site(testing::TestServer::Tls{.cert_pem_file = certs.server_cert_file(),
-                                                        .key_pem_file = certs.server_key_file()});
+  testing::TestServer::Tls tls;
+  tls.cert_pem_file = certs.server_cert_file();
+  tls.key_pem_file = certs.server_key_file();
+  testing::TestServer tls_site(tls);
   const std::string append = tmp / "append.toml";
   std::ofstream(append) << kDrill << "\n[targets.tls_site]\nurls = [\"" << tls_site.base_url()
                         << "\"]\ntls = { ca_file = \"" << certs.ca_file() << "\" }\n\n"
