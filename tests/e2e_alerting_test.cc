@@ -218,6 +218,22 @@ json::array Array(const JsonReply& r) {
   return r.body.as_array();
 }
 
+// When the webhook got, from Alertmanager's receiver "page" (the route for
+// severity="page"), a notification with an alert carrying `labels` in
+// `status` ("firing" or "resolved"), by the webhook's clock; "" if not yet.
+std::string ReceivedAt(const std::string& receiver,
+                       const std::map<std::string, std::string>& labels,
+                       const std::string& status) {
+  for (const json::value& n : Array(HttpJson(receiver, "GET", "/api/v1/notifications"))) {
+    const json::value* alerts = testing::Path(n, {"payload", "alerts"});
+    if (!alerts || !alerts->is_array() || Str(n, {"payload", "receiver"}) != "page") continue;
+    for (const json::value& a : alerts->as_array()) {
+      if (HasLabels(a, labels) && Str(a, {"status"}) == status) return Str(n, {"received_at"});
+    }
+  }
+  return "";
+}
+
 TEST(E2eAlerting, BurnRateAlertFiresThroughAlertmanagerToTheWebhookAndResolves) {
   for (const char* bin : {kPrometheus, kAlertmanager}) {
     if (access(bin, X_OK) != 0) {
@@ -317,21 +333,12 @@ TEST(E2eAlerting, BurnRateAlertFiresThroughAlertmanagerToTheWebhookAndResolves) 
   std::string received_at;
   ASSERT_TRUE(testing::WaitFor(
       [&] {
-        for (const json::value& n : Array(HttpJson(receiver, "GET", "/api/v1/notifications"))) {
-          const json::value* alerts = testing::Path(n, {"payload", "alerts"});
-          if (!alerts || !alerts->is_array() || Str(n, {"payload", "receiver"}) != "page") continue;
-          for (const json::value& a : alerts->as_array()) {
-            if (HasLabels(a, page) && Str(a, {"status"}) == "firing") {
-              received_at = Str(n, {"received_at"});
-              return true;
-            }
-          }
-        }
-        std::this_thread::sleep_for(200ms);
-        return false;
+        received_at = ReceivedAt(receiver, page, "firing");
+        if (received_at.empty()) std::this_thread::sleep_for(200ms);
+        return !received_at.empty();
       },
       30s));
-  std::cout << received_at << " webhook (receiver \"page\"): FIRING received\n";
+  std::cout << received_at << " webhook (receiver \"page\"): FIRING received" << std::endl;
   EXPECT_NE(ReadFile(stack["ALERTS_LOG"]).find("\"slo\":\"tx_availability\""), std::string::npos);
 
   // 3. Every dashboard query has data now, the fault still holding.
@@ -381,18 +388,9 @@ TEST(E2eAlerting, BurnRateAlertFiresThroughAlertmanagerToTheWebhookAndResolves) 
   std::string resolved_at;
   ASSERT_TRUE(testing::WaitFor(
       [&] {
-        for (const json::value& n : Array(HttpJson(receiver, "GET", "/api/v1/notifications"))) {
-          const json::value* alerts = testing::Path(n, {"payload", "alerts"});
-          if (!alerts || !alerts->is_array()) continue;
-          for (const json::value& a : alerts->as_array()) {
-            if (HasLabels(a, page) && Str(a, {"status"}) == "resolved") {
-              resolved_at = Str(n, {"received_at"});
-              return true;
-            }
-          }
-        }
-        std::this_thread::sleep_for(500ms);
-        return false;
+        resolved_at = ReceivedAt(receiver, page, "resolved");
+        if (resolved_at.empty()) std::this_thread::sleep_for(500ms);
+        return !resolved_at.empty();
       },
       60s));
   std::cout << resolved_at << " webhook: RESOLVED received\n";

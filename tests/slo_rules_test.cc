@@ -30,6 +30,14 @@ std::string Promtool() {
   return "";
 }
 
+// Fails in CI and skips elsewhere when promtool is not installed.
+#define REQUIRE_PROMTOOL(promtool)                                                              \
+  if ((promtool).empty()) {                                                                     \
+    if (std::getenv("CI")) FAIL() << "promtool is missing in CI: scripts/setup.sh installs it"; \
+    GTEST_SKIP() << "\n\n*** promtool not installed (apt-get install prometheus): SLO rules "   \
+                    "NOT checked ***\n";                                                        \
+  }
+
 // One journey `j` on one target: what every SLO below watches.
 constexpr const char* kOneJourney = R"(
 [targets.t]
@@ -62,6 +70,12 @@ PromtoolRun RunPromtool(const std::string& promtool, const Config& config) {
   return run;
 }
 
+void ExpectPromtoolPasses(const PromtoolRun& run) {
+  EXPECT_EQ(run.check.exit_code, 0) << run.check.out << run.check.err;
+  EXPECT_EQ(run.test.exit_code, 0) << run.test.out << run.test.err;
+  EXPECT_NE(run.test.out.find("SUCCESS"), std::string::npos) << run.test.out;
+}
+
 TEST(SloRules, NumbersAndDurationsInShortestForm) {
   EXPECT_EQ(PromNumber(0.999), "0.999");
   EXPECT_EQ(PromNumber(1 - 0.999), "0.001");  // 0.0010000000000000009 as a double
@@ -74,12 +88,7 @@ TEST(SloRules, NumbersAndDurationsInShortestForm) {
 
 TEST(SloRules, PromtoolAcceptsAndTestsTheRulesOfTheExample) {
   const std::string promtool = Promtool();
-  if (promtool.empty()) {
-    if (std::getenv("CI"))
-      FAIL() << "promtool is missing in CI: scripts/setup.sh installs prometheus";
-    GTEST_SKIP() << "\n\n*** promtool not installed (apt-get install prometheus): SLO rules NOT "
-                    "checked ***\n";
-  }
+  REQUIRE_PROMTOOL(promtool);
   LoadResult loaded = LoadConfigFile(std::string(SONDE_SOURCE_DIR) + "/config/examples/slo.toml");
   ASSERT_TRUE(loaded.ok()) << loaded.errors.at(0).ToString();
   const PromtoolRun run = RunPromtool(promtool, *loaded.config);
@@ -150,11 +159,7 @@ TEST(BurnWindows, ShortPeriodsScaleTheWindowsAndKeepTheShares) {
 // (written for these windows) pass; the rule file names the scaled windows.
 TEST(SloRules, PromtoolAcceptsAndTestsRulesScaledToAShortPeriod) {
   const std::string promtool = Promtool();
-  if (promtool.empty()) {
-    if (std::getenv("CI"))
-      FAIL() << "promtool is missing in CI: scripts/setup.sh installs prometheus";
-    GTEST_SKIP() << "\n\n*** promtool not installed: scaled SLO rules NOT checked ***\n";
-  }
+  REQUIRE_PROMTOOL(promtool);
   LoadResult loaded = LoadConfigString(std::string(kOneJourney) + R"(
 [alerting]
 burn_for = "10s"
@@ -173,9 +178,7 @@ window = "30m"
                                        "scaled.toml");
   ASSERT_TRUE(loaded.ok()) << loaded.errors.at(0).ToString();
   const PromtoolRun run = RunPromtool(promtool, *loaded.config);
-  EXPECT_EQ(run.check.exit_code, 0) << run.check.out << run.check.err;
-  EXPECT_EQ(run.test.exit_code, 0) << run.test.out << run.test.err;
-  EXPECT_NE(run.test.out.find("SUCCESS"), std::string::npos) << run.test.out;
+  ExpectPromtoolPasses(run);
   const std::string& rules = run.rules;
   const std::string& tests = run.tests;
 
@@ -200,11 +203,7 @@ window = "30m"
 // what fires for each of them, so promtool passes them.
 TEST(SloRules, PromtoolTestsHoldForSlosThatOverlap) {
   const std::string promtool = Promtool();
-  if (promtool.empty()) {
-    if (std::getenv("CI"))
-      FAIL() << "promtool is missing in CI: scripts/setup.sh installs prometheus";
-    GTEST_SKIP() << "\n\n*** promtool not installed: overlapping SLO rules NOT checked ***\n";
-  }
+  REQUIRE_PROMTOOL(promtool);
   LoadResult loaded = LoadConfigString(std::string(kOneJourney) + R"(
 [journey.k]
 interval = "10s"
@@ -243,9 +242,7 @@ window = "10m"
                                        "overlap.toml");
   ASSERT_TRUE(loaded.ok()) << loaded.errors.at(0).ToString();
   const PromtoolRun run = RunPromtool(promtool, *loaded.config);
-  EXPECT_EQ(run.check.exit_code, 0) << run.check.out << run.check.err;
-  EXPECT_EQ(run.test.exit_code, 0) << run.test.out << run.test.err;
-  EXPECT_NE(run.test.out.find("SUCCESS"), std::string::npos) << run.test.out;
+  ExpectPromtoolPasses(run);
   // a995's outage also fires a999's alerts (same runs); absent alerts of a
   // filtered SLO carry its target.
   const size_t outage = run.tests.find("a995: full outage pages");
