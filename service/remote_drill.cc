@@ -143,9 +143,11 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
                  base.c_str(), o.drill.c_str(), started.body.c_str());
     return 2;
   }
-  std::printf("drill %s: running in the daemon at %s (run %llu, seed %llu)\n", o.drill.c_str(),
-              base.c_str(), static_cast<unsigned long long>(*run),
-              static_cast<unsigned long long>(Uint(accepted, "seed").value_or(0)));
+  std::printf(
+      "drill %s: running in the daemon at %s (run %llu, seed %llu); Ctrl-C stops "
+      "following it, POST %s/api/v1/heal stops it\n",
+      o.drill.c_str(), base.c_str(), static_cast<unsigned long long>(*run),
+      static_cast<unsigned long long>(Uint(accepted, "seed").value_or(0)), base.c_str());
   std::fflush(stdout);
 
   const auto deadline = std::chrono::steady_clock::now() + o.follow_timeout;
