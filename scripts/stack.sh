@@ -126,9 +126,10 @@ stop_process() {
 
 cleanup() {
   local rc=$?
-  # Nothing may interrupt the cleanup, and no failure may cut it short (a
-  # closed terminal makes even echo fail).
-  trap '' INT TERM HUP
+  # Nothing may interrupt the cleanup, and no failure may cut it short: a
+  # closed terminal, or a `| tee` that Ctrl-C killed, makes even echo fail
+  # (with SIGPIPE, unless ignored).
+  trap '' INT TERM HUP PIPE
   set +e
   echo >&2
   echo "stopping the stack in $dir" >&2
@@ -295,6 +296,10 @@ fi
 
 # Until a signal, or until a part of the stack dies on its own.
 wait -n "${pids[@]}"
+# On Ctrl-C every process gets SIGINT; one may exit before bash runs its
+# trap. A short wait lets a pending trap run before anything is blamed.
+sleep 0.5 &
+wait $!
 for i in "${!pids[@]}"; do
   if ! kill -0 "${pids[$i]}" 2>/dev/null; then
     echo "stack.sh: ${names[$i]} exited; see $logs/${names[$i]}.log" >&2

@@ -151,17 +151,19 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
   std::fflush(stdout);
 
   const auto deadline = std::chrono::steady_clock::now() + o.follow_timeout;
-  std::string last_line;
+  std::string last_phase, last_counts;
+  std::chrono::steady_clock::time_point last_print{};
   // A daemon restarting is not the end of the drill; one gone (or not
   // answering) for half a minute is.
-  std::optional<std::chrono::steady_clock::time_point> unreachable_since;
+  // (A default time point means "answering".)
+  std::chrono::steady_clock::time_point unreachable_since{};
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     const Reply status = Call("GET", base + "/api/v1/drills", "");
     if (status.status != 200) {
       const auto now = std::chrono::steady_clock::now();
-      if (!unreachable_since) unreachable_since = now;
-      if (now - *unreachable_since >= std::chrono::seconds(30)) {
+      if (unreachable_since == std::chrono::steady_clock::time_point{}) unreachable_since = now;
+      if (now - unreachable_since >= std::chrono::seconds(30)) {
         std::fprintf(stderr, "lost the daemon at %s: %s\n", base.c_str(),
                      status.status ? ("HTTP " + std::to_string(status.status)).c_str()
                                    : status.error.c_str());
@@ -169,15 +171,24 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
       }
       continue;
     }
-    unreachable_since.reset();
+    unreachable_since = {};
     const json::value v = json::parse(status.body, ec);
     if (ec || !v.is_object()) continue;
     if (Str(v, "running") == o.drill && Uint(v, "run") == run) {
+      // Like a local drill's non-terminal progress: a line when the phase
+      // or the counts change, else every 5 s.
       const std::string line = Str(v, "progress");
-      if (!line.empty() && line != last_line) {
+      const std::string phase = line.substr(0, line.find(' '));
+      const std::string counts =
+          line.substr(line.find(']') == std::string::npos ? line.size() : line.find(']'));
+      const auto now = std::chrono::steady_clock::now();
+      if (!line.empty() && (phase != last_phase || counts != last_counts ||
+                            now - last_print >= std::chrono::seconds(5))) {
         std::printf("%s\n", line.c_str());
         std::fflush(stdout);
-        last_line = line;
+        last_phase = phase;
+        last_counts = counts;
+        last_print = now;
       }
       continue;
     }
