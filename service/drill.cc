@@ -141,7 +141,10 @@ int CommandDrill(const DrillOptions& o) {
   sigaction(SIGTERM, &sa, nullptr);
 
   chaos::DrillRunner drill(config, *spec, plan, log,
-                           {.store = store.get(), .fault_active = nullptr, .injected = nullptr},
+                           {.store = store.get(),
+                            .fault_active = nullptr,
+                            .injected = nullptr,
+                            .progress = nullptr},
                            g_stop, /*progress=*/true);
   DrillRecord record = drill.Run();
 
