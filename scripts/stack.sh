@@ -263,7 +263,7 @@ cat <<MSG
 sonde stack is up (all on 127.0.0.1)
   status page     : http://127.0.0.1:$sonde_port/          (JSON: /api/v1/status, /api/v1/runs, /api/v1/drills)
   metrics         : http://127.0.0.1:$sonde_port/metrics
-  Prometheus      : http://127.0.0.1:$prom_port/alerts      (rules: $dir/prometheus/rules.yml)
+  Prometheus      : http://127.0.0.1:$prom_port/classic/alerts   (rules: $dir/prometheus/rules.yml)
   Alertmanager    : http://127.0.0.1:$am_port/             (pages and tickets go to the receiver below)
   alert receiver  : http://127.0.0.1:$receiver_port/api/v1/notifications   (every alert is also printed here)
   data            : $dir   (logs in $logs)
