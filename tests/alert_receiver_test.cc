@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "probes/http_client.h"
+#include "tests/support/files.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -22,6 +23,8 @@
 
 namespace sonde {
 namespace {
+
+using testing::ReadFile;
 
 using namespace std::chrono_literals;
 using testing::RunProcess;
@@ -76,11 +79,6 @@ constexpr const char* kResolvedLine =
     "journey=reward_claim (receiver demo, since 2026-11-21T09:40:00Z, ended 2026-11-21T09:55:00Z)";
 
 const std::regex kReceivedAt(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

@@ -23,10 +23,13 @@
 #include <vector>
 
 #include "tests/support/dashboard_queries.h"
+#include "tests/support/files.h"
 #include "tests/support/subprocess.h"
 
 namespace sonde {
 namespace {
+
+using testing::ReadFile;
 
 using testing::CollectPanels;
 using testing::PanelName;
@@ -43,13 +46,6 @@ struct Allowed {
 };
 // Empty now: sonde_chaos_fault_active, the last entry, is registered.
 const std::vector<Allowed> kAllowedNotYetExported = {};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string SourcePath(const std::string& relative) {
   return std::string(SONDE_SOURCE_DIR) + "/" + relative;
@@ -520,7 +516,8 @@ TEST(Dashboard, CatalogReadsMetricsAndRulesFromTheSource) {
   EXPECT_TRUE(c.plain.count("sonde_journey_runs_total"));
   EXPECT_TRUE(c.plain.count("sonde_mpc_participant_failures_total"));
   EXPECT_TRUE(c.plain.count("sonde_chaos_fault_active"));
-  for (const char* label : {"drill", "fault", "kind", "target"}) EXPECT_TRUE(c.labels.count(label)) << label;
+  for (const char* label : {"drill", "fault", "kind", "target"})
+    EXPECT_TRUE(c.labels.count(label)) << label;
   EXPECT_TRUE(c.histograms.count("sonde_journey_duration_seconds"));
   EXPECT_TRUE(c.histograms.count("sonde_tx_confirmation_blocks"));
   EXPECT_TRUE(c.rules.count("slo:sli_error:ratio_rate5m"));
@@ -612,7 +609,8 @@ TEST(Dashboard, PromtoolParsesEveryQuery) {
   rules << "groups:\n  - name: dashboard\n    rules:\n";
   for (size_t i = 0; i < queries.size(); ++i) {
     rules << "      - record: dashboard:query_" << i << "\n        expr: |\n";
-    std::istringstream lines(testing::WithVariables(queries[i].expr, {.interval = "5m", .label_value = "x"}));
+    std::istringstream lines(
+        testing::WithVariables(queries[i].expr, {.interval = "5m", .label_value = "x"}));
     for (std::string line; std::getline(lines, line);) rules << "          " << line << "\n";
   }
   char tmpl[] = "/tmp/sonde-dashboard-XXXXXX";

@@ -10,27 +10,25 @@
 #include <sstream>
 
 #include "tests/support/devnet_harness.h"
+#include "tests/support/files.h"
 
 namespace sonde {
 namespace {
 
-using namespace std::chrono_literals;
+using testing::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using namespace std::chrono_literals;
 
 // A drill over tx_submit_confirm (every 15 s, 12 s timeout): a steady state
 // long enough to see a run, a hold of `hold`, and `fault`/`expect` as given.
 std::string Drill(const std::string& name, const std::string& fault, const std::string& expect,
                   const std::string& hold = "20s") {
-  return "\n[drill." + name + "]\njourneys = [\"tx_submit_confirm\"]\n"
+  return "\n[drill." + name +
+         "]\njourneys = [\"tx_submit_confirm\"]\n"
          "steady_state = { duration = \"16s\", min_success = 0.9 }\nrecovery_timeout = \"40s\"\n"
-         "[[drill." + name + ".fault]]\nname = \"f\"\nduration = \"" + hold + "\"\n" + fault +
-         "[[drill." + name + ".expect]]\njourney = \"tx_submit_confirm\"\n" + expect;
+         "[[drill." +
+         name + ".fault]]\nname = \"f\"\nduration = \"" + hold + "\"\n" + fault + "[[drill." +
+         name + ".expect]]\njourney = \"tx_submit_confirm\"\n" + expect;
 }
 
 class DevnetDrill : public ::testing::Test {
@@ -43,12 +41,14 @@ class DevnetDrill : public ::testing::Test {
         << Drill("t_kill_follower", "kind = \"kill\"\ntarget = \"node4\"\n",
                  "min_success = 0.99\nrecover_within = \"30s\"\n")
         << Drill("t_partition_minority",
-                 "kind = \"partition\"\ngroups = [[\"node1\", \"node2\", \"node3\"], [\"node4\", \"node5\"]]\n",
+                 "kind = \"partition\"\ngroups = [[\"node1\", \"node2\", \"node3\"], [\"node4\", "
+                 "\"node5\"]]\n",
                  "min_success = 0.99\n")
         // Long enough that a run starts and times out inside it (15 s + 12 s):
         // with 20 s, the only run could start late and confirm just after
         // the revert.
-        << Drill("t_kill_majority", "kind = \"kill\"\ntargets = [\"node3\", \"node4\", \"node5\"]\n",
+        << Drill("t_kill_majority",
+                 "kind = \"kill\"\ntargets = [\"node3\", \"node4\", \"node5\"]\n",
                  "min_success = 0.99\n", "30s");
   }
 
@@ -66,7 +66,8 @@ TEST_F(DevnetDrill, KillingAFollowerKeepsConfirmationsAndPasses) {
   auto r = Run("t_kill_follower");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("drill t_kill_follower: pass"), std::string::npos) << r.err;
-  EXPECT_NE(ReadFile(devnet_->dir() + "/t_kill_follower.xml").find("failures=\"0\""), std::string::npos);
+  EXPECT_NE(ReadFile(devnet_->dir() + "/t_kill_follower.xml").find("failures=\"0\""),
+            std::string::npos);
 }
 
 TEST_F(DevnetDrill, PartitioningAMinorityKeepsConfirmationsAndPasses) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "chaos/process.h"
+#include "tests/support/files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"
@@ -19,23 +20,21 @@
 namespace sonde {
 namespace {
 
+using testing::ReadFile;
+
 using namespace std::chrono_literals;
 using testing::RunProcess;
 using testing::Subprocess;
 
 constexpr const char* kSonde = SONDE_BINARY;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class DrillCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    sleeper_ = std::make_unique<Subprocess>(std::vector<std::string>{
-        "/bin/sh", "-c", "echo $$ > '" + pidfile_ + "'; exec sleep 60"});
-    for (int i = 0; i < 200 && !std::filesystem::exists(pidfile_); ++i) std::this_thread::sleep_for(5ms);
+    sleeper_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{"/bin/sh", "-c", "echo $$ > '" + pidfile_ + "'; exec sleep 60"});
+    for (int i = 0; i < 200 && !std::filesystem::exists(pidfile_); ++i)
+      std::this_thread::sleep_for(5ms);
     std::this_thread::sleep_for(30ms);
     // The journey fails while the flag file exists (an exec fault creates it).
     server_.SetHandler([flag = flag_](const testing::TestRequest&) {
@@ -58,27 +57,37 @@ targets = "t"
 name = "get"
 http = { path = "/" }
 [chaos.targets.svc]
-pidfile = ")" << pidfile_ << "\"\n"
+pidfile = ")" << pidfile_
+                        << "\"\n"
                         << drills;
     return path;
   }
 
   std::string BreakServer(const std::string& name, const std::string& extra) {
-    return "[drill." + name + "]\njourneys = [\"ping\"]\nsteady_state = { duration = \"1s\" }\n"
-           "recovery_timeout = \"5s\"\n[[drill." + name + ".fault]]\nname = \"break\"\nkind = \"exec\"\n"
-           "target = \"svc\"\nduration = \"1500ms\"\ncommand = \"touch '" + flag_ + "'\"\n"
-           "revert_command = \"rm -f '" + flag_ + "'\"\n[[drill." + name + ".expect]]\n" + extra;
+    return "[drill." + name +
+           "]\njourneys = [\"ping\"]\nsteady_state = { duration = \"1s\" }\n"
+           "recovery_timeout = \"5s\"\n[[drill." +
+           name +
+           ".fault]]\nname = \"break\"\nkind = \"exec\"\n"
+           "target = \"svc\"\nduration = \"1500ms\"\ncommand = \"touch '" +
+           flag_ +
+           "'\"\n"
+           "revert_command = \"rm -f '" +
+           flag_ + "'\"\n[[drill." + name + ".expect]]\n" + extra;
   }
 
   std::string PauseDrill(const std::string& duration) {
     return "[drill.hold]\njourneys = [\"ping\"]\nsteady_state = { duration = \"500ms\" }\n"
            "[[drill.hold.fault]]\nname = \"freeze\"\nkind = \"pause\"\ntarget = \"svc\"\n"
-           "duration = \"" + duration + "\"\n";
+           "duration = \"" +
+           duration + "\"\n";
   }
 
   char State() {
     auto h = chaos::ProcessHandle::FromPidfile(pidfile_);
-    return std::holds_alternative<chaos::ProcessHandle>(h) ? std::get<chaos::ProcessHandle>(h).State() : 0;
+    return std::holds_alternative<chaos::ProcessHandle>(h)
+               ? std::get<chaos::ProcessHandle>(h).State()
+               : 0;
   }
 
   bool WaitForState(bool paused, std::chrono::milliseconds within) {
@@ -99,10 +108,11 @@ pidfile = ")" << pidfile_ << "\"\n"
 };
 
 TEST_F(DrillCli, AnExpectationThatHoldsPassesAndOneThatCannotFailsNamingIt) {
-  const std::string config =
-      Config(BreakServer("tolerant", "journey = \"ping\"\nmin_success = 0.0\nrecover_within = \"3s\"\n") +
-             BreakServer("impossible", "journey = \"ping\"\nmin_success = 0.99\n"));
-  auto pass = RunProcess({kSonde, "drill", "-c", config, "tolerant", "--junit", tmp_ / "pass.xml"}, 60s);
+  const std::string config = Config(
+      BreakServer("tolerant", "journey = \"ping\"\nmin_success = 0.0\nrecover_within = \"3s\"\n") +
+      BreakServer("impossible", "journey = \"ping\"\nmin_success = 0.99\n"));
+  auto pass =
+      RunProcess({kSonde, "drill", "-c", config, "tolerant", "--junit", tmp_ / "pass.xml"}, 60s);
   EXPECT_EQ(pass.exit_code, 0) << pass.err;
   EXPECT_NE(pass.err.find("drill tolerant: pass"), std::string::npos) << pass.err;
   EXPECT_NE(ReadFile(tmp_ / "pass.xml").find("failures=\"0\""), std::string::npos);
@@ -148,9 +158,11 @@ TEST_F(DrillCli, SigtermRevertsEverythingAndReportsAborted) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 2) << r->err;
   EXPECT_TRUE(WaitForState(false, 2s));
-  EXPECT_NE(r->err.find("aborted (interrupted by signal 15; every fault reverted)"), std::string::npos)
+  EXPECT_NE(r->err.find("aborted (interrupted by signal 15; every fault reverted)"),
+            std::string::npos)
       << r->err;
-  EXPECT_NE(ReadFile(tmp_ / "j.xml").find("<error message=\"interrupted by signal 15"), std::string::npos);
+  EXPECT_NE(ReadFile(tmp_ / "j.xml").find("<error message=\"interrupted by signal 15"),
+            std::string::npos);
 }
 
 TEST_F(DrillCli, KillDashNineMidDrillIsHealedBySondeHeal) {
@@ -166,14 +178,16 @@ TEST_F(DrillCli, KillDashNineMidDrillIsHealedBySondeHeal) {
   auto healed = RunProcess({kSonde, "heal", "-c", config});
   EXPECT_EQ(healed.exit_code, 0) << healed.out << healed.err;
   EXPECT_TRUE(WaitForState(false, 2s));
-  EXPECT_NE((healed.out + healed.err).find("reverted hold/freeze (pause on svc)"), std::string::npos)
+  EXPECT_NE((healed.out + healed.err).find("reverted hold/freeze (pause on svc)"),
+            std::string::npos)
       << healed.out << healed.err;
 }
 
 // curl: status code, then the body.
 std::pair<int, std::string> Curl(const std::string& method, const std::string& url,
                                  const std::string& token = "") {
-  std::vector<std::string> argv = {"/usr/bin/curl", "-s", "-X", method, "-w", "\n%{http_code}", url};
+  std::vector<std::string> argv = {"/usr/bin/curl",  "-s", "-X", method, "-w",
+                                   "\n%{http_code}", url};
   if (!token.empty()) {
     argv.push_back("-H");
     argv.push_back("Authorization: Bearer " + token);
@@ -192,7 +206,8 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
              "\"\napi_token_file = \"token\"\n");
   Subprocess daemon({kSonde, "run", "-c", config});
   const std::string base = "http://127.0.0.1:" + std::to_string(admin);
-  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i)
+    std::this_thread::sleep_for(50ms);
 
   EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run").first, 401);
   EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run", "wrong").first, 401);
@@ -206,8 +221,8 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   auto status = Curl("GET", base + "/api/v1/drills");
   EXPECT_NE(status.second.find("\"running\": \"hold\""), std::string::npos) << status.second;
   auto metrics = Curl("GET", base + "/metrics");
-  EXPECT_NE(metrics.second.find(
-                "sonde_chaos_fault_active{drill=\"hold\",fault=\"freeze\",kind=\"pause\",target=\"svc\"} 1"),
+  EXPECT_NE(metrics.second.find("sonde_chaos_fault_active{drill=\"hold\",fault=\"freeze\",kind="
+                                "\"pause\",target=\"svc\"} 1"),
             std::string::npos);
 
   auto halted = Curl("POST", base + "/api/v1/heal", "s3cret");
@@ -215,8 +230,8 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   EXPECT_NE(halted.second.find("\"stopped_drill\": \"hold\""), std::string::npos) << halted.second;
   EXPECT_TRUE(WaitForState(false, 2s));
   metrics = Curl("GET", base + "/metrics");
-  EXPECT_NE(metrics.second.find(
-                "sonde_chaos_fault_active{drill=\"hold\",fault=\"freeze\",kind=\"pause\",target=\"svc\"} 0"),
+  EXPECT_NE(metrics.second.find("sonde_chaos_fault_active{drill=\"hold\",fault=\"freeze\",kind="
+                                "\"pause\",target=\"svc\"} 0"),
             std::string::npos)
       << metrics.second;
   EXPECT_NE(metrics.second.find("sonde_chaos_injections_total{kind=\"pause\",outcome=\"ok\"} 1"),
@@ -250,7 +265,8 @@ TEST_F(DrillCli, DrillDaemonFollowsTheDaemonsDrillToItsVerdict) {
 
   Subprocess daemon({kSonde, "run", "-c", config});
   const std::string base = "http://127.0.0.1:" + std::to_string(admin);
-  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i)
+    std::this_thread::sleep_for(50ms);
 
   auto ok = RunProcess({kSonde, "drill", "-c", config, "ok", "--daemon", "--seed", "7"}, 60s);
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
@@ -288,16 +304,20 @@ TEST_F(DrillCli, KillDashNineHoldingAPauseAndAPartitionIsHealedWhole) {
                          << " {\"name\": \"peer_to_svc\", \"listen\": \"127.0.0.1:" << link2
                          << "\", \"upstream\": \"127.0.0.1:9\"}]";
   const std::string api_url = "http://127.0.0.1:" + std::to_string(api);
-  Subprocess proxy({kSonde, "proxy", "--listen", "127.0.0.1:" + std::to_string(api), "--config", proxies});
-  for (int i = 0; i < 100 && Curl("GET", api_url + "/version").first != 200; ++i) std::this_thread::sleep_for(50ms);
+  Subprocess proxy(
+      {kSonde, "proxy", "--listen", "127.0.0.1:" + std::to_string(api), "--config", proxies});
+  for (int i = 0; i < 100 && Curl("GET", api_url + "/version").first != 200; ++i)
+    std::this_thread::sleep_for(50ms);
   ASSERT_EQ(Curl("GET", api_url + "/version").first, 200) << proxy.StderrSoFar();
 
-  const std::string config = Config(
-      "[chaos]\nproxy_api = \"" + api_url + "\"\n[chaos.targets.peer]\nurl = \"http://127.0.0.1:9\"\n"
-      "[drill.both]\njourneys = [\"ping\"]\nsteady_state = { duration = \"500ms\" }\n"
-      "[[drill.both.fault]]\nname = \"freeze\"\nkind = \"pause\"\ntarget = \"svc\"\nduration = \"60s\"\n"
-      "[[drill.both.fault]]\nname = \"split\"\nkind = \"partition\"\n"
-      "groups = [[\"svc\"], [\"peer\"]]\nduration = \"60s\"\n");
+  const std::string config =
+      Config("[chaos]\nproxy_api = \"" + api_url +
+             "\"\n[chaos.targets.peer]\nurl = \"http://127.0.0.1:9\"\n"
+             "[drill.both]\njourneys = [\"ping\"]\nsteady_state = { duration = \"500ms\" }\n"
+             "[[drill.both.fault]]\nname = \"freeze\"\nkind = \"pause\"\ntarget = "
+             "\"svc\"\nduration = \"60s\"\n"
+             "[[drill.both.fault]]\nname = \"split\"\nkind = \"partition\"\n"
+             "groups = [[\"svc\"], [\"peer\"]]\nduration = \"60s\"\n");
   {
     Subprocess drill({kSonde, "drill", "-c", config, "both", "--arm"});
     ASSERT_TRUE(WaitForState(true, 10s)) << drill.StderrSoFar();
@@ -330,12 +350,14 @@ TEST_F(DrillCli, KillDashNineHoldingAPauseAndAPartitionIsHealedWhole) {
 }
 
 std::string Schedule(const std::string& flag, uint16_t admin) {
-  return "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) + "\"\n[store]\ndir = \"data\"\n"
+  return "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
+         "\"\n[store]\ndir = \"data\"\n"
          "[slo.ping_availability]\njourney = \"ping\"\nobjective = 50\nwindow = \"1h\"\n"
-         "[chaos.schedule]\nevery = \"1s\"\nslo = \"ping_availability\"\nmin_budget_remaining = 0.5\n"
+         "[chaos.schedule]\nevery = \"1s\"\nslo = \"ping_availability\"\nmin_budget_remaining = "
+         "0.5\n"
          "abort_burn_rate = 1.5\nburn_window = \"2s\"\n[[chaos.schedule.fault]]\nname = \"break\"\n"
-         "kind = \"exec\"\ntarget = \"svc\"\nduration = \"20s\"\ncommand = \"touch '" + flag +
-         "'\"\nrevert_command = \"rm -f '" + flag + "'\"\n";
+         "kind = \"exec\"\ntarget = \"svc\"\nduration = \"20s\"\ncommand = \"touch '" +
+         flag + "'\"\nrevert_command = \"rm -f '" + flag + "'\"\n";
 }
 
 TEST_F(DrillCli, ScheduledChaosRevertsEarlyWhenTheSloBurnsFast) {
@@ -354,7 +376,8 @@ TEST_F(DrillCli, ScheduledChaosRevertsEarlyWhenTheSloBurnsFast) {
   ASSERT_TRUE(r);
   const std::string log = r->out + r->err;
   EXPECT_NE(log.find("chaos schedule: injected break"), std::string::npos) << log;
-  EXPECT_TRUE(std::regex_search(log, std::regex("reverted break early: burn rate [0-9.]+ over 2s is above 1.5")))
+  EXPECT_TRUE(std::regex_search(
+      log, std::regex("reverted break early: burn rate [0-9.]+ over 2s is above 1.5")))
       << log;
   EXPECT_FALSE(std::filesystem::exists(flag_));
 }
@@ -374,8 +397,9 @@ TEST_F(DrillCli, ScheduledChaosWaitsWhileTheErrorBudgetIsSpent) {
   auto r = daemon.Wait(10s);
   ASSERT_TRUE(r);
   const std::string log = r->out + r->err;
-  EXPECT_NE(log.find("no fault: ping_availability has -100.0% of its error budget left, below 50.0%"),
-            std::string::npos)
+  EXPECT_NE(
+      log.find("no fault: ping_availability has -100.0% of its error budget left, below 50.0%"),
+      std::string::npos)
       << log;
   EXPECT_EQ(log.find("chaos schedule: injected"), std::string::npos) << log;
 }

@@ -35,7 +35,9 @@ pidfile = "/tmp/none2.pid"
 pidfile = "/tmp/none3.pid"
 )";
 
-LoadResult Load(const std::string& drills) { return LoadConfigString(std::string(kBase) + drills, "d.toml"); }
+LoadResult Load(const std::string& drills) {
+  return LoadConfigString(std::string(kBase) + drills, "d.toml");
+}
 
 std::string Errors(const LoadResult& r) {
   std::string out;
@@ -111,12 +113,17 @@ min_success = 90
 )");
   ASSERT_FALSE(r.ok());
   const std::string e = Errors(r);
-  EXPECT_NE(e.find("d.toml:20:12: drill.k: unknown journey \"tz\" (did you mean \"tx\"?)"), std::string::npos) << e;
+  EXPECT_NE(e.find("d.toml:20:12: drill.k: unknown journey \"tz\" (did you mean \"tx\"?)"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("unknown fault kind \"kil\" (kill, pause, exec, http, partition, latency, "
                    "bandwidth, blackhole, reset_peer, slicer, limit_data); did you mean \"kill\"?"),
             std::string::npos)
       << e;
-  EXPECT_NE(e.find("target \"node9\" is not declared under [chaos.targets] (did you mean \"node1\"?)"), std::string::npos) << e;
+  EXPECT_NE(
+      e.find("target \"node9\" is not declared under [chaos.targets] (did you mean \"node1\"?)"),
+      std::string::npos)
+      << e;
   EXPECT_NE(e.find("\"pick\" must be 1..1"), std::string::npos) << e;
   EXPECT_NE(e.find("unknown signal"), std::string::npos) << e;
   EXPECT_NE(e.find("\"min_success\" must be a ratio from 0 to 1"), std::string::npos) << e;
@@ -140,8 +147,9 @@ attributes = { latency = 300 }
   ASSERT_FALSE(missing.ok());
   const std::string e = Errors(missing);
   EXPECT_NE(e.find("a partition needs [chaos] proxy_api"), std::string::npos) << e;
-  EXPECT_NE(e.find("link \"node1_to_db\" must be \"A_to_B\" with A and B declared under [chaos.targets]"),
-            std::string::npos)
+  EXPECT_NE(
+      e.find("link \"node1_to_db\" must be \"A_to_B\" with A and B declared under [chaos.targets]"),
+      std::string::npos)
       << e;
   auto ok = LoadConfigString(std::string(kBase) + R"(
 [drill.p]
@@ -157,7 +165,8 @@ links = ["node1_to_node3"]
 stream = "downstream"
 toxicity = 0.5
 attributes = { latency = 300, jitter = 50 }
-)" + "\n[chaos]\nproxy_api = \"http://127.0.0.1:8474\"\n", "d.toml");
+)" + "\n[chaos]\nproxy_api = \"http://127.0.0.1:8474\"\n",
+                             "d.toml");
   ASSERT_TRUE(ok.ok()) << Errors(ok);
   const DrillPlan plan = PlanDrill(ok.config->drills.at(0), 1);
   ASSERT_EQ(plan.faults.size(), 2u);
@@ -170,39 +179,24 @@ attributes = { latency = 300, jitter = 50 }
     Planned p = PlanFault(f.spec, ok.config->chaos);
     ASSERT_TRUE(std::holds_alternative<FaultAction>(p)) << std::get<std::string>(p);
   }
-  EXPECT_NE(std::get<FaultAction>(PlanFault(plan.faults[0].spec, ok.config->chaos)).description.find(
-                "partition node1 | node2,node3 (4 links cut"),
+  EXPECT_NE(std::get<FaultAction>(PlanFault(plan.faults[0].spec, ok.config->chaos))
+                .description.find("partition node1 | node2,node3 (4 links cut"),
             std::string::npos);
 }
 
 TEST(DrillPlan, NamedPartitionShapes) {
   std::string text = std::string(kBase);
   text.replace(text.find("[chaos.targets.node1]"), 0,
-               "[chaos]\nproxy_api = \"http://127.0.0.1:8474\"\n[chaos.targets.node4]\n[chaos.targets.node5]\n");
-  auto r = LoadConfigString(text + R"(
-[drill.s]
-journeys = ["tx"]
-[[drill.s.fault]]
-name = "iso"
-kind = "partition"
-shape = "isolate"
-targets = ["node1", "node2", "node3", "node4", "node5"]
-[[drill.s.fault]]
-name = "maj"
-kind = "partition"
-shape = "majority_minority"
-targets = ["node1", "node2", "node3", "node4", "node5"]
-[[drill.s.fault]]
-name = "bridge"
-kind = "partition"
-shape = "bridge"
-targets = ["node1", "node2", "node3", "node4", "node5"]
-[[drill.s.fault]]
-name = "ring"
-kind = "partition"
-shape = "ring"
-targets = ["node1", "node2", "node3", "node4", "node5"]
-)", "d.toml");
+               "[chaos]\nproxy_api = "
+               "\"http://127.0.0.1:8474\"\n[chaos.targets.node4]\n[chaos.targets.node5]\n");
+  // One partition fault per shape, over all five nodes, in this order.
+  std::string drill = "[drill.s]\njourneys = [\"tx\"]\n";
+  for (const char* shape : {"isolate", "majority_minority", "bridge", "ring"}) {
+    drill += "[[drill.s.fault]]\nname = \"" + std::string(shape) +
+             "\"\nkind = \"partition\"\nshape = \"" + shape +
+             "\"\ntargets = [\"node1\", \"node2\", \"node3\", \"node4\", \"node5\"]\n";
+  }
+  auto r = LoadConfigString(text + drill, "d.toml");
   ASSERT_TRUE(r.ok()) << Errors(r);
   const ChaosConfig& chaos = r.config->chaos;
   for (uint64_t seed : {1u, 2u, 3u}) {
@@ -217,7 +211,8 @@ targets = ["node1", "node2", "node3", "node4", "node5"]
     EXPECT_EQ(plan.faults[1].spec.groups.at(1).size(), 2u);
     EXPECT_EQ(cuts(1).size(), 12u);
     // bridge: 2 | 2 cut apart, the fifth linked to all.
-    EXPECT_EQ(plan.faults[2].spec.groups.at(0).size() + plan.faults[2].spec.groups.at(1).size(), 4u);
+    EXPECT_EQ(plan.faults[2].spec.groups.at(0).size() + plan.faults[2].spec.groups.at(1).size(),
+              4u);
     EXPECT_EQ(cuts(2).size(), 8u);
     // ring of 5: each node keeps its two neighbours, loses the other two.
     EXPECT_EQ(cuts(3).size(), 10u);
@@ -241,9 +236,11 @@ name = "ring"
 kind = "partition"
 shape = "ring"
 targets = ["node1", "node2", "node3"]
-)", "d.toml");
+)",
+                                "d.toml");
   ASSERT_FALSE(small.ok());
-  EXPECT_NE(Errors(small).find("shape \"ring\" needs at least 4 targets"), std::string::npos) << Errors(small);
+  EXPECT_NE(Errors(small).find("shape \"ring\" needs at least 4 targets"), std::string::npos)
+      << Errors(small);
 }
 
 TEST(DrillPlan, TheSeedChoosesTheTargetsAndReplays) {
@@ -299,7 +296,8 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   // A run started before the inject, ending after it, does not count.
   r.runs.push_back({"tx", "t", 9'950'000, 10'050'000, Outcome::kSuccess, Reason::kNone});
   for (int s = 10; s < 18; ++s) {
-    r.runs.push_back(MakeRun("tx", s, s < 12 ? Outcome::kFailed : Outcome::kSuccess, s == 17 ? 900 : 100));
+    r.runs.push_back(
+        MakeRun("tx", s, s < 12 ? Outcome::kFailed : Outcome::kSuccess, s == 17 ? 900 : 100));
   }
   r.runs.push_back(MakeRun("tx", 20, Outcome::kFailed));
   r.runs.push_back(MakeRun("tx", 23, Outcome::kSuccess));  // recovered 3.1 s after the revert
@@ -325,7 +323,8 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   EXPECT_EQ(DrillExitCode(fail), 1);
   const std::string junit = RenderDrillJUnit(fail);
   EXPECT_NE(junit.find("failures=\"3\""), std::string::npos) << junit;
-  EXPECT_NE(junit.find("<failure message=\"tx: min_success expected ≥ 80.000%, observed 75.000% (6 of 8 runs)\"/>"),
+  EXPECT_NE(junit.find("<failure message=\"tx: min_success expected ≥ 80.000%, observed 75.000% (6 "
+                       "of 8 runs)\"/>"),
             std::string::npos)
       << junit;
 
@@ -344,7 +343,8 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   JudgeDrill(spec, aborted);
   EXPECT_EQ(aborted.verdict, "aborted");
   EXPECT_EQ(DrillExitCode(aborted), 2);
-  EXPECT_NE(RenderDrillJUnit(aborted).find("<error message=\"abort floor: tx at 10.000%\"/>"), std::string::npos);
+  EXPECT_NE(RenderDrillJUnit(aborted).find("<error message=\"abort floor: tx at 10.000%\"/>"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <regex>
 #include <thread>
 
+#include "tests/support/files.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -21,21 +22,15 @@
 namespace sonde {
 namespace {
 
+using testing::ReadFile;
+using testing::WriteFile;
+
 using namespace std::chrono_literals;
 using testing::RunProcess;
 using testing::Subprocess;
 namespace json = boost::json;
 
 constexpr const char* kSonde = SONDE_BINARY;
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 void Sql(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -158,8 +153,8 @@ TEST(StoreCli, TheDaemonStoresRunsServesStatusAndTheReportAgrees) {
   // The report over the status page's period has the status page's numbers.
   const std::string from(slo.at("period").at("from").as_string());
   const std::string to(slo.at("period").at("to").as_string());
-  auto report = RunProcess({kSonde, "report", "-c", config, "--from", from, "--to", to,
-                            "--format", "json"});
+  auto report =
+      RunProcess({kSonde, "report", "-c", config, "--from", from, "--to", to, "--format", "json"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const json::value r = json::parse(report.out);
   const json::object& rs = r.at("slos").as_array()[0].as_object();
@@ -189,7 +184,8 @@ TEST(StoreCli, KillDashNineMidWriteLeavesAVerifiableStore) {
   const std::string config = tmp / "sonde.toml";
   // Ten targets every 100 ms: about a hundred rows a second.
   std::string urls;
-  for (int i = 0; i < 10; ++i) urls += (i ? ", \"" : "\"") + server.base_url() + "/n" + std::to_string(i) + "\"";
+  for (int i = 0; i < 10; ++i)
+    urls += (i ? ", \"" : "\"") + server.base_url() + "/n" + std::to_string(i) + "\"";
   WriteFile(config, "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) + "\"\n" +
                         "[targets.t]\nurls = [" + urls + "]\n" + R"(
 [store]

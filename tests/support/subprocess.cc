@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/files.h"
+
 namespace sonde::testing {
 namespace {
 
@@ -20,13 +22,6 @@ std::string TempPath(const char* tag) {
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   close(fd);
   return tmpl;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace
