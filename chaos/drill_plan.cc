@@ -16,6 +16,25 @@ void SeededShuffle(std::vector<std::string>& v, std::mt19937_64& rng) {
   }
 }
 
+// A named shape's groups (or ring) over `f`'s targets, chosen with `rng`.
+void ApplyShape(const DrillFault& f, std::mt19937_64& rng, FaultSpec& spec) {
+  std::vector<std::string> t = f.targets;
+  if (f.shape != "ring") SeededShuffle(t, rng);
+  if (f.shape == "isolate") {
+    spec.groups = {{t[0]}, {t.begin() + 1, t.end()}};
+  } else if (f.shape == "majority_minority") {
+    const auto majority = static_cast<long>(t.size() / 2 + 1);
+    spec.groups = {{t.begin(), t.begin() + majority}, {t.begin() + majority, t.end()}};
+  } else if (f.shape == "bridge") {
+    // t[0] bridges: in no group, so linked to both halves.
+    const auto half = static_cast<long>(1 + (t.size() - 1) / 2);
+    spec.groups = {{t.begin() + 1, t.begin() + half}, {t.begin() + half, t.end()}};
+  } else if (f.shape == "ring") {
+    spec.ring = t;
+  }
+  for (auto& g : spec.groups) std::sort(g.begin(), g.end());
+}
+
 }  // namespace
 
 DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
@@ -24,54 +43,33 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
   plan.seed = seed;
   std::mt19937_64 rng(seed);
   for (const DrillFault& f : spec.faults) {
+    plan.destructive = plan.destructive || IsDestructive(f.kind);
+    auto planned = [&f](const std::string& name, const std::string& target) {
+      PlannedFault p;
+      p.spec.name = name;
+      p.spec.kind = f.kind;
+      p.spec.target = target;
+      p.at = f.at;
+      p.duration = f.duration;
+      return p;
+    };
+    const std::string first = f.targets.empty() ? "" : f.targets.front();
     if (IsLinkKind(f.kind)) {
       // One fault over all its links.
-      PlannedFault p;
-      p.spec.name = f.name;
-      p.spec.kind = f.kind;
-      p.spec.target = f.targets.empty() ? "" : f.targets.front();
+      PlannedFault p = planned(f.name, first);
       p.spec.links = f.links;
       p.spec.stream = f.stream;
       p.spec.toxicity = f.toxicity;
       p.spec.attributes = f.attributes;
-      p.at = f.at;
-      p.duration = f.duration;
-      plan.destructive = plan.destructive || IsDestructive(f.kind);
       plan.faults.push_back(std::move(p));
       continue;
     }
     if (f.kind == "partition") {
       // One fault over all its groups.
-      PlannedFault p;
-      p.spec.name = f.name;
-      p.spec.kind = f.kind;
-      p.spec.target = f.targets.empty() ? "" : f.targets.front();
+      PlannedFault p = planned(f.name, first);
       p.spec.groups = f.groups;
       p.spec.backend = f.backend;
-      if (!f.shape.empty()) {
-        std::vector<std::string> t = f.targets;
-        if (f.shape != "ring") {
-          SeededShuffle(t, rng);
-        }
-        if (f.shape == "isolate") {
-          p.spec.groups = {{t[0]}, {t.begin() + 1, t.end()}};
-        } else if (f.shape == "majority_minority") {
-          const size_t majority = t.size() / 2 + 1;
-          p.spec.groups = {{t.begin(), t.begin() + static_cast<long>(majority)},
-                           {t.begin() + static_cast<long>(majority), t.end()}};
-        } else if (f.shape == "bridge") {
-          // t[0] bridges: in no group, so linked to both halves.
-          const size_t half = 1 + (t.size() - 1) / 2;
-          p.spec.groups = {{t.begin() + 1, t.begin() + static_cast<long>(half)},
-                           {t.begin() + static_cast<long>(half), t.end()}};
-        } else if (f.shape == "ring") {
-          p.spec.ring = t;
-        }
-        for (auto& g : p.spec.groups) std::sort(g.begin(), g.end());
-      }
-      p.at = f.at;
-      p.duration = f.duration;
-      plan.destructive = true;
+      if (!f.shape.empty()) ApplyShape(f, rng, p.spec);
       plan.faults.push_back(std::move(p));
       continue;
     }
@@ -82,18 +80,12 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
       std::sort(targets.begin(), targets.end());
     }
     for (const std::string& target : targets) {
-      PlannedFault p;
-      p.spec.name = targets.size() > 1 ? f.name + "@" + target : f.name;
-      p.spec.kind = f.kind;
-      p.spec.target = target;
+      PlannedFault p = planned(targets.size() > 1 ? f.name + "@" + target : f.name, target);
       p.spec.signal = f.signal;
       p.spec.inject_command = f.command;
       p.spec.revert_command = f.revert_command;
       p.spec.inject_http = {f.method, f.url, f.path, f.body};
       p.spec.revert_http = {f.revert_method, f.revert_url, f.revert_path, f.revert_body};
-      p.at = f.at;
-      p.duration = f.duration;
-      plan.destructive = plan.destructive || IsDestructive(f.kind);
       plan.faults.push_back(std::move(p));
     }
   }
@@ -109,8 +101,9 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
     << ")\n";
   o << "  watch       : ";
   for (size_t i = 0; i < spec.journeys.size(); ++i) o << (i ? ", " : "") << spec.journeys[i];
-  o << "\n  steady state: " << FormatDuration(spec.steady_duration) << ", every journey >= "
-    << spec.steady_min_success * 100 << "% success, else nothing is injected\n";
+  o << "\n  steady state: " << FormatDuration(spec.steady_duration)
+    << ", every journey >= " << spec.steady_min_success * 100
+    << "% success, else nothing is injected\n";
   for (const PlannedFault& p : plan.faults) {
     auto t = chaos.targets.find(p.spec.target);
     o << "  +" << FormatDuration(p.at) << " for " << FormatDuration(p.duration) << ": "
@@ -123,7 +116,8 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
     if (!p.spec.links.empty()) {
       o << " on";
       for (const std::string& l : p.spec.links) o << " " << l;
-      o << " (" << p.spec.stream << ", toxicity " << p.spec.toxicity << ") at " << chaos.proxy_api << "\n";
+      o << " (" << p.spec.stream << ", toxicity " << p.spec.toxicity << ") at " << chaos.proxy_api
+        << "\n";
       continue;
     }
     o << " on " << p.spec.target;
@@ -131,7 +125,8 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
       if (!t->second.pidfile.empty()) o << " (pidfile " << t->second.pidfile << ")";
       if (!t->second.url.empty()) o << " " << t->second.url;
     }
-    if (p.spec.kind == "exec") o << ": `" << p.spec.inject_command << "`, revert `" << p.spec.revert_command << "`";
+    if (p.spec.kind == "exec")
+      o << ": `" << p.spec.inject_command << "`, revert `" << p.spec.revert_command << "`";
     if (p.spec.kind == "http") {
       o << ": " << p.spec.inject_http.method << " " << p.spec.inject_http.url << ", revert "
         << p.spec.revert_http.method << " " << p.spec.revert_http.url;
@@ -139,12 +134,14 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
     if (p.spec.kind == "kill") {
       o << ", signal " << p.spec.signal
         << (t != chaos.targets.end() && !t->second.restart.empty() ? ", restart on revert"
-                                                                     : ", no restart declared");
+                                                                   : ", no restart declared");
     }
     o << "\n";
   }
-  if (spec.abort_below) o << "  abort below : " << *spec.abort_below * 100 << "% success of any watched journey\n";
-  o << "  recovery    : up to " << FormatDuration(spec.recovery_timeout) << " after the last revert\n";
+  if (spec.abort_below)
+    o << "  abort below : " << *spec.abort_below * 100 << "% success of any watched journey\n";
+  o << "  recovery    : up to " << FormatDuration(spec.recovery_timeout)
+    << " after the last revert\n";
   for (const DrillExpectation& x : spec.expect) {
     o << "  expect      : " << x.journey;
     if (x.min_success) o << " success >= " << *x.min_success * 100 << "% during the faults";

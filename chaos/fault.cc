@@ -3,6 +3,7 @@
 #include <set>
 
 namespace sonde::chaos {
+namespace {
 
 std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups) {
   std::string shape;
@@ -13,6 +14,8 @@ std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups) 
   }
   return shape;
 }
+
+}  // namespace
 
 std::string DescribePartition(const FaultSpec& spec) {
   if (spec.ring.empty()) return DescribeGroups(spec.groups);
@@ -28,7 +31,8 @@ std::variant<std::vector<std::pair<std::string, std::string>>, std::string> Part
   std::set<std::string> seen;
   auto check = [&](const std::string& t) -> std::optional<std::string> {
     if (!chaos.targets.count(t)) {
-      return who + "target \"" + t + "\" is not declared under [chaos.targets]; refusing to touch it";
+      return who + "target \"" + t +
+             "\" is not declared under [chaos.targets]; refusing to touch it";
     }
     if (!seen.insert(t).second) return who + "\"" + t + "\" appears twice";
     return std::nullopt;

@@ -56,7 +56,6 @@ struct FaultAction {
 using Planned = std::variant<FaultAction, std::string>;  // the action, or why it cannot be
 
 // "node1,node2 | node3": a partition's groups (or its ring), for plans and logs.
-std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups);
 std::string DescribePartition(const FaultSpec& spec);
 
 // The directed links a partition cuts: every (a, b) in different groups, or

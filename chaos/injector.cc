@@ -7,15 +7,12 @@
 #include "core/unix_time.h"
 
 namespace sonde::chaos {
-namespace {
-
-}  // namespace
 
 std::variant<std::string, std::string> FaultSession::Inject(const FaultSpec& spec,
-                                                             FaultAction action) {
+                                                            FaultAction action) {
   using Out = std::variant<std::string, std::string>;
-  JournalEntry entry{NewEntryId(), NowUnixMicros(), drill_, spec.name, spec.kind, spec.target,
-                     action.revert};
+  JournalEntry entry{NewEntryId(), NowUnixMicros(), drill_,       spec.name,
+                     spec.kind,    spec.target,     action.revert};
   if (auto why = journal_.RecordInject(entry)) {
     return Out(std::in_place_index<1>, "not injected: " + *why);
   }
@@ -27,7 +24,7 @@ std::variant<std::string, std::string> FaultSession::Inject(const FaultSpec& spe
                "fault \"" + spec.name + "\": " + *why +
                    (undo ? "; its revert failed too (kept in the journal): " + *undo : ""));
   }
-  held_[entry.id] = Held{entry.id, spec, action.description, action.revert};
+  held_[entry.id] = Held{spec, action.revert};
   order_.push_back(entry.id);
   return Out(std::in_place_index<0>, entry.id);
 }

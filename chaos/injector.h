@@ -17,10 +17,9 @@
 
 namespace sonde::chaos {
 
+// A fault injected and not yet reverted, by its journal entry's id.
 struct Held {
-  std::string id;  // journal entry
   FaultSpec spec;
-  std::string description;
   boost::json::object revert;
 };
 

@@ -50,8 +50,8 @@ std::variant<ProcessHandle, std::string> ProcessHandle::FromPidfile(const std::s
   if (!(in >> pid) || pid <= 1) return "pidfile " + pidfile + " does not hold a PID";
   const int fd = PidfdOpen(static_cast<pid_t>(pid));
   if (fd < 0) {
-    return "process " + std::to_string(pid) + " (from " + pidfile + ") is not running: " +
-           std::strerror(errno);
+    return "process " + std::to_string(pid) + " (from " + pidfile +
+           ") is not running: " + std::strerror(errno);
   }
   // The start time read after the pidfd exists names the process the pidfd holds.
   const auto start = ProcessStartTime(static_cast<pid_t>(pid));
@@ -107,11 +107,6 @@ char ProcessHandle::State() const {
   const auto start = ProcessStartTime(id_.pid);
   if (!start || *start != id_.start_time) return 0;
   return (*rest)[0];
-}
-
-bool ProcessHandle::Alive() const {
-  const char s = State();
-  return s != 0 && s != 'Z' && s != 'X';
 }
 
 }  // namespace sonde::chaos

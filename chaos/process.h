@@ -40,7 +40,6 @@ class ProcessHandle {
   // The state letter of /proc/PID/stat ('R', 'S', 'T' stopped, 'Z' ...);
   // 0 when the process is gone.
   char State() const;
-  bool Alive() const;
 
  private:
   ProcessHandle(int pidfd, ProcessIdentity id) : pidfd_(pidfd), id_(id) {}
