@@ -175,7 +175,8 @@ void Slo(const SlaReport& r, const SloReport& s, std::string* out) {
     *out += TableHead({"Target", "Start", "End", "Duration", "Runs", "Reason", "Step", "Ongoing",
                        "Fault windows"},
                       "lllrrllll");
-    for (const Incident* listed_incident : ListedIncidents(s)) {
+    const auto listed = ListedIncidents(s);
+    for (const Incident* listed_incident : listed) {
       const Incident& inc = *listed_incident;
       std::string faults;
       for (size_t idx : inc.fault_windows) {
@@ -188,8 +189,8 @@ void Slo(const SlaReport& r, const SloReport& s, std::string* out) {
                Md(FormatSpan(inc.end_us - inc.start_us)), Count(inc.runs), Md(inc.reason),
                Md(inc.step), inc.ongoing ? "**ongoing**" : "", faults});
     }
-    if (ListedIncidents(s).size() < s.incidents.size()) {
-      *out += "\nThe " + std::to_string(ListedIncidents(s).size()) + " longest of " +
+    if (listed.size() < s.incidents.size()) {
+      *out += "\nThe " + std::to_string(listed.size()) + " longest of " +
               std::to_string(s.incidents.size()) +
               " incidents; the JSON form of this report lists every one.\n";
     }

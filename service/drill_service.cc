@@ -10,6 +10,7 @@
 #include "chaos/injector.h"
 #include "reporter/json_text.h"
 #include "reporter/store_writer.h"
+#include "service/api_token.h"
 
 namespace sonde {
 namespace json = boost::json;
@@ -35,7 +36,8 @@ void DrillService::TapObserver::Attach(std::shared_ptr<chaos::DrillRunLog> log) 
   log_ = std::move(log);
 }
 
-DrillService::DrillService(std::shared_ptr<const Config> config, Metrics& metrics, StoreWriter* store)
+DrillService::DrillService(std::shared_ptr<const Config> config, Metrics& metrics,
+                           StoreWriter* store)
     : config_(std::move(config)), metrics_(metrics), store_(store) {}
 
 DrillService::~DrillService() { StopRunning(chaos::kStopShutdown); }
@@ -47,7 +49,8 @@ void DrillService::SetConfig(std::shared_ptr<const Config> config) {
   config_ = std::move(config);
 }
 
-std::optional<DrillService::Reply> DrillService::Unauthorized(const std::string& authorization) const {
+std::optional<DrillService::Reply> DrillService::Unauthorized(
+    const std::string& authorization) const {
   std::string path;
   {
     std::lock_guard lock(mu_);
@@ -57,11 +60,9 @@ std::optional<DrillService::Reply> DrillService::Unauthorized(const std::string&
     return Reply{403, ErrorJson("no [service] api_token_file is configured: drills and heal over "
                                 "HTTP are off")};
   }
-  std::ifstream in(path);
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty()) return Reply{500, ErrorJson("the api token file " + path + " is empty or unreadable")};
+  const std::string token = ReadApiToken(path);
+  if (token.empty())
+    return Reply{500, ErrorJson("the api token file " + path + " is empty or unreadable")};
   if (authorization != "Bearer " + token) {
     return Reply{401, ErrorJson("missing or wrong bearer token (Authorization: Bearer ...)")};
   }
@@ -91,7 +92,7 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
   std::shared_ptr<const Config> config = config_;
   const DrillSpec* spec = config->FindDrill(name);
   if (!spec) return {404, ErrorJson("no drill named \"" + name + "\"")};
-  const uint64_t seed = seed_asked  ? *seed_asked
+  const uint64_t seed = seed_asked   ? *seed_asked
                         : spec->seed ? *spec->seed
                                      : std::random_device{}();
   chaos::DrillPlan plan = chaos::PlanDrill(*spec, seed);
@@ -179,9 +180,10 @@ DrillService::Reply DrillService::Heal(const std::string& authorization) {
   for (const std::string& r : report.reverted) reverted.push_back(json::string(r));
   for (const std::string& f : report.failed) failed.push_back(json::string(f));
   return {report.failed.empty() ? 200 : 500,
-          PrettyJson(json::object{{"stopped_drill", stopped.empty() ? json::value() : json::value(stopped)},
-                                  {"reverted", std::move(reverted)},
-                                  {"failed", std::move(failed)}})};
+          PrettyJson(json::object{
+              {"stopped_drill", stopped.empty() ? json::value() : json::value(stopped)},
+              {"reverted", std::move(reverted)},
+              {"failed", std::move(failed)}})};
 }
 
 }  // namespace sonde

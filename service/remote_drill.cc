@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include "service/api_token.h"
+
 namespace sonde {
 namespace {
 
@@ -110,12 +112,7 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
                  config.source.c_str(), o.drill.c_str());
     return 2;
   }
-  std::string token;
-  {
-    std::ifstream in(config.service.api_token_file);
-    std::getline(in, token);
-    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  }
+  const std::string token = ReadApiToken(config.service.api_token_file);
   if (token.empty()) {
     std::fprintf(stderr, "%s: the api token file is missing, empty or unreadable\n",
                  config.service.api_token_file.c_str());
