@@ -18,9 +18,12 @@
 #include "signer/frost/coordinator.h"
 #include "signer/frost/wire.h"
 #include "tests/support/devnet_harness.h"
+#include "tests/support/files.h"
 
 namespace sonde {
 namespace {
+
+using testing::ReadFile;
 
 namespace json = boost::json;
 namespace frost = signer::frost;
@@ -44,11 +47,6 @@ JsonReply WaitTxStatus(const Devnet& d, int id, const std::string& hash, const s
 }
 
 signer::PublicKey FreshAddress() { return signer::KeyPair::Generate().public_key(); }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 std::string LinkName(int from, int to) {
   return "node" + std::to_string(from) + "_to_node" + std::to_string(to);
@@ -86,7 +84,8 @@ TEST(Devnet, SignedTransferConfirmsWithinThreeBlocksAndBadOnesAreRejected) {
   EXPECT_GE(confirmed.Int("confirmations"), 1);
   EXPECT_TRUE(WaitFor([&] { return d->Get(2, "/v1/tx/" + hash).Int("confirmations") >= 2; }, 3s));
   const std::string to_hex = signer::ToHex(to);
-  EXPECT_TRUE(WaitFor([&] { return d->Get(4, "/v1/accounts/" + to_hex).Int("balance") == 25; }, 3s));
+  EXPECT_TRUE(
+      WaitFor([&] { return d->Get(4, "/v1/accounts/" + to_hex).Int("balance") == 25; }, 3s));
   JsonReply account = d->Get(1, "/v1/accounts/" + signer::ToHex(wallet.public_key()));
   EXPECT_EQ(account.Int("nonce"), 1);
   EXPECT_EQ(account.Int("next_nonce"), 1);
@@ -172,14 +171,16 @@ TEST(Devnet, MinorityDownStillConfirmsMajorityDownStallsAndRestartedNodesCatchUp
   // Two of five followers down: 3 of 5 remain, a majority.
   d->Kill(4);
   d->Kill(5);
-  JsonReply t1 = d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 1, 0, d->chain_id()));
+  JsonReply t1 =
+      d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 1, 0, d->chain_id()));
   ASSERT_EQ(t1.status, 202) << t1.raw;
   EXPECT_EQ(WaitTxStatus(*d, 2, t1.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
 
   // A third: 2 of 5, no majority. Nothing commits; the tx stays pending.
   d->Kill(3);
   const int64_t committed_at_loss = d->Committed(1);
-  JsonReply t2 = d->Post(1, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 1, 1, d->chain_id()));
+  JsonReply t2 =
+      d->Post(1, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 1, 1, d->chain_id()));
   ASSERT_EQ(t2.status, 202) << t2.raw;
   std::this_thread::sleep_for(std::chrono::milliseconds(15 * d->block_ms()));  // 15 blocks' time
   EXPECT_EQ(d->Get(1, "/v1/tx/" + t2.Str("hash")).Str("status"), "pending");
@@ -210,12 +211,14 @@ TEST(Devnet, LeaderKilledAndRestartedKeepsItsChainAndFollowersSayWhyTheyCannotFo
   auto d = Devnet::Up({.nodes = 3, .threshold = 2, .block_ms = 100});
   ASSERT_TRUE(d);
   const signer::KeyPair wallet = d->Wallet();
-  JsonReply t1 = d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 0, d->chain_id()));
+  JsonReply t1 =
+      d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 0, d->chain_id()));
   ASSERT_EQ(WaitTxStatus(*d, 2, t1.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
 
   d->Kill(1);
   const int64_t committed = d->Committed(2);
-  JsonReply refused = d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 1, d->chain_id()));
+  JsonReply refused =
+      d->Post(2, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 1, d->chain_id()));
   EXPECT_EQ(refused.status, 503) << refused.raw;
   EXPECT_EQ(refused.Str("error"), "leader_unreachable");
   // Reads still work on a follower, from its own copy.
@@ -224,7 +227,8 @@ TEST(Devnet, LeaderKilledAndRestartedKeepsItsChainAndFollowersSayWhyTheyCannotFo
   auto r = d->Start(1);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_GE(d->Committed(1), committed - 1);  // at most the last commit line was in flight
-  JsonReply t2 = d->Post(3, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 1, d->chain_id()));
+  JsonReply t2 =
+      d->Post(3, "/v1/tx", testing::TransferJson(wallet, FreshAddress(), 3, 1, d->chain_id()));
   ASSERT_EQ(t2.status, 202) << t2.raw;
   EXPECT_EQ(WaitTxStatus(*d, 3, t2.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
   const int64_t target = d->Committed(1);
@@ -247,25 +251,28 @@ TEST(Devnet, ActivationAndRewardClaimRoundTrips) {
   EXPECT_EQ(d->Get(4, "/v1/nodes/" + node_hex).Str("status"), "inactive");
 
   const std::vector<uint8_t> first = challenge();
-  JsonReply act = d->Post(4, "/v1/activation",
-                          testing::ActivationJson(node, signer::NodeType::kFull, first, d->chain_id()));
+  JsonReply act =
+      d->Post(4, "/v1/activation",
+              testing::ActivationJson(node, signer::NodeType::kFull, first, d->chain_id()));
   ASSERT_EQ(act.status, 202) << act.raw;
-  ASSERT_TRUE(WaitFor([&] { return d->Get(5, "/v1/nodes/" + node_hex).Str("status") == "active"; }, 5s));
+  ASSERT_TRUE(
+      WaitFor([&] { return d->Get(5, "/v1/nodes/" + node_hex).Str("status") == "active"; }, 5s));
   JsonReply record = d->Get(5, "/v1/nodes/" + node_hex);
   EXPECT_EQ(record.Str("node_type"), "full");
   EXPECT_EQ(WaitTxStatus(*d, 5, act.Str("hash"), "confirmed", 2s).Int("height"),
             record.Int("activated_height"));
 
   // The same challenge again (a different proof: another type): challenge_used.
-  JsonReply replay = d->Post(1, "/v1/activation",
-                             testing::ActivationJson(node, signer::NodeType::kSuper, first, d->chain_id()));
+  JsonReply replay =
+      d->Post(1, "/v1/activation",
+              testing::ActivationJson(node, signer::NodeType::kSuper, first, d->chain_id()));
   EXPECT_EQ(replay.status, 422) << replay.raw;
   EXPECT_EQ(replay.Str("reason"), "challenge_used");
   // A proof signed by another key: bad_signature.
   const signer::KeyPair other = signer::KeyPair::Generate();
-  JsonReply forged = d->Post(1, "/v1/activation",
-                             testing::ActivationJson(node, signer::NodeType::kLight, challenge(),
-                                                     d->chain_id(), &other));
+  JsonReply forged = d->Post(
+      1, "/v1/activation",
+      testing::ActivationJson(node, signer::NodeType::kLight, challenge(), d->chain_id(), &other));
   EXPECT_EQ(forged.Str("reason"), "bad_signature") << forged.raw;
   // A challenge the network never issued: unknown_challenge.
   JsonReply invented = d->Post(1, "/v1/activation",
@@ -273,13 +280,16 @@ TEST(Devnet, ActivationAndRewardClaimRoundTrips) {
                                                        std::vector<uint8_t>(32, 7), d->chain_id()));
   EXPECT_EQ(invented.Str("reason"), "unknown_challenge") << invented.raw;
   // Re-activation with a fresh challenge is allowed and changes the type.
-  JsonReply again = d->Post(1, "/v1/activation",
-                            testing::ActivationJson(node, signer::NodeType::kSuper, challenge(), d->chain_id()));
+  JsonReply again =
+      d->Post(1, "/v1/activation",
+              testing::ActivationJson(node, signer::NodeType::kSuper, challenge(), d->chain_id()));
   EXPECT_EQ(again.status, 202) << again.raw;
-  EXPECT_TRUE(WaitFor([&] { return d->Get(1, "/v1/nodes/" + node_hex).Str("node_type") == "super"; }, 5s));
+  EXPECT_TRUE(
+      WaitFor([&] { return d->Get(1, "/v1/nodes/" + node_hex).Str("node_type") == "super"; }, 5s));
 
   // Rewards accrue per committed block while active.
-  ASSERT_TRUE(WaitFor([&] { return d->Get(2, "/v1/rewards/" + node_hex).Int("claimable") >= 30; }, 5s));
+  ASSERT_TRUE(
+      WaitFor([&] { return d->Get(2, "/v1/rewards/" + node_hex).Int("claimable") >= 30; }, 5s));
   JsonReply rewards = d->Get(1, "/v1/rewards/" + node_hex);
   const int64_t amount = rewards.Int("claimable");
   ASSERT_EQ(rewards.Int("claim_nonce"), 0);
@@ -289,7 +299,8 @@ TEST(Devnet, ActivationAndRewardClaimRoundTrips) {
   ASSERT_EQ(claim.status, 202) << claim.raw;
   EXPECT_EQ(WaitTxStatus(*d, 3, claim.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
   const std::string beneficiary_hex = signer::ToHex(beneficiary);
-  EXPECT_TRUE(WaitFor([&] { return d->Get(2, "/v1/accounts/" + beneficiary_hex).Int("balance") == amount; }, 3s));
+  EXPECT_TRUE(WaitFor(
+      [&] { return d->Get(2, "/v1/accounts/" + beneficiary_hex).Int("balance") == amount; }, 3s));
   JsonReply after = d->Get(1, "/v1/rewards/" + node_hex);
   EXPECT_EQ(after.Int("claimed"), amount);
   EXPECT_EQ(after.Int("claim_nonce"), 1);
@@ -299,8 +310,9 @@ TEST(Devnet, ActivationAndRewardClaimRoundTrips) {
   JsonReply twice = d->Post(1, "/v1/rewards/claim",
                             testing::ClaimJson(node, FreshAddress(), amount, 0, d->chain_id()));
   EXPECT_EQ(twice.Str("reason"), "bad_claim_nonce") << twice.raw;
-  JsonReply greedy = d->Post(1, "/v1/rewards/claim",
-                             testing::ClaimJson(node, beneficiary, 1'000'000'000, 1, d->chain_id()));
+  JsonReply greedy =
+      d->Post(1, "/v1/rewards/claim",
+              testing::ClaimJson(node, beneficiary, 1'000'000'000, 1, d->chain_id()));
   EXPECT_EQ(greedy.Str("reason"), "claim_exceeds_accrued") << greedy.raw;
   // A node that was never activated has nothing to claim.
   const signer::KeyPair stranger = signer::KeyPair::Generate();
@@ -406,7 +418,8 @@ TEST(Devnet, FrostThreeOfFiveThroughTheNodesNamesABadSignerAndAbsentOnes) {
   EXPECT_LT(reuse.status, 500) << reuse.raw;
   // Round 1 twice for one session is refused, so nonces are never replaced.
   EXPECT_EQ(d->Post(5, "/v1/mpc/round1", R"({"session":"session-dup"})").status, 200);
-  EXPECT_EQ(d->Post(5, "/v1/mpc/round1", R"({"session":"session-dup"})").Str("error"), "session_exists");
+  EXPECT_EQ(d->Post(5, "/v1/mpc/round1", R"({"session":"session-dup"})").Str("error"),
+            "session_exists");
 
   // Node 2 sends invalid shares: the coordinator names it.
   ASSERT_EQ(d->Post(2, "/v1/admin/faults", R"({"invalid_shares":true})").status, 200);
@@ -529,6 +542,7 @@ TEST(Devnet, ProxyOnEveryLinkCarriesTheChainAndACutMinorityCatchesUpWhenHealed) 
   // The leader says why: its appends to 4 and 5 time out at the proxy.
   JsonReply leader = d->Get(1, "/v1/status");
   ASSERT_TRUE(leader.body.is_object()) << leader.raw;
+  ASSERT_EQ(leader.body.at("peers").as_array().size(), 4u) << leader.raw;  // nodes 2..5
   for (const json::value& p : leader.body.at("peers").as_array()) {
     const int64_t id = p.at("id").to_number<int64_t>();
     EXPECT_EQ(p.at("reachable").as_bool(), id <= 3) << p;
@@ -639,7 +653,8 @@ TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
   const std::string sonde_toml = d->dir() + "/sonde.toml";
   ProcessResult check = testing::RunProcess({SONDE_BINARY, "check", "-c", sonde_toml});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_NE(check.out.find("2 target groups, 5 journeys, 9 journey/target pairs"), std::string::npos)
+  EXPECT_NE(check.out.find("2 target groups, 5 journeys, 9 journey/target pairs"),
+            std::string::npos)
       << check.out;
   // With the fault proxy: its API for partitions and link faults, and the
   // proxy itself as a chaos target that drills may kill and restart.
@@ -663,7 +678,8 @@ TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
   const signer::PublicKey to = FreshAddress();
   JsonReply t = d->Post(1, "/v1/tx", testing::TransferJson(wallet, to, 9, 0, d->chain_id()));
   ASSERT_EQ(WaitTxStatus(*d, 1, t.Str("hash"), "confirmed", 5s).Str("status"), "confirmed");
-  ASSERT_TRUE(WaitFor([&] { return d->Committed(3) >= d->Committed(1) - 1 && d->Committed(3) > 3; }, 3s));
+  ASSERT_TRUE(
+      WaitFor([&] { return d->Committed(3) >= d->Committed(1) - 1 && d->Committed(3) > 3; }, 3s));
 
   std::vector<pid_t> pids;
   for (int id = 1; id <= 3; ++id) {
@@ -683,10 +699,12 @@ TEST(Devnet, DownLeavesNoProcessChainSurvivesRestartAndSondeAcceptsTheConfig) {
     EXPECT_TRUE(devnet::ProcessArgs(pids[id - 1]).empty()) << "pid " << pids[id - 1];
   }
   // The proxy goes last, and goes too.
-  EXPECT_GT(down.out.find("proxy: stopped (pid " + std::to_string(*proxy_pid) + ")"),
-            down.out.find("node 3: stopped"))
-      << down.out;
-  EXPECT_NE(down.out.find("proxy: stopped"), std::string::npos) << down.out;
+  const size_t proxy_line =
+      down.out.find("proxy: stopped (pid " + std::to_string(*proxy_pid) + ")");
+  const size_t node_line = down.out.find("node 3: stopped");
+  ASSERT_NE(proxy_line, std::string::npos) << down.out;
+  ASSERT_NE(node_line, std::string::npos) << down.out;
+  EXPECT_GT(proxy_line, node_line) << down.out;
   EXPECT_FALSE(std::filesystem::exists(d->dir() + "/proxy/proxy.pid"));
   EXPECT_TRUE(devnet::ProcessArgs(*proxy_pid).empty()) << "proxy pid " << *proxy_pid;
   // A stale proxy pidfile naming another process (this test) is recognised

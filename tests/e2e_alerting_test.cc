@@ -35,6 +35,7 @@
 
 #include "tests/support/dashboard_queries.h"
 #include "tests/support/devnet_harness.h"
+#include "tests/support/files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
@@ -42,6 +43,8 @@
 
 namespace sonde {
 namespace {
+
+using testing::ReadFile;
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -71,11 +74,6 @@ duration = "90s"
 journey = "tx_submit_confirm"
 recover_within = "90s"
 )";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::string UrlEncode(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
@@ -266,7 +264,7 @@ TEST(E2eAlerting, BurnRateAlertFiresThroughAlertmanagerToTheWebhookAndResolves) 
   std::cout << Now() << " stack up: Prometheus " << prometheus << ", Alertmanager " << alertmanager
             << ", receiver " << receiver << std::endl;
 
-  // 1. Healthy: transfers confirm, and for 30 s nothing is even pending.
+  // 1. Healthy: transfers confirm, and for 30 s no alert fires.
   ASSERT_TRUE(testing::WaitFor(
       [&] {
         json::array r = Query(prometheus,

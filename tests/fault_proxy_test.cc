@@ -655,6 +655,8 @@ TEST_F(FaultProxyTest, RemovingLatencyDeliversDelayedDataInOrder) {
     std::this_thread::sleep_for(2ms);
   }
   std::this_thread::sleep_for(100ms);
+  // Held back while the toxic is there (a timeout reads nothing).
+  EXPECT_EQ(c.ReadN(1, 50ms).end, Client::End::kTimeout) << "data passed the 2 s latency";
   const auto removed_at = SteadyClock::now();
   RemoveToxic("ordered", "latency_downstream");
   const Client::Read got = c.ReadN(sent.size(), 5s);

@@ -251,6 +251,21 @@ window = "10m"
       run.tests.substr(outage, run.tests.find("- name:", outage) - outage);
   EXPECT_NE(outage_test.find("slo: \"a999\""), std::string::npos) << outage_test;
   EXPECT_NE(run.tests.find("target: \"http://127.0.0.1:1\""), std::string::npos);
+  // low's 14.4x page needs a 144% error ratio and cannot fire; its 6x page
+  // (60%) can. tiny's two floored tickets are one alert: 3 in all.
+  const size_t low = run.tests.find("low: full outage pages");
+  ASSERT_NE(low, std::string::npos);
+  const std::string low_test = run.tests.substr(low, run.tests.find("- name:", low) - low);
+  EXPECT_EQ(low_test.find("burn_rate: \"14.4\""), std::string::npos) << low_test;
+  EXPECT_NE(low_test.find("burn_rate: \"6\""), std::string::npos) << low_test;
+  size_t tiny_alerts = 0;
+  for (size_t at = run.rules.find("alert: SondeSLOErrorBudgetBurn"); at != std::string::npos;
+       at = run.rules.find("alert: SondeSLOErrorBudgetBurn", at + 1)) {
+    const std::string tiny = "slo: \"tiny\"";
+    const size_t labels = run.rules.find("slo: ", run.rules.find("severity:", at));
+    if (run.rules.compare(labels, tiny.size(), tiny) == 0) ++tiny_alerts;
+  }
+  EXPECT_EQ(tiny_alerts, 3u);
 }
 
 TEST(BurnWindows, TheFloorAppliesToThirtyDaysAndMergesWhatItMakesEqual) {
@@ -273,16 +288,7 @@ TEST(BurnWindows, TheFloorAppliesToThirtyDaysAndMergesWhatItMakesEqual) {
 }
 
 TEST(SloRules, LatencyThresholdsBecomeBucketBoundaries) {
-  auto config = testing::MustLoad(R"(
-[targets.t]
-urls = ["http://127.0.0.1:1"]
-[journey.j]
-interval = "10s"
-timeout = "2s"
-targets = "t"
-[[journey.j.step]]
-name = "s"
-sleep = "1ms"
+  auto config = testing::MustLoad(std::string(kOneJourney) + R"(
 [slo.fast]
 journey = "j"
 kind = "latency"
