@@ -296,6 +296,9 @@ struct Journey {
   };
   std::optional<Divergence> divergence;
   std::vector<std::string> ephemeral_keys;  // fresh for each run: the ones its steps use
+  // `evidence = ["tx_hash", "block"]`: variables kept with every run that
+  // reached them (JourneyResult::evidence). Never a key or a secret.
+  std::vector<std::string> evidence;
   // Canonical text of everything this journey's runs depend on; equal
   // fingerprints mean a reload may keep the journey's schedule and state.
   std::string fingerprint;

@@ -69,6 +69,9 @@ struct ProbeResult {
   };
   std::vector<Participant> participants;
   std::optional<double> wallet_balance;  // wallet: the balance read
+  // Values the step keeps as the run's evidence (frost: the signature and
+  // its message), name -> value; public values only.
+  std::vector<std::pair<std::string, std::string>> evidence;
   // The tls kind fills these.
   std::string tls_version;  // e.g. "TLSv1.3"
   std::optional<std::chrono::system_clock::time_point> cert_not_after;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/duration.h"
@@ -45,6 +46,16 @@ struct JourneyResult {
   Duration duration{};            // monotonic
   bool maintenance = false;       // ran in a maintenance window in mark mode: kept out of SLIs
   std::vector<StepResult> steps;  // the steps that ran, in order
+  // What an auditor needs to look the run up elsewhere (a tx hash, a block,
+  // an MPC signature and its message): the values of the journey's
+  // `evidence` variables that the run reached, in the order declared, then
+  // what steps keep on their own (frost: signature, message). Bounded
+  // (kMaxEvidence entries of kMaxEvidenceValue bytes) and never a secret:
+  // only extracted or public values are eligible.
+  std::vector<std::pair<std::string, std::string>> evidence;
 };
+
+inline constexpr size_t kMaxEvidence = 16;
+inline constexpr size_t kMaxEvidenceValue = 256;
 
 }  // namespace sonde
