@@ -85,6 +85,8 @@ HttpStep ParseHttp(ParseContext& ctx, const toml::table& table, const std::strin
   return http;
 }
 
+}  // namespace
+
 // TOML -> JsonTemplate; strings compile as templates. Dates and times have
 // no JSON form and are reported.
 std::optional<JsonTemplate> ToJsonTemplate(TableReader& r, const toml::node& node,
@@ -123,6 +125,8 @@ std::optional<JsonTemplate> ToJsonTemplate(TableReader& r, const toml::node& nod
   }
   return out;
 }
+
+namespace {
 
 JsonRpcStep ParseJsonRpc(ParseContext& ctx, const toml::table& table, const std::string& path,
                          std::vector<VariableUse>* uses) {
@@ -164,7 +168,61 @@ const MessageSpec kMessages[] = {
     {"transfer", SignStep::Message::kTransfer, {"chain_id", "to", "amount", "nonce"}, {"memo"}},
     {"activation", SignStep::Message::kActivation, {"chain_id", "challenge", "node_type"}, {}},
     {"claim", SignStep::Message::kClaim, {"chain_id", "beneficiary", "amount", "nonce"}, {}},
+    // EIP-1559 when the max_* fees are given, legacy EIP-155 with gas_price;
+    // max_fee_per_gas may instead follow from base_fee (2 x base + tip).
+    {"evm_tx",
+     SignStep::Message::kEvmTx,
+     {"chain_id", "nonce", "to", "gas"},
+     {"value", "data", "gas_price", "max_fee_per_gas", "max_priority_fee_per_gas", "base_fee"}},
 };
+
+// What a payload and the output may be written in.
+std::optional<ByteEncoding> EncodingNamed(std::string_view name) {
+  if (name == "text") return ByteEncoding::kText;
+  if (name == "hex") return ByteEncoding::kHex;
+  if (name == "base64") return ByteEncoding::kBase64;
+  if (name == "base58") return ByteEncoding::kBase58;
+  return std::nullopt;
+}
+
+// `payload_encoding` (text, hex, base64, base58) or `output` (the same but
+// text): how bytes are written.
+void ReadEncoding(TableReader& r, std::string_view key, bool allow_text, ByteEncoding& out) {
+  std::optional<std::string> name = r.String(key);
+  if (!name) return;
+  std::optional<ByteEncoding> e = EncodingNamed(*name);
+  if (!e || (!allow_text && *e == ByteEncoding::kText)) {
+    r.Error(Where(*r.table().get(key)),
+            "\"" + std::string(key) + "\" is \"" + *name + "\" (use " +
+                (allow_text ? "text, " : "") + "hex, base64 or base58)");
+    return;
+  }
+  out = *e;
+}
+
+// Which fees an evm_tx was given: a legacy gas_price, or EIP-1559's tip
+// with a max fee or the base fee to derive it from. Reported at the table.
+void CheckEvmFees(TableReader& f, const toml::table& fields) {
+  const bool legacy = fields.get("gas_price");
+  const bool tip = fields.get("max_priority_fee_per_gas");
+  const bool max = fields.get("max_fee_per_gas");
+  const bool base = fields.get("base_fee");
+  if (legacy && (tip || max || base)) {
+    f.Error(Where(fields),
+            "give \"gas_price\" (a legacy EIP-155 transaction) or EIP-1559's fees "
+            "(max_priority_fee_per_gas with max_fee_per_gas or base_fee), not both");
+  } else if (!legacy && !tip) {
+    f.Error(Where(fields),
+            "give the fees: \"max_priority_fee_per_gas\" with \"max_fee_per_gas\" or "
+            "\"base_fee\" (EIP-1559), or \"gas_price\" (legacy)");
+  } else if (tip && !max && !base) {
+    f.Error(Where(fields),
+            "give \"max_fee_per_gas\", or \"base_fee\" to derive it (2 x base_fee + tip)");
+  } else if (max && base) {
+    f.Error(Where(*fields.get("base_fee")),
+            "\"base_fee\" only derives a missing \"max_fee_per_gas\"; give one of them");
+  }
+}
 
 // A message field: a template string, or an integer taken as its text.
 std::optional<Template> FieldTemplate(TableReader& r, std::string_view key,
@@ -195,6 +253,10 @@ TableReader FieldReader(ParseContext& ctx, const toml::table& table, const std::
       return TableReader(ctx, table, path, path, {"chain_id", "challenge", "node_type"});
     case SignStep::Message::kClaim:
       return TableReader(ctx, table, path, path, {"chain_id", "beneficiary", "amount", "nonce"});
+    case SignStep::Message::kEvmTx:
+      return TableReader(ctx, table, path, path,
+                         {"chain_id", "nonce", "to", "gas", "value", "data", "gas_price",
+                          "max_fee_per_gas", "max_priority_fee_per_gas", "base_fee"});
     case SignStep::Message::kPayload:
       break;
   }
@@ -205,9 +267,13 @@ SignStep ParseSign(TableReader& step, const toml::table& table, const std::strin
                    std::vector<VariableUse>* uses) {
   ParseContext& ctx = step.ctx();
   TableReader r(ctx, table, path, path,
-                {"key", "into", "payload", "transfer", "activation", "claim"});
+                {"key", "into", "payload", "payload_encoding", "output", "transfer", "activation",
+                 "claim", "evm_tx"});
   SignStep sign;
+  bool evm_key = false;
   if (std::optional<std::string> key = r.String("key", /*required=*/true)) {
+    evm_key = std::find(ctx.secp256k1_keys.begin(), ctx.secp256k1_keys.end(), *key) !=
+              ctx.secp256k1_keys.end();
     sign.key = *key;
     if (std::find(ctx.keys.begin(), ctx.keys.end(), *key) == ctx.keys.end()) {
       std::string message = "unknown key \"" + *key + "\"";
@@ -228,14 +294,21 @@ SignStep ParseSign(TableReader& step, const toml::table& table, const std::strin
   int given = 0;
   for (auto [key, node] : InFileOrder(table)) {
     const std::string_view k = key->str();
-    if (k != "payload" && k != "transfer" && k != "activation" && k != "claim") continue;
+    if (k != "payload" && k != "transfer" && k != "activation" && k != "claim" && k != "evm_tx")
+      continue;
     if (++given > 1) {
       r.Error(Where(*key),
               "sign one thing: \"" + std::string(k) + "\" comes after another message");
     }
   }
   if (given == 0) {
-    r.Error(Where(table), "give what to sign: payload, transfer, activation or claim");
+    r.Error(Where(table), "give what to sign: payload, transfer, activation, claim or evm_tx");
+  }
+  ReadEncoding(r, "payload_encoding", /*allow_text=*/true, sign.payload_encoding);
+  ReadEncoding(r, "output", /*allow_text=*/false, sign.output);
+  if (table.get("payload_encoding") && !table.get("payload")) {
+    r.Error(Where(*table.get("payload_encoding")),
+            "\"payload_encoding\" applies to a \"payload\" only");
   }
   if (std::optional<Template> payload = r.ReadTemplate("payload", uses)) {
     sign.message = SignStep::Message::kPayload;
@@ -260,6 +333,24 @@ SignStep ParseSign(TableReader& step, const toml::table& table, const std::strin
         sign.fields.emplace_back(std::string(name), std::move(*t));
       }
     }
+    if (spec.message == SignStep::Message::kEvmTx) CheckEvmFees(f, *fields);
+  }
+  // An EVM transaction needs a secp256k1 key; everything else is Ed25519.
+  const bool evm_message = sign.message == SignStep::Message::kEvmTx;
+  if (given == 1 && !sign.key.empty() && evm_key != evm_message &&
+      std::find(ctx.keys.begin(), ctx.keys.end(), sign.key) != ctx.keys.end()) {
+    r.Error(Where(*table.get("key")),
+            evm_message ? "key \"" + sign.key +
+                              "\" is an Ed25519 key; evm_tx needs a secp256k1 key "
+                              "([keys." + sign.key + "] type = \"secp256k1\")"
+                        : "key \"" + sign.key +
+                              "\" is a secp256k1 key; it signs evm_tx only (use an Ed25519 "
+                              "key for payload, transfer, activation and claim)");
+  }
+  if (evm_message && (table.get("into") || table.get("output"))) {
+    r.Error(Where(*table.get(table.get("into") ? "into" : "output")),
+            "an evm_tx gives ${raw_tx} and ${tx_hash} (0x-hex); \"into\" and \"output\" do not "
+            "apply");
   }
   return sign;
 }

@@ -13,6 +13,12 @@ namespace sonde {
 // otherwise) and parses its value; template variables go to out.uses.
 void ParseAction(TableReader& r, ParsedStep& out);
 
+// TOML -> JsonTemplate (JSON-RPC params); strings compile as templates and
+// their variables go to `uses`; `field` names the value in messages.
+std::optional<JsonTemplate> ToJsonTemplate(TableReader& r, const toml::node& node,
+                                           const std::string& field,
+                                           std::vector<VariableUse>* uses);
+
 // Whether a kind has a response that expect/extract/poll can look at.
 bool HasResponse(const std::string& kind);
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "config/fields.h"
+#include "core/integer.h"
 
 namespace sonde {
 namespace {
@@ -54,7 +55,7 @@ std::optional<Scalar> ToScalar(const toml::node& node) {
 struct OperatorSpec {
   std::string_view key;
   JsonOp op;
-  enum Operand { kScalar, kNumber, kBool, kRegex, kTypeName } operand;
+  enum Operand { kScalar, kNumber, kBool, kRegex, kTypeName, kDuration } operand;
 };
 constexpr OperatorSpec kOperators[] = {
     {"eq", JsonOp::kEq, OperatorSpec::kScalar},
@@ -67,6 +68,8 @@ constexpr OperatorSpec kOperators[] = {
     {"absent", JsonOp::kAbsent, OperatorSpec::kBool},
     {"matches", JsonOp::kMatches, OperatorSpec::kRegex},
     {"type", JsonOp::kType, OperatorSpec::kTypeName},
+    // A block's timestamp is fresh: `{ max_age = "36s" }`.
+    {"max_age", JsonOp::kMaxAge, OperatorSpec::kDuration},
 };
 constexpr std::string_view kJsonTypes[] = {"string", "number", "integer", "boolean",
                                            "object", "array",  "null"};
@@ -106,10 +109,12 @@ void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::str
                      const JsonCheck& base, std::vector<JsonCheck>& out,
                      std::vector<VariableUse>* uses) {
   TableReader r(ctx, table, path, path,
-                {"eq", "ne", "lt", "le", "gt", "ge", "exists", "absent", "matches", "type"});
+                {"eq", "ne", "lt", "le", "gt", "ge", "exists", "absent", "matches", "type",
+                 "max_age"});
   if (table.empty())
     r.Error(Where(table),
-            "give at least one of eq, ne, lt, le, gt, ge, exists, absent, matches, type");
+            "give at least one of eq, ne, lt, le, gt, ge, exists, absent, matches, type, "
+            "max_age");
   for (auto [key, node] : InFileOrder(table)) {
     const OperatorSpec* spec = nullptr;
     for (const OperatorSpec& o : kOperators) {
@@ -136,11 +141,25 @@ void ParseCheckTable(ParseContext& ctx, const toml::table& table, const std::str
           check.expected = f->get();
         } else if (node->is_string() && node->as_string()->get().find("${") != std::string::npos) {
           if (!MaybeTemplate(ctx, *node, path, check, uses)) continue;
+        } else if (const auto* str = node->as_string(); str && ParseInteger(str->get())) {
+          // A big integer (a wei amount) written exactly, as a string.
+          check.expected = str->get();
         } else {
-          r.WrongType(*node, spec->key, "a number (or a \"${variable}\" holding one)");
+          r.WrongType(*node, spec->key,
+                      "a number, a string holding an integer, or a \"${variable}\" holding one");
           continue;
         }
         break;
+      case OperatorSpec::kDuration: {
+        std::optional<Duration> age = r.ReadDuration(spec->key);
+        if (!age) continue;
+        if (age->count() <= 0) {
+          r.Error(Where(*node), "\"max_age\" must be positive");
+          continue;
+        }
+        check.max_age = *age;
+        break;
+      }
       case OperatorSpec::kBool: {
         std::optional<bool> want = r.Bool(spec->key);
         if (!want) continue;

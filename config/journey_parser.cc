@@ -100,9 +100,11 @@ void ParseVars(TableReader& r, Journey& j) {
 // Variables available to step `index`: the built-ins, the journey's vars and
 // whatever earlier steps extract.
 std::vector<std::string> DefinedBefore(const Journey& j, const std::vector<ParsedStep>& steps,
-                                       size_t index, const std::vector<std::string>& keys) {
+                                       size_t index, const std::vector<std::string>& keys,
+                                       const std::vector<std::string>& evm_keys) {
   std::vector<std::string> names(kBuiltinVariables.begin(), kBuiltinVariables.end());
   for (const std::string& key : keys) names.push_back("keys." + key + ".public");
+  for (const std::string& key : evm_keys) names.push_back("keys." + key + ".address");
   for (const auto& [name, value] : j.vars) names.push_back("vars." + name);
   for (size_t i = 0; i < index; ++i) {
     for (const Extraction& e : steps[i].step.extract) names.push_back(e.variable);
@@ -128,7 +130,7 @@ std::string UnknownVariableHint(const std::string& name, const std::vector<Parse
 void CheckVariables(ParseContext& ctx, const Journey& j, const std::vector<ParsedStep>& steps,
                     const std::string& path) {
   for (size_t i = 0; i < steps.size(); ++i) {
-    const std::vector<std::string> defined = DefinedBefore(j, steps, i, ctx.keys);
+    const std::vector<std::string> defined = DefinedBefore(j, steps, i, ctx.keys, ctx.secp256k1_keys);
     for (const VariableUse& use : steps[i].uses) {
       if (std::find(defined.begin(), defined.end(), use.name) != defined.end()) continue;
       ReportAt(
@@ -197,12 +199,50 @@ std::vector<std::string> EphemeralKeysUsed(const ParseContext& ctx, const Journe
   return used;
 }
 
+// `evidence = ["tx_hash", "block"]`: variables the journey defines (what
+// steps extract, its vars, keys' public values), kept with each run. Only
+// names are checked here; the runner bounds the values.
+void ParseEvidence(ParseContext& ctx, TableReader& r, Journey& j,
+                   const std::vector<ParsedStep>& steps, const std::string& path) {
+  const toml::array* list = r.Array("evidence");
+  if (!list) return;
+  const std::vector<std::string> defined =
+      DefinedBefore(j, steps, steps.size(), ctx.keys, ctx.secp256k1_keys);
+  for (size_t i = 0; i < list->size(); ++i) {
+    const toml::node& node = *list->get(i);
+    const std::string field = "evidence[" + std::to_string(i + 1) + "]";
+    const auto* name = node.as_string();
+    if (!name) {
+      r.WrongType(node, field, "a string (a variable name)");
+      continue;
+    }
+    if (std::find(defined.begin(), defined.end(), name->get()) == defined.end()) {
+      std::string message = "\"" + field + "\" names variable '" + name->get() +
+                            "', which no step extracts";
+      if (auto guess = ClosestMatch(name->get(), defined))
+        message += " (did you mean '" + *guess + "'?)";
+      ReportAt(ctx, Where(node), path, message);
+      continue;
+    }
+    if (std::find(j.evidence.begin(), j.evidence.end(), name->get()) != j.evidence.end()) {
+      ReportAt(ctx, Where(node), path, "\"" + field + "\": '" + name->get() + "' is listed twice");
+      continue;
+    }
+    j.evidence.push_back(name->get());
+  }
+  if (j.evidence.size() > kMaxEvidenceNames) {
+    ReportAt(ctx, Where(*list), path,
+             "\"evidence\" lists " + std::to_string(j.evidence.size()) + " variables; at most " +
+                 std::to_string(kMaxEvidenceNames) + " are kept with a run");
+  }
+}
+
 Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::table& table,
                      const std::vector<std::string>& groups) {
   const std::string path = "journey." + PathSegment(name);
   TableReader r(ctx, table, path, "journey \"" + name + "\"",
                 {"interval", "timeout", "failing_interval", "targets", "degraded_after",
-                 "fail_after", "divergence", "vars", "step"});
+                 "fail_after", "divergence", "vars", "evidence", "step"});
   Journey j;
   j.name = name;
   j.where = Where(table);
@@ -212,6 +252,7 @@ Journey ParseJourney(ParseContext& ctx, const std::string& name, const toml::tab
   std::vector<ParsedStep> steps = ParseSteps(r, path);
   CheckUniqueStepNames(ctx, steps, path);
   CheckVariables(ctx, j, steps, path);
+  ParseEvidence(ctx, r, j, steps, path);  // before the steps move into the journey
   for (ParsedStep& s : steps) j.steps.push_back(std::move(s.step));
   j.ephemeral_keys = EphemeralKeysUsed(ctx, j, steps);
   if (j.divergence && !j.divergence->variable.empty()) {

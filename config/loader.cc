@@ -20,6 +20,7 @@
 #include "config/slo_parser.h"
 #include "config/source_text.h"
 #include "config/table_reader.h"
+#include "core/integer.h"
 
 namespace sonde {
 namespace {
@@ -425,20 +426,44 @@ void ParseKeys(ParseContext& ctx, const toml::table& keys, Config& config) {
       continue;
     }
     const std::string path = "keys." + PathSegment(name);
-    TableReader r(ctx, *table, path, "key \"" + name + "\"", {"file", "ephemeral"});
+    TableReader r(ctx, *table, path, "key \"" + name + "\"", {"type", "file", "ephemeral"});
     KeySpec spec;
     spec.name = name;
     spec.where = Where(*table);
+    if (std::optional<std::string> type = r.String("type")) {
+      if (*type == "secp256k1") {
+        spec.type = KeySpec::Type::kSecp256k1;
+        ctx.secp256k1_keys.push_back(name);
+      } else if (*type != "ed25519") {
+        r.Error(Where(*table->get("type")),
+                "unknown key type \"" + *type + "\" (use ed25519 or secp256k1)");
+      }
+    }
     spec.file = r.String("file").value_or("");
     spec.ephemeral = r.Bool("ephemeral").value_or(false);
     if (const toml::node* f = table->get("file")) spec.file_where = Where(*f);
     if (spec.file.empty() == !spec.ephemeral) {
       r.Error(spec.where, "give either \"file\" (a key file) or \"ephemeral = true\"");
+    } else if (spec.ephemeral && spec.type == KeySpec::Type::kSecp256k1) {
+      r.Error(Where(*table->get("ephemeral")),
+              "a secp256k1 key cannot be ephemeral: an EVM account must be funded before it "
+              "can send (give \"file\")");
     }
     ctx.keys.push_back(name);
     if (spec.ephemeral) ctx.ephemeral_keys.push_back(name);
     config.keys[name] = std::move(spec);
   }
+}
+
+// keys.NAME.public of a declared key, or keys.NAME.address of a secp256k1 one.
+bool IsKeyVariable(const Config& config, const std::string& name) {
+  if (!name.starts_with("keys.")) return false;
+  const size_t dot = name.rfind('.');
+  if (dot <= 5) return false;
+  auto it = config.keys.find(name.substr(5, dot - 5));
+  if (it == config.keys.end()) return false;
+  const std::string_view field = std::string_view(name).substr(dot + 1);
+  return field == "public" || (field == "address" && it->second.type == KeySpec::Type::kSecp256k1);
 }
 
 // [wallet.NAME] = { key, balance = { path, pointer }, nonce = { path,
@@ -476,23 +501,37 @@ void ParseWallets(ParseContext& ctx, const toml::table& wallets, Config& config)
       }
     }
     for (const VariableUse& use : uses) {
-      const bool key_public = use.name.starts_with("keys.") && use.name.ends_with(".public") &&
-                              config.keys.count(use.name.substr(5, use.name.size() - 12));
-      if (!key_public) {
+      if (!IsKeyVariable(config, use.name)) {
         ReportAt(ctx, use.where, path,
-                 "unknown variable '" + use.name + "' (wallet requests may use keys.NAME.public)");
+                 "unknown variable '" + use.name +
+                     "' (wallet requests may use keys.NAME.public and, for secp256k1 keys, "
+                     "keys.NAME.address)");
       }
     }
     for (const char* amount : {"floor", "daily_spend_cap"}) {
-      if (std::optional<int64_t> v = r.Integer(amount)) {
-        if (*v < 0) {
-          r.Error(Where(*table->get(amount)),
-                  "\"" + std::string(amount) + "\" must not be negative");
-        } else {
-          (std::string_view(amount) == "floor" ? spec.floor : spec.daily_spend_cap) =
-              static_cast<uint64_t>(*v);
+      const toml::node* node = r.Get(amount);
+      if (!node) continue;
+      // Wei amounts pass what a TOML integer holds: a string may spell any
+      // integer (decimal or 0x-hex), read exactly.
+      std::optional<Int256> v;
+      if (const auto* i = node->as_integer()) {
+        v = Int256(i->get());
+      } else if (const auto* str = node->as_string()) {
+        v = ParseInteger(str->get());
+        if (!v) {
+          r.Error(Where(*node), "\"" + std::string(amount) + "\" is \"" + str->get() +
+                                    "\", not an integer (decimal or 0x-hex)");
+          continue;
         }
+      } else {
+        r.WrongType(*node, amount, "an integer, or a string holding one (wei amounts)");
+        continue;
       }
+      if (*v < 0) {
+        r.Error(Where(*node), "\"" + std::string(amount) + "\" must not be negative");
+        continue;
+      }
+      (std::string_view(amount) == "floor" ? spec.floor : spec.daily_spend_cap) = ToDecimal(*v);
     }
     ctx.wallets.push_back(name);
     config.wallets[name] = std::move(spec);
@@ -561,7 +600,7 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
     return {nullptr, diags.Take()};
   }
   SourceText source(text);
-  ParseContext ctx{diags, source, {}, {}, {}, nullptr};
+  ParseContext ctx{diags, source, {}, {}, {}, {}, nullptr};
   auto config = std::make_shared<Config>();
   config->source = std::move(source_name);
   ParseRoot(ctx, root, *config);

@@ -788,7 +788,7 @@ name = "a"
 http = { path = "/" }
 expect = { json = { "/a" = {} } }
 )",
-     R"(t.toml:8:28: journey.tx.step[1].expect.json["/a"]: give at least one of eq, ne, lt, le, gt, ge, exists, absent, matches, type)"},
+     R"(t.toml:8:28: journey.tx.step[1].expect.json["/a"]: give at least one of eq, ne, lt, le, gt, ge, exists, absent, matches, type, max_age)"},
     {"JsonCheckOrderingNeedsANumber", R"(
 [journey.tx]
 interval = "15s"
@@ -797,9 +797,9 @@ targets = "demo"
 [[journey.tx.step]]
 name = "a"
 http = { path = "/" }
-expect = { json = { "/a" = { gt = "1" } } }
+expect = { json = { "/a" = { gt = "one" } } }
 )",
-     R"(t.toml:8:35: journey.tx.step[1].expect.json["/a"]: "gt" must be a number (or a "${variable}" holding one), got string)"},
+     R"(t.toml:8:35: journey.tx.step[1].expect.json["/a"]: "gt" must be a number, a string holding an integer, or a "${variable}" holding one, got string)"},
     {"JsonCheckBadRegex", R"(
 [journey.tx]
 interval = "15s"
@@ -1072,7 +1072,7 @@ TEST(ExamplesTest, BrokenReportsEveryPlantedError) {
       R"(45:18: journey.slow: "degraded_after" (10s) must be shorter than "timeout" (5s))",
       R"(48:8: journey.slow.step[1]: bad step name "Fetch")",
       R"(49:42: journey.slow.step[1].http: "body" and "json" are mutually exclusive)",
-      R"(50:35: journey.slow.step[1].expect.json["/a"]: "gt" must be a number (or a "${variable}" holding one), got string)",
+      R"(50:35: journey.slow.step[1].expect.json["/a"]: "gt" must be a number, a string holding an integer, or a "${variable}" holding one, got string)",
       R"(52:1: journey.slow.step[2] has no action (add http, jsonrpc, sign, frost, wallet, tcp, tls or sleep))",
       R"(54:13: journey.slow.step[2]: bad variable name "2x" in "extract")",
       R"(58:21: journey.slow.step[3]: unknown variable 'later' (extracted only by later step 'late'))",

@@ -65,6 +65,7 @@ enum class JsonOp {
   kAbsent,   // pointer does not resolve
   kMatches,  // a string (or a number's JSON text) matched by `regex`
   kType,     // JSON type is `expected`: string, number, integer, boolean, object, array, null
+  kMaxAge,   // a Unix time in seconds (any integer spelling) no older than `max_age`
 };
 
 struct JsonCheck {
@@ -75,6 +76,7 @@ struct JsonCheck {
   // runs, then compared as `expected`'s kind (a number for lt/le/gt/ge).
   std::optional<Template> expected_template;
   std::optional<Regex> regex;  // for matches
+  Duration max_age{};          // for max_age
   SourceLocation where;
 };
 
@@ -162,17 +164,30 @@ struct TlsStep {
   std::string server_name;  // SNI and name to verify; empty: the URL's host
 };
 
-// `sign = { key, transfer | activation | claim | payload, into }`: signs a
-// canonical message (signer/ENCODING.md) or raw text with a named key. Its
-// "response" is {"signature", "public_key", "message"} (hex), and the
-// signature lands in variable `into` (an implicit extraction).
+// How bytes are written as text: in a sign step's payload (kText: its
+// UTF-8 bytes as they are) and in its output.
+enum class ByteEncoding { kText, kHex, kBase64, kBase58 };
+
+// `sign = { key, transfer | activation | claim | payload | evm_tx, into }`:
+// signs a canonical message (signer/ENCODING.md) or a raw payload with a
+// named Ed25519 key, or an EVM transaction with a secp256k1 key.
+//  - Ed25519: its "response" is {"signature", "public_key", "message"} in
+//    `output` encoding (hex unless told), and the signature lands in
+//    variable `into` (an implicit extraction).
+//  - evm_tx: its response is {"raw_tx", "tx_hash", "from"} (0x-hex; from is
+//    EIP-55), extracted as variables raw_tx and tx_hash, ready for
+//    eth_sendRawTransaction.
 struct SignStep {
-  enum class Message { kPayload, kTransfer, kActivation, kClaim };
+  enum class Message { kPayload, kTransfer, kActivation, kClaim, kEvmTx };
   std::string key;
   Message message = Message::kPayload;
-  Template payload;  // kPayload: signed as its UTF-8 bytes
-  // The canonical message's fields by name (chain_id, to, amount, nonce,
-  // memo, challenge, node_type, beneficiary), rendered then parsed.
+  Template payload;  // kPayload: decoded per payload_encoding, then signed
+  ByteEncoding payload_encoding = ByteEncoding::kText;
+  ByteEncoding output = ByteEncoding::kHex;
+  // The message's fields by name (chain_id, to, amount, nonce, memo,
+  // challenge, node_type, beneficiary; for evm_tx: chain_id, nonce, to,
+  // value, data, gas, gas_price | max_fee_per_gas, max_priority_fee_per_gas,
+  // base_fee), rendered then parsed. Numbers in any integer spelling.
   std::vector<std::pair<std::string, Template>> fields;
   std::string into = "signature";
 };
@@ -243,10 +258,14 @@ struct RetryPolicy {
   }
 };
 
-// Where a poll reads the chain height: GET target URL + path, the integer at
-// the JSON pointer.
+// Where sonde reads a number from the chain (a poll's height, a wallet's
+// balance or nonce): GET target URL + path, or a JSON-RPC call to the target
+// URL (`jsonrpc = { method, params }`); then the integer at the JSON pointer,
+// written as a JSON number, a hex quantity ("0x1a") or a decimal string.
 struct HeightSource {
-  Template path;
+  Template path;             // GET; empty when `rpc_method` is set
+  std::string rpc_method;    // JSON-RPC instead of GET when set
+  JsonTemplate rpc_params;   // kNull: no params
   std::string pointer;
 };
 
@@ -275,6 +294,8 @@ struct Step {
   SourceLocation where;
 };
 
+inline constexpr size_t kMaxEvidenceNames = 12;
+
 struct Journey {
   std::string name;
   Duration interval{};
@@ -298,17 +319,20 @@ struct Journey {
   std::vector<std::string> ephemeral_keys;  // fresh for each run: the ones its steps use
   // `evidence = ["tx_hash", "block"]`: variables kept with every run that
   // reached them (JourneyResult::evidence). Never a key or a secret.
-  std::vector<std::string> evidence;
+  std::vector<std::string> evidence;  // at most kMaxEvidenceNames
   // Canonical text of everything this journey's runs depend on; equal
   // fingerprints mean a reload may keep the journey's schedule and state.
   std::string fingerprint;
 };
 
-// [keys.NAME]: an Ed25519 key that sign steps use, from a key file (mode
-// 0600, loaded at start) or `ephemeral = true`: a fresh key for every run
-// (e.g. a new node to activate). ${keys.NAME.public} is its public key (hex).
+// [keys.NAME]: a key that sign steps use, from a key file (mode 0600,
+// loaded at start) or `ephemeral = true`: a fresh key for every run (e.g. a
+// new node to activate). ${keys.NAME.public} is its public key (hex); a
+// secp256k1 key also has ${keys.NAME.address}, its EIP-55 EVM address.
 struct KeySpec {
+  enum class Type { kEd25519, kSecp256k1 };
   std::string name;
+  Type type = Type::kEd25519;
   std::string file;
   bool ephemeral = false;
   SourceLocation where;       // the table
@@ -321,10 +345,12 @@ struct KeySpec {
 struct WalletSpec {
   std::string name;
   std::string key;               // a [keys.*] name
-  HeightSource balance;          // GET path, integer at pointer (on the run's target)
-  HeightSource nonce;            // GET path, the next nonce at pointer
-  uint64_t floor = 0;            // below this balance: infra_error
-  uint64_t daily_spend_cap = 0;  // 0: no cap; spent since 00:00 UTC
+  HeightSource balance;  // the balance (on the run's target)
+  HeightSource nonce;    // the next nonce, counting transactions still pending
+  // Amounts are decimal text of exact integers (core/integer.h), checked at
+  // load: wei amounts pass 2^64, and the model stays free of big headers.
+  std::string floor = "0";            // below this balance: infra_error
+  std::string daily_spend_cap = "0";  // "0": no cap; spent since 00:00 UTC
   SourceLocation where;
 };
 

@@ -171,7 +171,7 @@ TEST(PollSpec, RejectsIncompletePolls) {
       Errors(Toml("http = { path = \"/\" }\npoll = { every = \"1s\", within_blocks = 3 }\n"
                   "until = { \"/s\" = 1 }\n")),
       ElementsAre("t.toml:10:40: journey.tx.step[1].poll: \"within_blocks\" needs \"height\" = "
-                  "{ path, pointer } to read the chain height"));
+                  "{ path | jsonrpc, pointer } to read the chain height"));
 }
 
 TEST(Scheduling, FailingIntervalAndConcurrency) {

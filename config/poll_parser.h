@@ -13,9 +13,10 @@ namespace sonde {
 
 // `step` reads the step table (for `poll` and `until`); template variables
 // used by the height request are appended to `uses`.
-// `{ path = "/v1/head", pointer = "/committed_height" }`: a GET on the run's
-// target and the integer at a JSON pointer (a poll's height, a wallet's
-// balance or nonce).
+// `{ path = "/v1/head", pointer = "/committed_height" }` (a GET on the run's
+// target) or `{ jsonrpc = { method = "eth_blockNumber" }, pointer =
+// "/result" }` (a JSON-RPC call to it), and the integer at a JSON pointer: a
+// poll's height, a wallet's balance or nonce.
 std::optional<HeightSource> ParseHeight(ParseContext& ctx, const toml::table& table,
                                         const std::string& path, std::vector<VariableUse>* uses);
 

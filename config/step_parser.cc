@@ -75,8 +75,17 @@ ParsedStep ParseStep(ParseContext& ctx, const toml::table& table, const std::str
   }
   out.step.extract = ParseExtract(r);
   if (const auto* sign = std::get_if<SignStep>(&out.step.action)) {
-    // The signature becomes `into`, before any explicit extraction.
-    out.step.extract.insert(out.step.extract.begin(), {sign->into, "/signature", out.step.where});
+    // What a sign step gives becomes variables, before any explicit
+    // extraction: the signature as `into`, or an EVM transaction's raw
+    // bytes and hash.
+    if (sign->message == SignStep::Message::kEvmTx) {
+      out.step.extract.insert(out.step.extract.begin(),
+                              {{"raw_tx", "/raw_tx", out.step.where},
+                               {"tx_hash", "/tx_hash", out.step.where}});
+    } else {
+      out.step.extract.insert(out.step.extract.begin(),
+                              {sign->into, "/signature", out.step.where});
+    }
   }
   return out;
 }

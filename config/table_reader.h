@@ -29,6 +29,7 @@ struct ParseContext {
   // and which of them are ephemeral.
   std::vector<std::string> keys;
   std::vector<std::string> ephemeral_keys;
+  std::vector<std::string> secp256k1_keys;  // those of type secp256k1 (EVM)
   std::vector<std::string> wallets;  // names under [wallet]
   // The target groups parsed so far (before the journeys).
   const std::map<std::string, TargetGroup>* targets = nullptr;

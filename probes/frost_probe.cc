@@ -403,6 +403,9 @@ asio::awaitable<ProbeResult> ProbeFrost(ProbeEnv& env, const ProbeRequest& reque
   json::array& ids = body["participants"].as_array();
   for (size_t i = 0; i < committed.size(); ++i) ids[i] = committed[i].identifier;
   result.body = json::serialize(body);
+  // What an auditor checks the round by: the group's signature and what it signed.
+  result.evidence = {{"signature", signer::ToHex(signature.value())},
+                     {"message", signer::ToHex(package.message)}};
   Report(signers, result);
   co_return result;
 }

@@ -1,8 +1,6 @@
 #include "probes/http_probe.h"
 
 #include <algorithm>
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 #include <cctype>
 
 namespace sonde {
@@ -91,38 +89,6 @@ boost::asio::awaitable<ProbeResult> ProbeHttp(ProbeEnv& env, const ProbeRequest&
   if (!RenderInto(spec.body, request.vars, http.body, result)) co_return result;
   http.max_response_bytes = spec.max_response_bytes;
   co_return co_await SendHttp(env, request, std::move(http));
-}
-
-boost::asio::awaitable<IntegerRead> ReadJsonInteger(ProbeEnv& env, const ProbeRequest& request,
-                                                    const HeightSource& source,
-                                                    std::string_view what) {
-  IntegerRead out;
-  ProbeResult result;
-  HttpRequest http;
-  if (!PrepareHttpRequest(request, "GET", source.path, {}, http, result)) {
-    out.failure = result.failure;
-    out.detail = result.detail;
-    co_return out;
-  }
-  ProbeResult r = co_await SendHttp(env, request, std::move(http));
-  if (r.failure != Reason::kNone) {
-    out.failure = r.failure;
-    out.detail = "reading the " + std::string(what) + ": " + r.detail;
-    co_return out;
-  }
-  boost::system::error_code ec;
-  boost::json::value doc = boost::json::parse(r.body, ec);
-  const boost::json::value* v = ec ? nullptr : doc.find_pointer(source.pointer, ec);
-  if (v && v->is_int64()) {
-    out.value = v->get_int64();
-  } else if (v && v->is_uint64()) {
-    out.value = static_cast<int64_t>(v->get_uint64());
-  } else {
-    out.failure = Reason::kInvalidResponse;
-    out.detail = "reading the " + std::string(what) + ": no integer at \"" + source.pointer +
-                 "\" (HTTP " + std::to_string(r.status) + ")";
-  }
-  co_return out;
 }
 
 }  // namespace sonde

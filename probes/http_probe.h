@@ -4,7 +4,6 @@
 // speak HTTP (jsonrpc).
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,18 +29,5 @@ void SetHeader(std::vector<std::pair<std::string, std::string>>& headers, std::s
 // and turns the response into a ProbeResult.
 boost::asio::awaitable<ProbeResult> SendHttp(ProbeEnv& env, const ProbeRequest& request,
                                              HttpRequest http);
-
-// GET target + source.path (rendered with the request's variables), and the
-// integer at source.pointer: a chain height, a balance, a nonce. `failure`
-// is set when the call fails (its transport reason) or the answer has no
-// integer there (invalid_response); `what` names the value in the detail.
-struct IntegerRead {
-  std::optional<int64_t> value;
-  Reason failure = Reason::kNone;
-  std::string detail;
-};
-boost::asio::awaitable<IntegerRead> ReadJsonInteger(ProbeEnv& env, const ProbeRequest& request,
-                                                    const HeightSource& source,
-                                                    std::string_view what);
 
 }  // namespace sonde

@@ -35,10 +35,15 @@ struct ProbeEnv {
 
 namespace signer {
 class KeyPair;
-}
+class Secp256k1Key;
+}  // namespace signer
 
-// Finds a signing key by name for sign steps; nullptr when there is none.
-using KeyLookup = std::function<const signer::KeyPair*(std::string_view name)>;
+// Finds a signing key by name for sign steps; nullptr when there is none
+// (of that type).
+struct KeyLookup {
+  std::function<const signer::KeyPair*(std::string_view name)> ed25519;
+  std::function<const signer::Secp256k1Key*(std::string_view name)> secp256k1;
+};
 
 // One step to perform against one target.
 struct ProbeRequest {

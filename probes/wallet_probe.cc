@@ -2,9 +2,9 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <charconv>
+#include <limits>
 
-#include "probes/http_probe.h"
+#include "probes/chain_value.h"
 #include "probes/wallets.h"
 
 namespace sonde {
@@ -15,70 +15,92 @@ int64_t DayNow() {
   return duration_cast<days>(system_clock::now().time_since_epoch()).count();
 }
 
+// A JSON value for an amount: a number while it fits int64 (what readers of
+// the devnet's answers expect), else its exact decimal text.
+boost::json::value AmountJson(const Int256& v) {
+  if (v >= std::numeric_limits<int64_t>::min() && v <= std::numeric_limits<int64_t>::max())
+    return v.convert_to<int64_t>();
+  return boost::json::string(ToDecimal(v));
+}
+
+ProbeResult Refuse(Reason reason, std::string detail) {
+  ProbeResult r;
+  r.failure = reason;
+  r.detail = std::move(detail);
+  return r;
+}
+
 }  // namespace
 
 boost::asio::awaitable<ProbeResult> ProbeWallet(ProbeEnv& env, const ProbeRequest& request) {
   const WalletStep& step = std::get<WalletStep>(request.step.action);
-  ProbeResult result;
   if (!step.spec || !env.wallets) {
-    result.failure = Reason::kInternal;
-    result.detail = "wallet \"" + step.wallet + "\" is not set up";
-    co_return result;
+    co_return Refuse(Reason::kInternal, "wallet \"" + step.wallet + "\" is not set up");
   }
   const WalletSpec& spec = *step.spec;
-  Wallets::State& state = env.wallets->Of(spec.name);
+  const std::string name = "wallet " + spec.name;
 
   std::string spend_text, missing;
   step.spend.Render(request.vars, spend_text, &missing);
-  uint64_t spend = 0;
-  auto [end, ec] = std::from_chars(spend_text.data(), spend_text.data() + spend_text.size(), spend);
-  if (ec != std::errc() || end != spend_text.data() + spend_text.size()) {
-    result.failure = Reason::kInternal;
-    result.detail = "wallet " + spec.name + ": \"spend\" is \"" + spend_text + "\", not an amount";
-    co_return result;
+  const std::optional<Int256> spend = ParseInteger(spend_text);
+  if (!spend || *spend < 0) {
+    co_return Refuse(Reason::kInternal,
+                     name + ": \"spend\" is \"" + spend_text + "\", not an amount");
   }
+  // Checked at load; a bad value here is a bug, not the network's fault.
+  const Int256 floor = ParseInteger(spec.floor).value_or(0);
+  const Int256 cap = ParseInteger(spec.daily_spend_cap).value_or(0);
 
-  IntegerRead balance = co_await ReadJsonInteger(env, request, spec.balance, "wallet balance");
-  if (!balance.value) {
-    result.failure = balance.failure;
-    result.detail = balance.detail;
-    co_return result;
-  }
-  result.wallet_balance = static_cast<double>(*balance.value);
-  const uint64_t have = static_cast<uint64_t>(std::max<int64_t>(*balance.value, 0));
-  if (have < spec.floor || have < spend) {
+  IntegerRead balance = co_await ReadChainInteger(env, request, spec.balance, "wallet balance");
+  if (!balance.value) co_return Refuse(balance.failure, balance.detail);
+  ProbeResult result;
+  result.wallet_balance = balance.value->convert_to<double>();  // a gauge; exact below
+  const Int256 have = *balance.value;
+  if (have < floor || have < *spend) {
+    // An empty wallet is sonde's own problem: infra_error, never the network's.
     result.failure = Reason::kWallet;
-    result.detail = "wallet " + spec.name + " holds " + std::to_string(have) +
-                    ", below its floor of " + std::to_string(spec.floor) + " (refill it)";
+    result.detail = name + " holds " + ToDecimal(have) + ", below its floor of " +
+                    ToDecimal(floor) + (have < *spend ? " or the run's spend of " +
+                                                            ToDecimal(*spend)
+                                                      : "") +
+                    " (refill it)";
     co_return result;
   }
+  Wallets::State& state = env.wallets->Of(spec.name);
   if (state.day != DayNow()) {
     state.day = DayNow();
     state.spent_today = 0;
   }
-  if (spec.daily_spend_cap > 0 && state.spent_today + spend > spec.daily_spend_cap) {
+  if (cap > 0 && state.spent_today + *spend > cap) {
     result.failure = Reason::kWallet;
-    result.detail = "wallet " + spec.name + " spent " + std::to_string(state.spent_today) +
-                    " today; " + std::to_string(spend) + " more passes its daily cap of " +
-                    std::to_string(spec.daily_spend_cap);
+    result.detail = name + " spent " + ToDecimal(state.spent_today) + " today; " +
+                    ToDecimal(*spend) + " more passes its daily cap of " + ToDecimal(cap);
     co_return result;
   }
-  if (!state.next_nonce) {
-    IntegerRead nonce = co_await ReadJsonInteger(env, request, spec.nonce, "wallet nonce");
-    if (!nonce.value) {
-      result.failure = nonce.failure;
-      result.detail = nonce.detail;
-      co_return result;
-    }
-    state.next_nonce = static_cast<uint64_t>(std::max<int64_t>(*nonce.value, 0));
-  }
-  const uint64_t nonce = (*state.next_nonce)++;
-  state.spent_today += spend;
 
-  // The run's variables already hold every key's public key.
-  const std::string* public_key = request.vars("keys." + spec.key + ".public");
-  const std::string address = public_key ? *public_key : "";
-  boost::json::object body{{"nonce", nonce}, {"balance", *balance.value}, {"address", address}};
+  // The chain's next nonce, read every run: a transaction sent from the same
+  // key outside sonde moves it on, and the next run must not reuse that
+  // nonce. Locally reserved nonces stay ahead of it while this process's own
+  // transactions are still on their way.
+  IntegerRead chain = co_await ReadChainInteger(env, request, spec.nonce, "wallet nonce");
+  if (!chain.value) co_return Refuse(chain.failure, chain.detail);
+  if (*chain.value < 0 || *chain.value > std::numeric_limits<int64_t>::max()) {
+    co_return Refuse(Reason::kInvalidResponse,
+                     name + ": the chain's nonce " + ToDecimal(*chain.value) + " is out of range");
+  }
+  // Another run may have reserved a nonce while this one waited for the chain.
+  Wallets::State& now = env.wallets->Of(spec.name);
+  const uint64_t from_chain = chain.value->convert_to<uint64_t>();
+  if (!now.next_nonce || *now.next_nonce < from_chain) now.next_nonce = from_chain;
+  const uint64_t nonce = (*now.next_nonce)++;
+  now.spent_today += *spend;
+
+  // The run's variables already hold every key's public values.
+  const std::string* address = request.vars("keys." + spec.key + ".address");
+  if (!address) address = request.vars("keys." + spec.key + ".public");
+  boost::json::object body{{"nonce", nonce},
+                           {"balance", AmountJson(have)},
+                           {"address", address ? *address : ""}};
   result.body = boost::json::serialize(body);
   co_return result;
 }

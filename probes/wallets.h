@@ -1,7 +1,7 @@
 // The probe wallets' running state, shared by every run that spends from
-// them: the next nonce (tracked locally, forgotten after a failed run so the
-// next one re-reads it from the chain), what was spent since 00:00 UTC, and
-// the last balance read.
+// them: the next nonce (reserved locally so that concurrent runs never share
+// one; forgotten after a failed run so the next one asks the chain again),
+// what was spent since 00:00 UTC, and the last balance read.
 //
 // Thread-safety: use from the probing executor's thread only (runs are
 // coroutines on one io_context).
@@ -12,14 +12,16 @@
 #include <optional>
 #include <string>
 
+#include "core/integer.h"
+
 namespace sonde {
 
 class Wallets {
  public:
   struct State {
     std::optional<uint64_t> next_nonce;
-    uint64_t spent_today = 0;
-    int64_t day = -1;  // days since the epoch (UTC) that spent_today counts
+    Int256 spent_today = 0;  // wei amounts pass 2^64
+    int64_t day = -1;        // days since the epoch (UTC) that spent_today counts
   };
 
   State& Of(const std::string& wallet) { return states_[wallet]; }

@@ -5,6 +5,7 @@
 
 #include "reporter/json_text.h"
 #include "reporter/report_format.h"
+#include "reporter/run_evidence.h"
 #include "reporter/run_record.h"
 
 namespace sonde {
@@ -62,6 +63,7 @@ std::string RecentRunsJson(const std::vector<const RunRecord*>& runs) {
                     {"duration_seconds", static_cast<double>(r->duration_us) / 1e6},
                     {"maintenance", r->maintenance},
                     {"blocks", r->blocks ? boost::json::value(*r->blocks) : boost::json::value()},
+                    {"evidence", EvidenceObject(r->evidence)},
                     {"steps", std::move(steps)}});
   }
   return PrettyJson(boost::json::object{{"runs", std::move(list)}});

@@ -48,7 +48,9 @@ class RecentRuns : public RunObserver {
 };
 
 // JSON for /api/v1/runs: {"runs": [ {journey, target, outcome, reason,
-// failing_step, detail, started, duration_seconds, maintenance, steps: [...]} ]}.
+// failing_step, detail, started, started_us, duration_seconds, maintenance,
+// blocks, evidence: {"tx_hash": "0x..", ...} (in declared order; {} when
+// none), steps: [...]} ]}.
 std::string RecentRunsJson(const std::vector<const RunRecord*>& runs);
 
 }  // namespace sonde

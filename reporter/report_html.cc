@@ -9,6 +9,7 @@
 #include <map>
 
 #include "reporter/report_render.h"
+#include "reporter/run_evidence.h"
 #include "reporter/svg_chart.h"
 
 namespace sonde {
@@ -61,6 +62,8 @@ td.target { min-width: 18ch; }
 table.incidents { font-size: 13px; }
 table.incidents th, table.incidents td { padding: 4px 7px; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.evidence { min-width: 28ch; }
+td.evidence div + div { margin-top: 4px; }
 table.kv th { font-weight: 500; color: var(--muted); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 8px 24px; }
 .grid h3 { margin-top: 8px; }
@@ -343,12 +346,25 @@ std::string Charts(const SloReport& s) {
   return out + "</div>";
 }
 
+// One line per bad run that kept evidence: its start, then the values as
+// `sonde once` prints them.
+std::string EvidenceCell(const Incident& inc) {
+  std::string out;
+  for (const IncidentEvidence& e : inc.evidence) {
+    if (e.values.empty()) continue;
+    out += "<div><span class=\"muted\">" + XmlEscape(FormatTimestamp(e.started_us)) +
+           "</span> <code>" + XmlEscape(EvidenceText(e.values)) + "</code></div>";
+  }
+  return out;
+}
+
 std::string Incidents(const SlaReport& r, const SloReport& s) {
   std::string out = "<h3>Incidents</h3>";
   if (s.incidents.empty()) return out + "<p class=\"empty\">No incidents in the period.</p>";
   out += "<div class=\"scroll\"><table class=\"incidents\">";
   out += Head(
-      {"Target", "Start", "End", "Duration", "Runs", "Reason", "Step", "Ongoing", "Fault windows"},
+      {"Target", "Start", "End", "Duration", "Runs", "Reason", "Step", "Ongoing", "Fault windows",
+       "Evidence"},
       {3, 4});
   out += "<tbody>";
   const std::vector<const Incident*> listed = ListedIncidents(s);
@@ -363,7 +379,7 @@ std::string Incidents(const SlaReport& r, const SloReport& s) {
       if (!faults.empty()) faults += "<br>";
       faults += XmlEscape(FaultLabel(r.fault_windows[idx]));
     }
-    out += Td(faults, "wrap") + "</tr>";
+    out += Td(faults, "wrap") + Td(EvidenceCell(inc), "wrap evidence") + "</tr>";
   }
   out += "</tbody></table></div>";
   if (listed.size() < s.incidents.size()) {

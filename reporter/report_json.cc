@@ -4,6 +4,7 @@
 
 #include "reporter/json_text.h"
 #include "reporter/report_render.h"
+#include "reporter/run_evidence.h"
 #include "core/version.h"
 
 namespace sonde {
@@ -30,6 +31,22 @@ json::object PercentilesJson(const Percentiles& p) {
           {"p95", Seconds(p.p95_us)},
           {"p99", Seconds(p.p99_us)}};
 }
+
+}  // namespace
+
+json::array IncidentEvidenceJson(const Incident& i) {
+  json::array out;
+  for (const IncidentEvidence& e : i.evidence) {
+    if (e.values.empty()) continue;
+    json::object eo{{"run_id", e.run_id}};
+    Merge(eo, Time("started", e.started_us));
+    eo["values"] = EvidenceObject(e.values);
+    out.push_back(std::move(eo));
+  }
+  return out;
+}
+
+namespace {
 
 json::object SloJson(const SloReport& s) {
   json::object o;
@@ -76,6 +93,7 @@ json::object SloJson(const SloReport& s) {
     json::array faults;
     for (size_t f : i.fault_windows) faults.push_back(f);
     io["fault_windows"] = std::move(faults);
+    io["evidence"] = IncidentEvidenceJson(i);
     incidents.push_back(std::move(io));
   }
   o["incidents"] = std::move(incidents);

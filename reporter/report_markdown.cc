@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include "reporter/report_render.h"
+#include "reporter/run_evidence.h"
 
 namespace sonde {
 
@@ -173,8 +174,8 @@ void Slo(const SlaReport& r, const SloReport& s, std::string* out) {
     *out += "No incidents in the period.\n";
   } else {
     *out += TableHead({"Target", "Start", "End", "Duration", "Runs", "Reason", "Step", "Ongoing",
-                       "Fault windows"},
-                      "lllrrllll");
+                       "Fault windows", "Evidence"},
+                      "lllrrlllll");
     const auto listed = ListedIncidents(s);
     for (const Incident* listed_incident : listed) {
       const Incident& inc = *listed_incident;
@@ -184,10 +185,18 @@ void Slo(const SlaReport& r, const SloReport& s, std::string* out) {
         if (!faults.empty()) faults += "; ";
         faults += Md(FaultLabel(r.fault_windows[idx]));
       }
+      // Per bad run that kept some: its start, then the values as `sonde
+      // once` prints them.
+      std::string evidence;
+      for (const IncidentEvidence& e : inc.evidence) {
+        if (e.values.empty()) continue;
+        if (!evidence.empty()) evidence += "; ";
+        evidence += Md(FormatTimestamp(e.started_us)) + ": " + Md(EvidenceText(e.values));
+      }
       *out +=
           Row({Md(inc.target), Md(FormatTimestamp(inc.start_us)), Md(FormatTimestamp(inc.end_us)),
                Md(FormatSpan(inc.end_us - inc.start_us)), Count(inc.runs), Md(inc.reason),
-               Md(inc.step), inc.ongoing ? "**ongoing**" : "", faults});
+               Md(inc.step), inc.ongoing ? "**ongoing**" : "", faults, evidence});
     }
     if (listed.size() < s.incidents.size()) {
       *out += "\nThe " + std::to_string(listed.size()) + " longest of " +

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <vector>
 
 #include "core/duration.h"
 
@@ -20,7 +22,28 @@ SlaReport ReportFromStore(ResultStore& store, const Config& config, const Report
   in.runs = &runs;
   in.fault_windows = FaultWindowsOf(store.FaultEvents(period.to_us), period.from_us, period.to_us);
   in.drills = DrillWindowsOf(store.DrillEvents(period.to_us), period.from_us, period.to_us);
-  return BuildSlaReport(in);
+  SlaReport report = BuildSlaReport(in);
+  // The evidence of the incidents' runs: a few rows by id, not a column
+  // of every run in the period.
+  std::vector<int64_t> ids;
+  for (const SloReport& slo : report.slos) {
+    for (const Incident& incident : slo.incidents) {
+      for (const IncidentEvidence& e : incident.evidence) ids.push_back(e.run_id);
+    }
+  }
+  const std::map<int64_t, Evidence> evidence = store.EvidenceOfRuns(ids);
+  for (SloReport& slo : report.slos) {
+    for (Incident& incident : slo.incidents) {
+      // A run pruned since the facts were read has none left to show.
+      std::erase_if(incident.evidence, [&](IncidentEvidence& e) {
+        auto it = evidence.find(e.run_id);
+        if (it == evidence.end()) return true;
+        e.values = it->second;
+        return false;
+      });
+    }
+  }
+  return report;
 }
 
 std::optional<int64_t> ParseReportTime(std::string_view text, int64_t now_us, bool end_of_day,

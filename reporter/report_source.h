@@ -1,5 +1,7 @@
 // Reads what a report over a period needs from the result store and builds
-// it. The period names the runs that finished in [from, to).
+// it, then fetches the evidence its incidents show (by run id: a few rows,
+// not a column of every run). The period names the runs that finished in
+// [from, to).
 #pragma once
 
 #include "config/model.h"

@@ -8,11 +8,13 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <span>
 #include <tuple>
 #include <variant>
 
 #include "core/unix_time.h"
 #include "reporter/row_chain.h"
+#include "reporter/run_evidence.h"
 #include "reporter/store_schema.h"
 #include "signer/encoding.h"
 #include "signer/key_file.h"
@@ -23,13 +25,31 @@ namespace {
 // One column's value, as written and as the chain encodes it.
 using Value = std::variant<std::monostate, int64_t, std::string, std::vector<uint8_t>>;
 
-RowEncoding Encode(const std::vector<Value>& values) {
+void EncodeValue(RowEncoding& e, const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) e.OptionalInt(std::nullopt);
+  if (const auto* i = std::get_if<int64_t>(&v)) e.Int(*i);
+  if (const auto* s = std::get_if<std::string>(&v)) e.Text(*s);
+  if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) e.Bytes(*b);
+}
+
+// What a column added by a later migration holds in rows written before it
+// existed.
+bool IsUnset(const Value& v) {
+  const auto* s = std::get_if<std::string>(&v);
+  return std::holds_alternative<std::monostate>(v) || (s && s->empty());
+}
+
+// A row's encoding (store_schema.h): `columns` (id to before `hash`) in
+// order, then each added column that holds something, as its name and its
+// value. `added` pairs those columns' names with their values.
+RowEncoding Encode(const std::vector<Value>& columns,
+                   const std::vector<std::pair<std::string, Value>>& added = {}) {
   RowEncoding e;
-  for (const Value& v : values) {
-    if (std::holds_alternative<std::monostate>(v)) e.OptionalInt(std::nullopt);
-    if (const auto* i = std::get_if<int64_t>(&v)) e.Int(*i);
-    if (const auto* s = std::get_if<std::string>(&v)) e.Text(*s);
-    if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) e.Bytes(*b);
+  for (const Value& v : columns) EncodeValue(e, v);
+  for (const auto& [name, v] : added) {
+    if (IsUnset(v)) continue;
+    e.Text(name);
+    EncodeValue(e, v);
   }
   return e;
 }
@@ -61,32 +81,42 @@ void WriteHead(SqliteDb& db, const std::string& table, const Head& head) {
   s.Run();
 }
 
+void BindValue(Statement& insert, int pos, const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) insert.BindNull(pos);
+  if (const auto* i = std::get_if<int64_t>(&v)) insert.Bind(pos, *i);
+  if (const auto* s = std::get_if<std::string>(&v)) insert.Bind(pos, std::string_view(*s));
+  if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) insert.Bind(pos, *b);
+}
+
 // Appends rows (each without id and hash) to `table` inside the caller's
-// transaction; returns the ids given.
+// transaction; returns the ids given. The last `added_columns.size()` values
+// of each row are those of the columns later migrations added (after
+// `hash`), named there in table order; the rest are the columns before `hash`.
 std::vector<int64_t> AppendChained(SqliteDb& db, const std::string& table,
-                                   const std::vector<std::vector<Value>>& rows) {
+                                   const std::vector<std::vector<Value>>& rows,
+                                   std::span<const char* const> added_columns = {}) {
   std::vector<int64_t> ids;
   if (rows.empty()) return ids;
   Head head = ReadHead(db, table);
+  // id, the columns, hash: as many as the row's values plus two.
   std::string sql = "INSERT INTO " + table + " VALUES (?";
   for (size_t i = 0; i < rows.front().size() + 1; ++i) sql += ", ?";
   sql += ")";
   Statement insert(db, sql);
-  for (const std::vector<Value>& columns : rows) {
+  const size_t n_added = added_columns.size();
+  for (const std::vector<Value>& values : rows) {
+    const size_t n_before = values.size() - n_added;
     std::vector<Value> row;
-    row.reserve(columns.size() + 1);
+    row.reserve(n_before + 1);
     row.emplace_back(head.last_id + 1);
-    row.insert(row.end(), columns.begin(), columns.end());
-    const ChainHash hash = ChainNext(table, head.last_hash, Encode(row));
+    row.insert(row.end(), values.begin(), values.begin() + static_cast<ptrdiff_t>(n_before));
+    std::vector<std::pair<std::string, Value>> added;
+    for (size_t i = 0; i < n_added; ++i) added.emplace_back(added_columns[i], values[n_before + i]);
+    const ChainHash hash = ChainNext(table, head.last_hash, Encode(row, added));
     int pos = 1;
-    for (const Value& v : row) {
-      if (std::holds_alternative<std::monostate>(v)) insert.BindNull(pos);
-      if (const auto* i = std::get_if<int64_t>(&v)) insert.Bind(pos, *i);
-      if (const auto* s = std::get_if<std::string>(&v)) insert.Bind(pos, std::string_view(*s));
-      if (const auto* b = std::get_if<std::vector<uint8_t>>(&v)) insert.Bind(pos, *b);
-      ++pos;
-    }
-    insert.Bind(pos, ToBytes(hash));
+    for (const Value& v : row) BindValue(insert, pos++, v);
+    insert.Bind(pos++, ToBytes(hash));
+    for (const auto& [name, v] : added) BindValue(insert, pos++, v);
     insert.Run();
     insert.Reset();
     head.last_id += 1;
@@ -110,16 +140,26 @@ std::vector<Value> RunColumns(const RunRecord& r) {
           r.detail,
           int64_t{r.maintenance ? 1 : 0},
           r.steps_json,
-          OptionalValue(r.blocks)};
+          OptionalValue(r.blocks),
+          // Added by migration 2, after `hash` (kRunsAddedColumns).
+          EvidenceToJson(r.evidence)};
 }
 
-constexpr const char* kRunColumns =
-    "id, journey, target, location, started_us, duration_us, finished_us, outcome, reason, "
-    "failing_step, detail, maintenance, steps, blocks";
+// The columns a RunRecord is read from, in ReadRun's order; a store older
+// than migration 2 (opened read-only) has no evidence to read.
+std::string RunColumnsSql(int64_t version) {
+  return std::string(
+             "id, journey, target, location, started_us, duration_us, finished_us, outcome, "
+             "reason, failing_step, detail, maintenance, steps, blocks, ") +
+         (version >= 2 ? "evidence" : "''");
+}
 // The columns reports read (RunFact), in this order.
-constexpr const char* kFactColumns =
-    "journey, target, location, failing_step, started_us, duration_us, finished_us, outcome, "
-    "reason, maintenance";
+std::string FactColumnsSql(int64_t version) {
+  return std::string(
+             "journey, target, location, failing_step, started_us, duration_us, finished_us, "
+             "outcome, reason, maintenance, id, ") +
+         (version >= 2 ? "evidence != ''" : "0");
+}
 
 // `columns` of the runs that finished in [?1, ?2) (and are journey ?3's when
 // `by_journey`), by id. Runs are appended as they finish, so ids follow
@@ -127,7 +167,7 @@ constexpr const char* kFactColumns =
 // finish-time index alone, bound a sequential scan of the table; fetching
 // each row through the index instead is a random read per row (3x slower
 // over 2M runs). The unary '+' keeps the planner off the index for the scan.
-std::string RunsInPeriodSql(const char* columns, bool by_journey) {
+std::string RunsInPeriodSql(const std::string& columns, bool by_journey) {
   const std::string in_period = " finished_us >= ?1 AND finished_us < ?2";
   return std::string("SELECT ") + columns + " FROM runs WHERE id BETWEEN (SELECT min(id) FROM runs WHERE" +
          in_period + ") AND (SELECT max(id) FROM runs WHERE" + in_period +
@@ -159,6 +199,7 @@ RunRecord ReadRun(const Statement& s) {
   r.maintenance = s.Int(11) != 0;
   r.steps_json = s.Text(12);
   r.blocks = s.OptionalInt(13);
+  r.evidence = EvidenceFromJson(s.TextView(14));
   return r;
 }
 
@@ -200,22 +241,42 @@ std::optional<Checkpoint> LatestCheckpoint(SqliteDb& db, const std::string& tabl
   return c;
 }
 
-// The encoding of the row the statement is on: every column but the last
-// (the hash), by the type it holds. A float can only appear if someone wrote
-// the row by hand (the tables are STRICT and sonde writes none): it encodes
-// as text, so the row fails its hash rather than being skipped.
-RowEncoding EncodeStoredRow(const Statement& s) {
+// Column `c` of the row the statement is on, by the type it holds. A float
+// can only appear if someone wrote the row by hand (the tables are STRICT
+// and sonde writes none): it encodes as text, so the row fails its hash
+// rather than being skipped.
+void EncodeStoredValue(RowEncoding& e, const Statement& s, int c) {
+  switch (s.KindOf(c)) {
+    case Statement::Kind::kNull: e.OptionalInt(std::nullopt); break;
+    case Statement::Kind::kInteger: e.Int(s.Int(c)); break;
+    case Statement::Kind::kFloat:
+    case Statement::Kind::kText: e.Text(s.TextView(c)); break;
+    case Statement::Kind::kBlob: e.Bytes(s.Blob(c)); break;
+  }
+}
+
+// The encoding of the row the statement (a SELECT *) is on, as Encode makes
+// it: the columns before `hash_column`, then each one after it (added by a
+// later migration; `names` holds every column's name) that is not unset.
+RowEncoding EncodeStoredRow(const Statement& s, int hash_column,
+                            const std::vector<std::string>& names) {
   RowEncoding e;
-  for (int c = 0; c < s.ColumnCount() - 1; ++c) {
-    switch (s.KindOf(c)) {
-      case Statement::Kind::kNull: e.OptionalInt(std::nullopt); break;
-      case Statement::Kind::kInteger: e.Int(s.Int(c)); break;
-      case Statement::Kind::kFloat:
-      case Statement::Kind::kText: e.Text(s.Text(c)); break;
-      case Statement::Kind::kBlob: e.Bytes(s.Blob(c)); break;
-    }
+  for (int c = 0; c < hash_column; ++c) EncodeStoredValue(e, s, c);
+  for (int c = hash_column + 1; c < s.ColumnCount(); ++c) {
+    const Statement::Kind kind = s.KindOf(c);
+    if (kind == Statement::Kind::kNull || (kind == Statement::Kind::kText && s.TextView(c).empty()))
+      continue;
+    e.Text(names[static_cast<size_t>(c)]);
+    EncodeStoredValue(e, s, c);
   }
   return e;
+}
+
+int HashColumn(const Statement& s) {
+  for (int c = 0; c < s.ColumnCount(); ++c) {
+    if (s.ColumnName(c) == "hash") return c;
+  }
+  return s.ColumnCount() - 1;
 }
 
 std::string Range(int64_t first, int64_t last) {
@@ -242,6 +303,9 @@ ChainWalk WalkChain(SqliteDb& db, const std::string& table) {
     }
   }
   Statement s(db, "SELECT * FROM " + table + " ORDER BY id");
+  const int hash_column = HashColumn(s);
+  std::vector<std::string> names;
+  for (int c = 0; c < s.ColumnCount(); ++c) names.push_back(s.ColumnName(c));
   while (s.Step()) {
     const int64_t id = s.Int(0);
     if (id < expected_id) {
@@ -255,8 +319,8 @@ ChainWalk WalkChain(SqliteDb& db, const std::string& table) {
                      std::to_string(expected_id - 1) + " to " + std::to_string(id) + ")";
       return walk;
     }
-    const ChainHash hash = ChainNext(table, previous, EncodeStoredRow(s));
-    const auto stored = HashFromBytes(s.Blob(s.ColumnCount() - 1));
+    const ChainHash hash = ChainNext(table, previous, EncodeStoredRow(s, hash_column, names));
+    const auto stored = HashFromBytes(s.Blob(hash_column));
     if (!stored || *stored != hash) {
       walk.problem = table + " row " + std::to_string(id) +
                      ": content does not match its hash (the row was changed)";
@@ -334,6 +398,7 @@ ResultStore::ResultStore(const std::string& dir, Mode mode) : dir_(dir) {
   } else {
     CheckStoreVersion(*db_);
   }
+  schema_version_ = StoreSchemaVersion(*db_);
 }
 
 ResultStore::~ResultStore() = default;
@@ -345,7 +410,7 @@ void ResultStore::AppendRuns(std::vector<RunRecord>& runs) {
   rows.reserve(runs.size());
   for (const RunRecord& r : runs) rows.push_back(RunColumns(r));
   Transaction tx(*db_);
-  const std::vector<int64_t> ids = AppendChained(*db_, "runs", rows);
+  const std::vector<int64_t> ids = AppendChained(*db_, "runs", rows, kRunsAddedColumns);
   tx.Commit();
   for (size_t i = 0; i < ids.size(); ++i) runs[i].id = ids[i];
 }
@@ -370,7 +435,7 @@ void ResultStore::AppendDrillEvent(DrillEvent& e) {
 
 std::vector<RunRecord> ResultStore::RunsFinishedBetween(int64_t from_us, int64_t to_us,
                                                         const std::string* journey) {
-  Statement s(*db_, RunsInPeriodSql(kRunColumns, journey != nullptr));
+  Statement s(*db_, RunsInPeriodSql(RunColumnsSql(schema_version_), journey != nullptr));
   s.Bind(1, from_us).Bind(2, to_us);
   if (journey) s.Bind(3, std::string_view(*journey));
   std::vector<RunRecord> out;
@@ -390,7 +455,7 @@ std::vector<RunRecord> ResultStore::RunsFinishedBetween(int64_t from_us, int64_t
 std::vector<RunFact> ResultStore::RunFactsFinishedBetween(int64_t from_us, int64_t to_us,
                                                          const std::string* journey,
                                                          StringPool& pool) {
-  Statement s(*db_, RunsInPeriodSql(kFactColumns, journey != nullptr));
+  Statement s(*db_, RunsInPeriodSql(FactColumnsSql(schema_version_), journey != nullptr));
   s.Bind(1, from_us).Bind(2, to_us);
   if (journey) s.Bind(3, std::string_view(*journey));
   std::vector<RunFact> out;
@@ -407,7 +472,25 @@ std::vector<RunFact> ResultStore::RunFactsFinishedBetween(int64_t from_us, int64
     f.outcome = OutcomeFromString(s.TextView(7)).value_or(Outcome::kInfraError);
     f.reason = ReasonFromString(s.TextView(8)).value_or(Reason::kInternal);
     f.maintenance = s.Int(9) != 0;
+    f.id = s.Int(10);
+    f.has_evidence = s.Int(11) != 0;
     out.push_back(f);
+  }
+  return out;
+}
+
+std::map<int64_t, Evidence> ResultStore::EvidenceOfRuns(const std::vector<int64_t>& ids) {
+  std::map<int64_t, Evidence> out;
+  if (schema_version_ < 2) return out;
+  Statement s(*db_, "SELECT evidence FROM runs WHERE id = ?");
+  for (int64_t id : ids) {
+    if (out.count(id)) continue;
+    s.Bind(1, id);
+    if (s.Step()) {
+      Evidence e = EvidenceFromJson(s.TextView(0));
+      if (!e.empty()) out.emplace(id, std::move(e));
+    }
+    s.Reset();
   }
   return out;
 }

@@ -17,11 +17,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "reporter/run_evidence.h"
 #include "reporter/run_facts.h"
 #include "reporter/sqlite_db.h"
 #include "reporter/store_records.h"
@@ -29,7 +31,7 @@
 
 namespace sonde {
 
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 struct VerifyReport {
   bool ok = true;
@@ -67,6 +69,9 @@ class ResultStore {
   // (not re-sorted): what reports and the status page read.
   std::vector<RunFact> RunFactsFinishedBetween(int64_t from_us, int64_t to_us,
                                                const std::string* journey, StringPool& pool);
+  // The evidence of the runs with these ids (RunFact::id), for those that
+  // have some and are still stored.
+  std::map<int64_t, Evidence> EvidenceOfRuns(const std::vector<int64_t>& ids);
 
   // Every fault/drill event at or before `until_us`, oldest first.
   std::vector<FaultEvent> FaultEvents(int64_t until_us);
@@ -84,6 +89,8 @@ class ResultStore {
  private:
   std::string dir_;
   std::unique_ptr<SqliteDb> db_;
+  // Read-only, an older store is read as it is (store_schema.h).
+  int64_t schema_version_ = 0;
 };
 
 // The store's checkpoint-signing key in `dir` (store.key), created on first

@@ -7,7 +7,9 @@
 //
 // Canonical encoding: fields in the table's column order, each a type byte
 // ('i' int64 little-endian, 's' u32 little-endian length + UTF-8 bytes,
-// 'b' u32 length + bytes, 'n' null), so no two rows encode alike.
+// 'b' u32 length + bytes, 'n' null), so no two rows encode alike. Columns
+// that later migrations added follow as name and value, and only when they
+// hold something (store_schema.h), so older rows keep their hashes.
 #pragma once
 
 #include <array>

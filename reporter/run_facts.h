@@ -1,6 +1,8 @@
-// A run as reports count it: times, enums and interned strings — about 64
-// bytes instead of a RunRecord's ~330 with eight strings of its own, which
-// is what lets a month of runs be read and judged in a second or two.
+// A run as reports count it: times, enums and interned strings — about 80
+// bytes instead of a RunRecord's ~350 with eight strings of its own, which
+// is what lets a month of runs be read and judged in a second or two. Its
+// evidence stays in the store: reports fetch it by id for the few runs they
+// show (ResultStore::EvidenceOfRuns).
 // The strings live in a StringPool that outlives the facts.
 //
 // Thread-safety: a StringPool is used by one thread at a time.
@@ -43,6 +45,8 @@ struct RunFact {
   Outcome outcome = Outcome::kSuccess;
   Reason reason = Reason::kNone;
   bool maintenance = false;
+  bool has_evidence = false;  // the run kept evidence (a tx hash...)
+  int64_t id = 0;             // the run's row in the store
 };
 
 }  // namespace sonde

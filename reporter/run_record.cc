@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/unix_time.h"
+#include "reporter/run_evidence.h"
 
 namespace sonde {
 namespace {
@@ -63,6 +64,8 @@ RunRecord ToRunRecord(const JourneyResult& r, const std::string& location) {
     if (s.blocks && !out.blocks) out.blocks = *s.blocks;
   }
   out.steps_json = boost::json::serialize(steps);
+  // The runner bounds it too; the store does not take its word for it.
+  out.evidence = BoundEvidence(r.evidence);
   return out;
 }
 

@@ -61,6 +61,10 @@ std::string MostFrequent(const std::vector<std::string>& values) {
   return best;
 }
 
+IncidentEvidence EvidenceOf(const RunFact& r) {
+  return {.run_id = r.id, .started_us = r.started_us, .values = {}};
+}
+
 std::vector<Incident> IncidentsOf(const std::vector<Counted>& counted,
                                   const std::vector<FaultWindow>& faults) {
   std::map<std::string, std::vector<const Counted*>> by_target;
@@ -72,10 +76,15 @@ std::vector<Incident> IncidentsOf(const std::vector<Counted>& counted,
     });
     std::optional<Incident> open;
     std::vector<std::string> reasons, steps;
+    const RunFact* first_evidence = nullptr;
+    const RunFact* last_evidence = nullptr;
     auto close = [&](bool ongoing) {
       open->ongoing = ongoing;
       open->reason = MostFrequent(reasons);
       open->step = MostFrequent(steps);
+      if (first_evidence) open->evidence.push_back(EvidenceOf(*first_evidence));
+      if (last_evidence != first_evidence) open->evidence.push_back(EvidenceOf(*last_evidence));
+      first_evidence = last_evidence = nullptr;
       for (size_t i = 0; i < faults.size(); ++i) {
         if (Overlaps(open->start_us, open->end_us, faults[i].start_us, faults[i].end_us))
           open->fault_windows.push_back(i);
@@ -101,6 +110,10 @@ std::vector<Incident> IncidentsOf(const std::vector<Counted>& counted,
       // A latency SLO's slow run that otherwise succeeded is bad for being slow.
       reasons.emplace_back(c->run->reason == Reason::kNone ? "slow" : ToString(c->run->reason));
       steps.push_back(*c->run->failing_step);
+      if (c->run->has_evidence) {
+        if (!first_evidence) first_evidence = c->run;
+        last_evidence = c->run;
+      }
     }
     if (open) close(true);
   }

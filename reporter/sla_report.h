@@ -22,7 +22,8 @@
 // - Incidents: per target, consecutive bad runs (by finish time) merged; an
 //   incident ends with its last bad run; `ongoing` when no good run of that
 //   target followed inside the period. Its reason and step are the most
-//   frequent among its runs.
+//   frequent among its runs. Its evidence is that of its first and last bad
+//   runs that kept some (two runs at most, however long it lasted).
 // - Percentiles: nearest rank over the SLO's counted runs' durations.
 // - Daily history: UTC days that overlap the period.
 #pragma once
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "config/model.h"
+#include "reporter/run_evidence.h"
 #include "reporter/run_facts.h"
 #include "reporter/store_records.h"
 
@@ -59,6 +61,15 @@ struct Percentiles {
   std::optional<int64_t> p50_us, p90_us, p95_us, p99_us;  // nullopt without runs
 };
 
+// A bad run of an incident, with what an auditor looks it up by on chain.
+struct IncidentEvidence {
+  int64_t run_id = 0;  // the run's row in the store
+  int64_t started_us = 0;
+  // BuildSloReport leaves it empty (run facts do not carry it);
+  // ReportFromStore fills it from the store.
+  Evidence values;
+};
+
 struct Incident {
   std::string target;
   int64_t start_us = 0;  // the first bad run's start
@@ -68,6 +79,9 @@ struct Incident {
   std::string step;      // the failing step, may be empty
   bool ongoing = false;
   std::vector<size_t> fault_windows;  // indexes into SlaReport::fault_windows that overlap it
+  // The first and the last of its bad runs that kept evidence (one entry
+  // when that is one run; none when no bad run kept any), by finish time.
+  std::vector<IncidentEvidence> evidence;
 };
 
 struct DailyRow {

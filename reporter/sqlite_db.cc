@@ -101,6 +101,11 @@ Statement::Kind Statement::KindOf(int col) const {
 
 int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
 
+std::string Statement::ColumnName(int col) const {
+  const char* name = sqlite3_column_name(stmt_, col);
+  return name ? name : "";
+}
+
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }

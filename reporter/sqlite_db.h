@@ -46,6 +46,7 @@ class Statement {
   enum class Kind { kNull, kInteger, kFloat, kText, kBlob };
   Kind KindOf(int col) const;
   int ColumnCount() const;
+  std::string ColumnName(int col) const;
   bool IsNull(int col) const;
   int64_t Int(int col) const;
   std::optional<int64_t> OptionalInt(int col) const;

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 
@@ -31,6 +33,9 @@ struct RunRecord {
   bool maintenance = false;
   std::string steps_json;         // per-step timings and results, a JSON array
   std::optional<int64_t> blocks;  // blocks waited for a confirmation, where known
+  // What an auditor looks the run up by (tx hash, block, signature...), in
+  // the order declared; within BoundEvidence's limits (run_evidence.h).
+  std::vector<std::pair<std::string, std::string>> evidence;
 };
 
 enum class FaultEventKind { kInject, kRevert };

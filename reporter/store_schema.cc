@@ -74,6 +74,13 @@ CREATE TABLE chain_heads (
   last_hash BLOB NOT NULL
 ) STRICT;
 )sql",
+    // 2: each run's evidence (run_evidence.h), '' when it has none. ALTER
+    // TABLE appends the column after `hash`, where the chain encodes it only
+    // when it holds something (store_schema.h), so that every row written
+    // before it keeps its hash; and adding it rewrites no row.
+    R"sql(
+ALTER TABLE runs ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kLatest = static_cast<int>(std::size(kMigrations));
@@ -102,6 +109,8 @@ void CheckStoreVersion(SqliteDb& db) {
                      "); use a newer sonde");
   }
 }
+
+int64_t StoreSchemaVersion(SqliteDb& db) { return Pragma(db, "user_version"); }
 
 void MigrateStore(SqliteDb& db) {
   Transaction tx(db);

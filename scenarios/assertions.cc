@@ -3,7 +3,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+
+#include "core/integer.h"
 
 namespace sonde {
 namespace {
@@ -38,11 +41,39 @@ std::string Describe(const Scalar& s) {
       s);
 }
 
-std::optional<double> AsNumber(const boost::json::value& v) {
-  if (v.is_int64()) return static_cast<double>(v.get_int64());
-  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  if (v.is_double()) return v.get_double();
+// A number as sonde reads one: exact when it is an integer in any spelling
+// (a JSON integer, a hex quantity "0x1a", a decimal string "9"), else a
+// double (a JSON fraction). Two exact numbers compare exactly, so wei
+// amounts and heights above 2^53 keep every digit.
+struct Number {
+  std::optional<Int256> exact;
+  double approx = 0;
+};
+
+std::optional<Number> FromText(std::string_view text) {
+  if (std::optional<Int256> i = ParseInteger(text)) return Number{i, i->convert_to<double>()};
   return std::nullopt;
+}
+
+std::optional<Number> AsNumber(const boost::json::value& v) {
+  if (v.is_int64()) return Number{Int256(v.get_int64()), static_cast<double>(v.get_int64())};
+  if (v.is_uint64()) return Number{Int256(v.get_uint64()), static_cast<double>(v.get_uint64())};
+  if (v.is_double()) return Number{std::nullopt, v.get_double()};
+  if (v.is_string()) return FromText(v.get_string());
+  return std::nullopt;
+}
+
+std::optional<Number> ScalarNumber(const Scalar& s) {
+  if (const auto* i = std::get_if<int64_t>(&s)) return Number{Int256(*i), static_cast<double>(*i)};
+  if (const auto* d = std::get_if<double>(&s)) return Number{std::nullopt, *d};
+  if (const auto* t = std::get_if<std::string>(&s)) return FromText(*t);
+  return std::nullopt;
+}
+
+// -1, 0, 1 as a <, ==, > b.
+int Compare(const Number& a, const Number& b) {
+  if (a.exact && b.exact) return *a.exact < *b.exact ? -1 : *a.exact > *b.exact ? 1 : 0;
+  return a.approx < b.approx ? -1 : a.approx > b.approx ? 1 : 0;
 }
 
 bool Equals(const boost::json::value& actual, const Scalar& expected) {
@@ -53,14 +84,11 @@ bool Equals(const boost::json::value& actual, const Scalar& expected) {
           return actual.is_string() && actual.get_string() == x;
         } else if constexpr (std::is_same_v<T, bool>) {
           return actual.is_bool() && actual.get_bool() == x;
-        } else if constexpr (std::is_same_v<T, int64_t>) {
-          if (actual.is_int64()) return actual.get_int64() == x;
-          if (actual.is_uint64()) return x >= 0 && actual.get_uint64() == static_cast<uint64_t>(x);
-          auto n = AsNumber(actual);
-          return n && *n == static_cast<double>(x);
         } else {
+          // A number equals a number however either is spelled ("0x1a" = 26).
           auto n = AsNumber(actual);
-          return n && *n == x;
+          auto want = ScalarNumber(x);
+          return n && want && Compare(*n, *want) == 0;
         }
       },
       expected);
@@ -143,14 +171,10 @@ std::string_view OpName(JsonOp op) {
       return "matches";
     case JsonOp::kType:
       return "type";
+    case JsonOp::kMaxAge:
+      return "max_age";
   }
   return "?";
-}
-
-double ScalarNumber(const Scalar& s) {
-  if (const auto* i = std::get_if<int64_t>(&s)) return static_cast<double>(*i);
-  if (const auto* d = std::get_if<double>(&s)) return *d;
-  return std::nan("");
 }
 
 // One check against the document; an empty string when it holds.
@@ -167,9 +191,10 @@ std::optional<Scalar> RenderExpected(const JsonCheck& check, const boost::json::
   const bool ordering = check.op == JsonOp::kLt || check.op == JsonOp::kLe ||
                         check.op == JsonOp::kGt || check.op == JsonOp::kGe;
   if (ordering || (actual && (actual->is_number()))) {
-    int64_t i = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
-    if (ec == std::errc() && end == text.data() + text.size()) return Scalar(i);
+    if (std::optional<Int256> i = ParseInteger(text)) {
+      if (*i >= INT64_MIN && *i <= INT64_MAX) return Scalar(i->convert_to<int64_t>());
+      return Scalar(ToDecimal(*i));  // compared exactly as a number
+    }
     double d = 0;
     auto [dend, dec] = std::from_chars(text.data(), text.data() + text.size(), d);
     if (dec == std::errc() && dend == text.data() + text.size()) return Scalar(d);
@@ -214,13 +239,15 @@ std::string Check(const JsonCheck& check, const boost::json::value& root,
     case JsonOp::kLe:
     case JsonOp::kGt:
     case JsonOp::kGe: {
-      std::optional<double> n = AsNumber(*v);
+      std::optional<Number> n = AsNumber(*v);
       if (!n) return where + " is " + actual + ", not a number";
-      const double want = ScalarNumber(check.expected);
-      const bool ok = check.op == JsonOp::kLt   ? *n < want
-                      : check.op == JsonOp::kLe ? *n <= want
-                      : check.op == JsonOp::kGt ? *n > want
-                                                : *n >= want;
+      std::optional<Number> want = ScalarNumber(check.expected);
+      if (!want) return where + ": expected value " + Describe(check.expected) + " is not a number";
+      const int c = Compare(*n, *want);
+      const bool ok = check.op == JsonOp::kLt   ? c < 0
+                      : check.op == JsonOp::kLe ? c <= 0
+                      : check.op == JsonOp::kGt ? c > 0
+                                                : c >= 0;
       if (ok) return "";
       return where + " is " + actual + ", expected " + std::string(OpName(check.op)) + " " +
              Describe(check.expected);
@@ -231,6 +258,20 @@ std::string Check(const JsonCheck& check, const boost::json::value& root,
       if (check.regex && check.regex->Search(text)) return "";
       return where + " is " + actual + ", expected to match /" +
              (check.regex ? check.regex->pattern() : "") + "/";
+    }
+    case JsonOp::kMaxAge: {
+      std::optional<Number> n = AsNumber(*v);
+      if (!n) return where + " is " + actual + ", not a Unix time";
+      using namespace std::chrono;
+      const double now =
+          duration<double>(system_clock::now().time_since_epoch()).count();
+      const double age = now - n->approx;
+      const double limit = duration<double>(check.max_age).count();
+      if (age <= limit) return "";
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1fs", age);
+      return where + " is " + actual + ", " + text + " old, expected at most " +
+             FormatDuration(check.max_age);
     }
     case JsonOp::kType: {
       const std::string& type = std::get<std::string>(check.expected);

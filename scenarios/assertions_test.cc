@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+
 namespace sonde {
 namespace {
 
@@ -178,6 +181,82 @@ TEST(ApplyExtractions, StringsVerbatimOthersAsJson) {
   Verdict missing = ApplyExtractions({{"x", "/nope", {}}}, json, vars);
   EXPECT_EQ(missing.failure, Reason::kAssertion);
   EXPECT_EQ(vars.Find("x"), nullptr);
+}
+
+// Chains write numbers as JSON numbers, hex quantities or decimal strings;
+// every comparison reads all three as the same integers, exactly.
+TEST(JsonOperators, HexQuantitiesAndDecimalStringsAreIntegers) {
+  constexpr const char* doc =
+      R"({"height":"0x1a","etcd":"9","wei":"0x21e19e0c9bab2400000","big":"115792089237316195423570985008687907853269984665640564039457584007913129639935","neg":"-5","word":"nine"})";
+  EXPECT_TRUE(One(Op("/height", JsonOp::kEq, int64_t{26}), doc).ok());
+  EXPECT_TRUE(One(Op("/height", JsonOp::kGt, int64_t{25}), doc).ok());
+  EXPECT_FALSE(One(Op("/height", JsonOp::kGt, int64_t{26}), doc).ok());
+  EXPECT_TRUE(One(Op("/etcd", JsonOp::kGe, int64_t{9}), doc).ok());
+  EXPECT_TRUE(One(Op("/etcd", JsonOp::kLt, int64_t{10}), doc).ok());
+  EXPECT_TRUE(One(Op("/neg", JsonOp::kLt, int64_t{0}), doc).ok());
+  // 10,000 ether in wei is above 2^64; one wei more or less still counts.
+  // eq with a string operand compares strings (hashes, statuses): spelled
+  // differently, the same number is a different string.
+  EXPECT_FALSE(One(Op("/wei", JsonOp::kEq, std::string("10000000000000000000000")), doc).ok());
+  EXPECT_TRUE(One(Op("/wei", JsonOp::kGe, std::string("10000000000000000000000")), doc).ok());
+  EXPECT_FALSE(One(Op("/wei", JsonOp::kGt, std::string("10000000000000000000000")), doc).ok());
+  EXPECT_TRUE(One(Op("/wei", JsonOp::kLt, std::string("10000000000000000000001")), doc).ok());
+  EXPECT_FALSE(One(Op("/wei", JsonOp::kLt, std::string("9999999999999999999999")), doc).ok());
+  EXPECT_TRUE(One(Op("/big", JsonOp::kGt, std::string("0x" + std::string(63, 'f'))), doc).ok());
+  EXPECT_EQ(One(Op("/word", JsonOp::kGe, int64_t{1}), doc).detail,
+            R"("/word" is "nine", not a number)");
+}
+
+// Above 2^53 a double cannot tell neighbours apart; the comparison must.
+TEST(JsonOperators, OrderingAbove2To53IsExact) {
+  constexpr const char* doc = R"({"n":9007199254740993,"s":"9007199254740993"})";
+  EXPECT_TRUE(One(Op("/n", JsonOp::kGt, int64_t{9007199254740992}), doc).ok());
+  EXPECT_TRUE(One(Op("/s", JsonOp::kGt, int64_t{9007199254740992}), doc).ok());
+  EXPECT_FALSE(One(Op("/n", JsonOp::kEq, int64_t{9007199254740992}), doc).ok());
+}
+
+TEST(JsonOperators, TemplatedOperandsReadEveryIntegerSpelling) {
+  Variables vars;
+  vars.Set("before", "0x10");
+  vars.Set("huge", "20000000000000000000000");
+  const Template::Lookup lookup = vars.AsLookup();
+  auto check = [&](JsonOp op, const std::string& operand, const std::string& body) {
+    JsonCheck c = Op("/v", op);
+    c.expected_template = Template::Compile(operand);
+    Expectations e;
+    e.json = {c};
+    ProbeResult r = Response(200, body);
+    LazyJson json(r.body);
+    return CheckExpectations(e, r, json, &lookup);
+  };
+  EXPECT_TRUE(check(JsonOp::kGt, "${before}", R"({"v":"0x11"})").ok());
+  EXPECT_FALSE(check(JsonOp::kGt, "${before}", R"({"v":16})").ok());
+  EXPECT_TRUE(check(JsonOp::kEq, "${before}", R"({"v":16})").ok());
+  EXPECT_TRUE(check(JsonOp::kLt, "${huge}", R"({"v":"0x21e19e0c9bab2400000"})").ok());
+  EXPECT_EQ(check(JsonOp::kLt, "${before}", R"({"v":"0x11"})").detail,
+            R"("/v" is "0x11", expected lt 16)");
+}
+
+// `max_age`: a Unix time in seconds (any integer spelling) no older than
+// the duration; a halted chain's head fails it.
+TEST(JsonOperators, MaxAgeJudgesABlocksTimestamp) {
+  using namespace std::chrono;
+  const int64_t now = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  auto fresh = [&](int64_t at, Duration max_age) {
+    JsonCheck c = Op("/t", JsonOp::kMaxAge);
+    c.max_age = max_age;
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(at));
+    return One(c, std::string(R"({"t":")") + hex + "\"}");
+  };
+  EXPECT_TRUE(fresh(now - 5, seconds(36)).ok());
+  EXPECT_TRUE(fresh(now + 3, seconds(36)).ok()) << "a clock a little ahead is not stale";
+  Verdict stale = fresh(now - 100, seconds(36));
+  EXPECT_EQ(stale.failure, Reason::kAssertion);
+  EXPECT_NE(stale.detail.find("old, expected at most 36s"), std::string::npos) << stale.detail;
+  JsonCheck c = Op("/t", JsonOp::kMaxAge);
+  c.max_age = seconds(1);
+  EXPECT_EQ(One(c, R"({"t":"yesterday"})").detail, R"("/t" is "yesterday", not a Unix time)");
 }
 
 }  // namespace

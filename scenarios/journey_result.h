@@ -33,6 +33,7 @@ struct StepResult {
   std::string wallet_name;                             // wallet steps
   std::string tls_version;                             // tls steps
   std::optional<std::chrono::system_clock::time_point> cert_not_after;  // tls steps
+  std::vector<std::pair<std::string, std::string>> evidence;            // frost: signature, message
 };
 
 struct JourneyResult {

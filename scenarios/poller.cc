@@ -6,7 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value.hpp>
 
-#include "probes/http_probe.h"
+#include "probes/chain_value.h"
 
 namespace sonde {
 namespace {
@@ -24,6 +24,22 @@ std::string UntilFailure(const std::vector<JsonCheck>& until, LazyJson& json,
   return v.ok() ? "" : v.detail;
 }
 
+// The chain height, which must fit 64 bits; on failure sets `why`.
+boost::asio::awaitable<std::optional<int64_t>> ReadHeight(ProbeEnv& env, ProbeRequest request,
+                                                          const HeightSource& source,
+                                                          Verdict* why) {
+  IntegerRead h = co_await ReadChainInteger(env, request, source, "chain height");
+  if (!h.value) {
+    *why = {h.failure, h.detail};
+    co_return std::nullopt;
+  }
+  if (*h.value < 0 || *h.value > INT64_MAX) {
+    *why = {Reason::kInvalidResponse, "the chain height " + ToDecimal(*h.value) + " is out of range"};
+    co_return std::nullopt;
+  }
+  co_return h.value->convert_to<int64_t>();
+}
+
 }  // namespace
 
 boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
@@ -39,13 +55,10 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
 
   std::optional<int64_t> start_height;
   if (poll.height) {
-    IntegerRead h = co_await ReadJsonInteger(env, {step, group, target_url, vars, poll_deadline},
-                                             *poll.height, "chain height");
-    if (!h.value) {
-      out.verdict = {h.failure, h.detail};
-      co_return out;
-    }
-    start_height = h.value;
+    std::optional<int64_t> h = co_await ReadHeight(env, {step, group, target_url, vars, poll_deadline},
+                                                   *poll.height, &out.verdict);
+    if (!h) co_return out;
+    start_height = h;
   }
 
   // What the last answer said ("not yet" and why), and the last transport
@@ -73,9 +86,10 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
       last_failure = {out.response.failure, out.response.detail};
     }
     if (start_height) {
-      IntegerRead h = co_await ReadJsonInteger(env, {step, group, target_url, vars, poll_deadline},
-                                               *poll.height, "chain height");
-      if (h.value) blocks = *h.value - *start_height;
+      Verdict ignored;  // a missed height read only delays counting
+      std::optional<int64_t> h = co_await ReadHeight(
+          env, {step, group, target_url, vars, poll_deadline}, *poll.height, &ignored);
+      if (h) blocks = *h - *start_height;
     }
     out_of_blocks = poll.within_blocks && blocks && *blocks >= *poll.within_blocks;
     if (out_of_blocks || Clock::now() + poll.every >= poll_deadline) break;
@@ -104,9 +118,10 @@ boost::asio::awaitable<PollResult> PollUntil(ProbeEnv& env, const Step& step,
 
   out.verdict = {};
   if (start_height) {
-    IntegerRead h = co_await ReadJsonInteger(env, {step, group, target_url, vars, deadline},
-                                             *poll.height, "chain height");
-    if (h.value) out.blocks = *h.value - *start_height;
+    Verdict ignored;
+    std::optional<int64_t> h =
+        co_await ReadHeight(env, {step, group, target_url, vars, deadline}, *poll.height, &ignored);
+    if (h) out.blocks = *h - *start_height;
   }
   co_return out;
 }

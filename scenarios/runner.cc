@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
+#include "core/integer.h"
 #include "probes/wallets.h"
 #include "scenarios/assertions.h"
 #include "scenarios/poller.h"
@@ -36,6 +37,27 @@ Outcome OutcomeFor(Reason failure) {
 std::string Took(Duration took, std::string_view threshold, Duration limit) {
   return "took " + FormatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(took)) +
          ", " + std::string(threshold) + " " + FormatDuration(limit);
+}
+
+// A variable's value as a number for divergence: any integer spelling
+// ("0x1a" from eth_blockNumber) or a decimal fraction.
+std::optional<double> DivergenceValue(const std::string& text) {
+  if (std::optional<Int256> i = ParseInteger(text)) return i->convert_to<double>();
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Adds (name, value) to the run's evidence within its bounds: a value too
+// long is cut (and says so), entries past the limit are dropped.
+void AddEvidence(JourneyResult& result, std::string name, std::string value) {
+  if (result.evidence.size() >= kMaxEvidence) return;
+  if (value.size() > kMaxEvidenceValue) {
+    value.resize(kMaxEvidenceValue - 3);
+    value += "...";
+  }
+  result.evidence.emplace_back(std::move(name), std::move(value));
 }
 
 // What one attempt of a step produced, judged.
@@ -118,6 +140,7 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
   out.rpc_error_code = last.response.rpc_error_code;
   out.participants = std::move(last.response.participants);
   out.wallet_balance = last.response.wallet_balance;
+  out.evidence = std::move(last.response.evidence);
   if (const auto* w = std::get_if<WalletStep>(&step.action)) out.wallet_name = w->wallet;
   out.tls_version = std::move(last.response.tls_version);
   out.cert_not_after = last.response.cert_not_after;
@@ -138,7 +161,9 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
   // Hold the ring this run started with, whatever a reload does meanwhile.
   const std::shared_ptr<const KeyRing> ring = keys_;
   const RunKeys run_keys(ring.get(), journey.ephemeral_keys);
-  const KeyLookup keys = [&run_keys](std::string_view name) { return run_keys.Find(name); };
+  const KeyLookup keys{
+      [&run_keys](std::string_view name) { return run_keys.Find(name); },
+      [&run_keys](std::string_view name) { return run_keys.FindSecp256k1(name); }};
   Variables vars = InitialVariables(journey, group, target_url);
   for (auto& [name, value] : run_keys.PublicKeyVariables()) vars.Set(name, std::move(value));
   result.steps.reserve(journey.steps.size());
@@ -148,6 +173,7 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
     StepResult& sr = result.steps.emplace_back();
     sr.name = step.name;
     co_await RunStep(step, group, target_url, journey_deadline, vars, keys, sr);
+    for (auto& [name, value] : sr.evidence) AddEvidence(result, name, value);
     if (sr.failure != Reason::kNone) {
       result.outcome = OutcomeFor(sr.failure);
       result.reason = sr.failure;
@@ -163,11 +189,18 @@ boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,
   }
 
   result.duration = Clock::now() - start;
+  // The declared evidence first, in declared order, then what steps kept.
+  std::vector<std::pair<std::string, std::string>> kept = std::move(result.evidence);
+  result.evidence.clear();
+  for (const std::string& name : journey.evidence) {
+    if (const std::string* value = vars.Find(name)) AddEvidence(result, name, *value);
+  }
+  for (auto& [name, value] : kept) AddEvidence(result, std::move(name), std::move(value));
   if (result.outcome == Outcome::kSuccess && journey.divergence) {
     const std::string* text = vars.Find(journey.divergence->variable);
-    double value = 0;
-    if (text &&
-        std::from_chars(text->data(), text->data() + text->size(), value).ec == std::errc()) {
+    std::optional<double> parsed = text ? DivergenceValue(*text) : std::nullopt;
+    if (parsed) {
+      const double value = *parsed;
       // Values older than two intervals belong to targets that stopped
       // answering; they are not a reference any more.
       if (auto why =

@@ -31,9 +31,10 @@ struct RulesOptions {
 };
 int CommandRules(const RulesOptions& options);
 
-// Writes a new Ed25519 key file (mode 0600; an existing file is an error,
-// exit 2) and prints its public key as hex.
-int CommandKeysNew(const std::string& out_path);
+// Writes a new key file (mode 0600; an existing file is an error, exit 2)
+// of `type` "ed25519" (prints the public key as hex) or "secp256k1" (prints
+// the EIP-55 address). Any other type: exit 2 with a message naming it.
+int CommandKeysNew(const std::string& out_path, const std::string& type);
 
 }  // namespace sonde
 

@@ -33,11 +33,15 @@ int main(int argc, char** argv) {
   check_cmd->add_option("-c,--config", check_path, "Config file (TOML)")->required();
 
   std::string key_out;
-  auto* keys_cmd = app.add_subcommand("keys", "Manage Ed25519 keys");
+  std::string key_type = "ed25519";
+  auto* keys_cmd = app.add_subcommand("keys", "Manage signing keys (Ed25519, secp256k1)");
   keys_cmd->require_subcommand(1);
-  auto* keys_new_cmd = keys_cmd->add_subcommand("new", "Write a key file; print its public key");
+  auto* keys_new_cmd = keys_cmd->add_subcommand(
+      "new", "Write a key file; print its public key (Ed25519) or EVM address (secp256k1)");
   keys_new_cmd->add_option("--out", key_out, "Key file to create (mode 0600; never overwritten)")
       ->required();
+  keys_new_cmd->add_option("--type", key_type, "ed25519, or secp256k1 for an EVM account")
+      ->capture_default_str();
 
   sonde::RulesOptions rules;
   auto* rules_cmd =
@@ -130,7 +134,7 @@ int main(int argc, char** argv) {
   if (*once_cmd) return sonde::CommandOnce(once);
   if (*check_cmd) return sonde::CommandCheck(check_path);
   if (*rules_cmd) return sonde::CommandRules(rules);
-  if (*keys_new_cmd) return sonde::CommandKeysNew(key_out);
+  if (*keys_new_cmd) return sonde::CommandKeysNew(key_out, key_type);
   if (*heal_cmd) return sonde::CommandHeal(heal_config);
   if (*proxy_cmd) return sonde::CommandProxy(proxy);
   if (*alert_receiver_cmd) return sonde::CommandAlertReceiver(alert_receiver);

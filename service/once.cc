@@ -1,5 +1,6 @@
 // `sonde once`: every journey (or one) once against every target, all
-// concurrently on one io_context, then a table. Exit 0 only if all succeeded.
+// concurrently on one io_context, then a table (once_table.h). Exit 0 only
+// if all succeeded.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,51 +13,9 @@
 #include "scenarios/runner.h"
 #include "service/commands.h"
 #include "service/load.h"
+#include "service/once_table.h"
 
 namespace sonde {
-namespace {
-
-std::string Millis(std::chrono::microseconds us) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(us.count()) / 1000.0);
-  return buf;
-}
-
-std::string PhaseSummary(const JourneyResult& r) {
-  HttpPhases sum;
-  bool any = false;
-  for (const StepResult& s : r.steps) {
-    if (!s.has_phases) continue;
-    any = true;
-    sum.resolve += s.phases.resolve;
-    sum.connect += s.phases.connect;
-    sum.tls += s.phases.tls;
-    sum.processing += s.phases.processing;
-    sum.transfer += s.phases.transfer;
-  }
-  if (!any) return "-";
-  return "resolve=" + Millis(sum.resolve) + " connect=" + Millis(sum.connect) +
-         " tls=" + Millis(sum.tls) + " processing=" + Millis(sum.processing) +
-         " transfer=" + Millis(sum.transfer);
-}
-
-void PrintTable(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()));
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    std::printf("%s\n", line.c_str());
-  }
-}
-
-}  // namespace
 
 int CommandOnce(const OnceOptions& options) {
   LoadedConfig setup = LoadOrReport(options.config_path, stderr);
@@ -92,23 +51,9 @@ int CommandOnce(const OnceOptions& options) {
   }
   io.run();
 
-  std::vector<std::vector<std::string>> rows = {
-      {"JOURNEY", "TARGET", "OUTCOME", "REASON", "STEP", "DURATION_MS", "PHASES_MS"}};
   bool all_ok = true;
-  for (const JourneyResult& r : results) {
-    all_ok = all_ok && r.outcome == Outcome::kSuccess;
-    rows.push_back({r.journey, r.target, std::string(ToString(r.outcome)),
-                    r.reason == Reason::kNone ? "-" : std::string(ToString(r.reason)),
-                    r.failing_step.empty() ? "-" : r.failing_step,
-                    Millis(std::chrono::duration_cast<std::chrono::microseconds>(r.duration)),
-                    PhaseSummary(r)});
-  }
-  PrintTable(rows);
-  for (const JourneyResult& r : results) {
-    if (!r.detail.empty()) {
-      std::printf("%s @ %s: %s\n", r.journey.c_str(), r.target.c_str(), r.detail.c_str());
-    }
-  }
+  for (const JourneyResult& r : results) all_ok = all_ok && r.outcome == Outcome::kSuccess;
+  std::fputs(FormatOnceTable(results).c_str(), stdout);
   return all_ok ? 0 : 1;
 }
 

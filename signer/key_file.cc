@@ -15,7 +15,10 @@
 namespace sonde::signer {
 namespace {
 
-constexpr size_t kHexSize = kEd25519SeedSize * 2;
+// Both kinds of secret are 32 bytes.
+static_assert(kEd25519SeedSize == kSecp256k1SecretSize);
+constexpr size_t kSecretSize = kEd25519SeedSize;
+constexpr size_t kHexSize = kSecretSize * 2;
 
 Error IoError(const std::string& path, const char* doing, int err) {
   return MakeError(ErrorCode::kIo, "key file " + path + ": " + doing + ": " + std::strerror(err));
@@ -65,20 +68,17 @@ bool WriteAll(int fd, const uint8_t* data, size_t size) {
   return true;
 }
 
-Status WriteAndSync(int fd, const std::string& path, const KeyPair& key) {
-  // The hex text is as secret as the seed, so it is built in secure memory.
+Status WriteAndSync(int fd, const std::string& path, const SecureBytes& secret) {
+  // The hex text is as secret as the secret, so it is built in secure memory.
   SecureBytes text(kHexSize + 2);  // digits, newline, NUL from bin2hex
-  sodium_bin2hex(reinterpret_cast<char*>(text.data()), kHexSize + 1, key.seed().data(),
-                 key.seed().size());
+  sodium_bin2hex(reinterpret_cast<char*>(text.data()), kHexSize + 1, secret.data(), secret.size());
   text.data()[kHexSize] = '\n';
   if (!WriteAll(fd, text.data(), kHexSize + 1)) return IoError(path, "write", errno);
   if (::fsync(fd) != 0) return IoError(path, "fsync", errno);
   return Status::Ok();
 }
 
-}  // namespace
-
-Status WriteKeyFile(const std::string& path, const KeyPair& key) {
+Status WriteSecretFile(const std::string& path, const SecureBytes& secret) {
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
     if (errno == EEXIST) {
@@ -89,7 +89,7 @@ Status WriteKeyFile(const std::string& path, const KeyPair& key) {
   }
   // The umask may have taken bits away; set exactly 0600 so the owner can
   // always read the key back.
-  Status s = ::fchmod(fd.get(), 0600) == 0 ? WriteAndSync(fd.get(), path, key)
+  Status s = ::fchmod(fd.get(), 0600) == 0 ? WriteAndSync(fd.get(), path, secret)
                                            : Status(IoError(path, "chmod", errno));
   if (s.ok() && ::close(fd.Release()) != 0) s = IoError(path, "close", errno);
   if (!s.ok()) {
@@ -102,7 +102,9 @@ Status WriteKeyFile(const std::string& path, const KeyPair& key) {
   return Status::Ok();
 }
 
-Result<KeyPair> LoadKeyFile(const std::string& path) {
+// Reads the 32-byte secret of a key file into secure memory. `expected`
+// describes the content for the error; `allow_0x` accepts a "0x" prefix.
+Result<SecureBytes> ReadSecretFile(const std::string& path, const char* expected, bool allow_0x) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return IoError(path, "open", errno);
   struct stat st;
@@ -118,13 +120,12 @@ Result<KeyPair> LoadKeyFile(const std::string& path) {
                          path + ")");
   }
   const Error bad_content =
-      MakeError(ErrorCode::kInvalidEncoding,
-                "key file " + path + ": expected an Ed25519 seed as 64 hex digits and a newline");
-  if (st.st_size != static_cast<off_t>(kHexSize) &&
-      st.st_size != static_cast<off_t>(kHexSize + 1)) {
+      MakeError(ErrorCode::kInvalidEncoding, "key file " + path + ": expected " + expected);
+  const size_t max_size = kHexSize + (allow_0x ? 3 : 1);  // "0x", digits, newline
+  if (st.st_size < static_cast<off_t>(kHexSize) || st.st_size > static_cast<off_t>(max_size)) {
     return bad_content;
   }
-  SecureBytes text(kHexSize + 2);  // one spare byte detects a file that grew
+  SecureBytes text(max_size + 1);  // one spare byte detects a file that grew
   size_t got = 0;
   while (got < text.size()) {
     ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
@@ -133,14 +134,41 @@ Result<KeyPair> LoadKeyFile(const std::string& path) {
     if (n == 0) break;
     got += static_cast<size_t>(n);
   }
-  if (got < kHexSize || got > kHexSize + 1 ||
-      (got == kHexSize + 1 && text.data()[kHexSize] != '\n')) {
-    return bad_content;
+  std::string_view content(reinterpret_cast<const char*>(text.data()), got);
+  if (allow_0x && content.substr(0, 2) == "0x") content.remove_prefix(2);
+  if (!content.empty() && content.back() == '\n') content.remove_suffix(1);
+  if (content.size() != kHexSize) return bad_content;
+  SecureBytes secret(kSecretSize);
+  if (!FromHexInto(content, secret.span(), "key file " + path).ok()) return bad_content;
+  return secret;
+}
+
+}  // namespace
+
+Status WriteKeyFile(const std::string& path, const KeyPair& key) {
+  return WriteSecretFile(path, key.seed());
+}
+
+Status WriteKeyFile(const std::string& path, const Secp256k1Key& key) {
+  return WriteSecretFile(path, key.secret());
+}
+
+Result<KeyPair> LoadKeyFile(const std::string& path) {
+  auto seed = ReadSecretFile(path, "an Ed25519 seed as 64 hex digits and a newline", false);
+  if (!seed.ok()) return seed.error();
+  return KeyPair::FromSeed(seed->span());
+}
+
+Result<Secp256k1Key> LoadSecp256k1KeyFile(const std::string& path) {
+  auto secret = ReadSecretFile(
+      path, "a secp256k1 secret as 64 hex digits (\"0x\" before them is allowed) and a newline",
+      true);
+  if (!secret.ok()) return secret.error();
+  auto key = Secp256k1Key::FromSecret(secret->span());
+  if (!key.ok()) {
+    return MakeError(ErrorCode::kInvalidEncoding, "key file " + path + ": " + key.error().message);
   }
-  SecureBytes seed(kEd25519SeedSize);
-  std::string_view hex(reinterpret_cast<const char*>(text.data()), kHexSize);
-  if (!FromHexInto(hex, seed.span(), "key file " + path).ok()) return bad_content;
-  return KeyPair::FromSeed(seed.span());
+  return key;
 }
 
 }  // namespace sonde::signer

@@ -1,7 +1,9 @@
-// The result store: rows round-trip; any edit, deletion or reordering is
-// detected with the right row named; pruning keeps the chain verifiable
-// under a signed checkpoint; the writer drops and counts when its queue is
-// full and drains on stop.
+// The result store: rows round-trip (with their evidence); any edit,
+// deletion or reordering is detected with the right row named; a store
+// written by schema version 1 reads, migrates and still verifies with new
+// rows after its old ones; pruning keeps the chain verifiable under a signed
+// checkpoint; the writer drops and counts when its queue is full and drains
+// on stop.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -9,8 +11,11 @@
 #include <thread>
 
 #include "reporter/result_store.h"
+#include "reporter/row_chain.h"
+#include "reporter/run_record.h"
 #include "reporter/store_schema.h"
 #include "reporter/store_writer.h"
+#include "signer/encoding.h"
 #include "tests/support/temp_dir.h"
 
 namespace sonde {
@@ -31,6 +36,12 @@ RunRecord MakeRun(int i, int64_t finished_us = 1'700'000'000'000'000) {
   r.maintenance = i == 3;
   r.steps_json = R"([{"name":"submit","us":)" + std::to_string(900 + i) + "}]";
   if (i % 2) r.blocks = i;
+  // Every third run kept evidence (run 3: a value with a quote and non-ASCII).
+  if (i % 3 == 0) {
+    r.evidence = {{"tx_hash", "0x" + std::string(64, static_cast<char>('a' + i % 6))},
+                  {"block", "0x1" + std::to_string(i)}};
+    if (i == 3) r.evidence.emplace_back("note", "said \"ünïcode\"");
+  }
   return r;
 }
 
@@ -44,6 +55,83 @@ void Tamper(const std::string& dir, const std::string& sql) {
   EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "") << " in " << sql;
   sqlite3_free(error);
   sqlite3_close(db);
+}
+
+int64_t UserVersion(const std::string& dir) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open((std::filesystem::path(dir) / "results.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr), SQLITE_OK);
+  const int64_t version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return version;
+}
+
+std::string SqlText(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string SqlBlob(const ChainHash& h) { return "X'" + signer::ToHex(ToBytes(h)) + "'"; }
+
+// A store as schema version 1 made it (migration 1 of store_schema.cc,
+// copied: a shipped migration never changes), holding `runs` (without
+// evidence, which version 1 did not have), each hashed as version 1 hashed
+// it: every column from id to blocks, in order.
+void WriteVersion1Store(const std::string& dir, const std::vector<RunRecord>& runs) {
+  std::filesystem::create_directories(dir);
+  std::string sql = R"sql(
+PRAGMA application_id = 1936682596;
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY, journey TEXT NOT NULL, target TEXT NOT NULL, location TEXT NOT NULL,
+  started_us INTEGER NOT NULL, duration_us INTEGER NOT NULL, finished_us INTEGER NOT NULL,
+  outcome TEXT NOT NULL, reason TEXT NOT NULL, failing_step TEXT NOT NULL, detail TEXT NOT NULL,
+  maintenance INTEGER NOT NULL, steps TEXT NOT NULL, blocks INTEGER, hash BLOB NOT NULL
+) STRICT;
+CREATE INDEX runs_by_journey_finished ON runs (journey, finished_us);
+CREATE INDEX runs_by_finished ON runs (finished_us);
+CREATE TABLE fault_events (
+  id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, event TEXT NOT NULL, drill TEXT NOT NULL,
+  fault TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL,
+  hash BLOB NOT NULL
+) STRICT;
+CREATE TABLE drill_events (
+  id INTEGER PRIMARY KEY, at_us INTEGER NOT NULL, event TEXT NOT NULL, drill TEXT NOT NULL,
+  verdict TEXT NOT NULL, seed INTEGER, detail TEXT NOT NULL, hash BLOB NOT NULL
+) STRICT;
+CREATE TABLE checkpoints (
+  id INTEGER PRIMARY KEY, created_us INTEGER NOT NULL, tbl TEXT NOT NULL,
+  through_id INTEGER NOT NULL, through_hash BLOB NOT NULL, pruned_rows INTEGER NOT NULL,
+  public_key BLOB NOT NULL, signature BLOB NOT NULL, hash BLOB NOT NULL
+) STRICT;
+CREATE TABLE chain_heads (
+  tbl TEXT PRIMARY KEY, last_id INTEGER NOT NULL, last_hash BLOB NOT NULL
+) STRICT;
+PRAGMA user_version = 1;
+)sql";
+  ChainHash previous{};
+  int64_t id = 0;
+  for (const RunRecord& r : runs) {
+    ++id;
+    const std::string outcome(ToString(r.outcome)), reason(ToString(r.reason));
+    RowEncoding e;
+    e.Int(id).Text(r.journey).Text(r.target).Text(r.location).Int(r.started_us);
+    e.Int(r.duration_us).Int(r.finished_us).Text(outcome).Text(reason).Text(r.failing_step);
+    e.Text(r.detail).Int(r.maintenance ? 1 : 0).Text(r.steps_json).OptionalInt(r.blocks);
+    previous = ChainNext("runs", previous, e);
+    sql += "INSERT INTO runs VALUES (" + std::to_string(id) + ", " + SqlText(r.journey) + ", " +
+           SqlText(r.target) + ", " + SqlText(r.location) + ", " + std::to_string(r.started_us) +
+           ", " + std::to_string(r.duration_us) + ", " + std::to_string(r.finished_us) + ", " +
+           SqlText(outcome) + ", " + SqlText(reason) + ", " + SqlText(r.failing_step) + ", " +
+           SqlText(r.detail) + ", " + (r.maintenance ? "1" : "0") + ", " + SqlText(r.steps_json) +
+           ", " + (r.blocks ? std::to_string(*r.blocks) : "NULL") + ", " + SqlBlob(previous) +
+           ");\n";
+  }
+  sql += "INSERT INTO chain_heads VALUES ('runs', " + std::to_string(id) + ", " +
+         SqlBlob(previous) + ");";
+  Tamper(dir, sql);
 }
 
 class ResultStoreTest : public ::testing::Test {
@@ -91,7 +179,12 @@ TEST_F(ResultStoreTest, RunsRoundTripExactly) {
     EXPECT_EQ(b.maintenance, a.maintenance);
     EXPECT_EQ(b.steps_json, a.steps_json);
     EXPECT_EQ(b.blocks, a.blocks);
+    EXPECT_EQ(b.evidence, a.evidence);
   }
+  ASSERT_EQ(back[2].evidence.size(), 3u);  // run 3: in the order given
+  EXPECT_EQ(back[2].evidence[0].first, "tx_hash");
+  EXPECT_EQ(back[2].evidence[2].second, "said \"ünïcode\"");
+  EXPECT_TRUE(back[0].evidence.empty());
   const std::string journey = "tx_submit_confirm";
   const auto only = store.RunsFinishedBetween(runs[1].finished_us, runs[5].finished_us, &journey);
   ASSERT_EQ(only.size(), 2u);  // runs 3 and 5 (ids), 2 is the journey's other one but 6 is excluded
@@ -101,6 +194,78 @@ TEST_F(ResultStoreTest, RunsRoundTripExactly) {
   const auto half_open = store.RunsFinishedBetween(runs[2].finished_us, runs[4].finished_us, &journey);
   ASSERT_EQ(half_open.size(), 1u);
   EXPECT_EQ(half_open[0].id, 3);
+}
+
+TEST_F(ResultStoreTest, AVersion1StoreReadsMigratesAndVerifiesWithNewRowsAfterItsOld) {
+  std::vector<RunRecord> old_runs;
+  for (int i = 1; i <= 5; ++i) {
+    old_runs.push_back(MakeRun(i));
+    old_runs.back().evidence.clear();
+  }
+  WriteVersion1Store(dir_, old_runs);
+  // Read-only, as `sonde report` and `sonde store verify` open it: read as it
+  // is, without evidence, and not migrated.
+  {
+    ResultStore store(dir_, ResultStore::Mode::kReadOnly);
+    const VerifyReport v = store.Verify(std::nullopt);
+    EXPECT_TRUE(v.ok) << v.problem;
+    EXPECT_EQ(v.runs, 5);
+    const std::vector<RunRecord> back = store.RunsFinishedBetween(0, INT64_MAX);
+    ASSERT_EQ(back.size(), 5u);
+    EXPECT_EQ(back[4].detail, old_runs[4].detail);
+    for (const RunRecord& r : back) EXPECT_TRUE(r.evidence.empty());
+    StringPool pool;
+    const std::vector<RunFact> facts = store.RunFactsFinishedBetween(0, INT64_MAX, nullptr, pool);
+    ASSERT_EQ(facts.size(), 5u);
+    EXPECT_EQ(facts[2].id, 3);
+    EXPECT_FALSE(facts[2].has_evidence);
+    EXPECT_TRUE(store.EvidenceOfRuns({1, 3}).empty());
+  }
+  EXPECT_EQ(UserVersion(dir_), 1);
+
+  // Read-write migrates; new rows (with evidence and without) chain on.
+  {
+    ResultStore store(dir_, ResultStore::Mode::kReadWrite);
+    std::vector<RunRecord> more = {MakeRun(6), MakeRun(7), MakeRun(9)};
+    store.AppendRuns(more);
+    EXPECT_EQ(more[0].id, 6);
+  }
+  EXPECT_EQ(UserVersion(dir_), kStoreSchemaVersion);
+  VerifyReport v = Verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.runs, 8);
+  {
+    ResultStore store(dir_, ResultStore::Mode::kReadOnly);
+    const std::vector<RunRecord> back = store.RunsFinishedBetween(0, INT64_MAX);
+    ASSERT_EQ(back.size(), 8u);
+    EXPECT_TRUE(back[2].evidence.empty());  // old run 3
+    EXPECT_EQ(back[5].evidence, MakeRun(6).evidence);
+    EXPECT_TRUE(back[6].evidence.empty());
+    EXPECT_EQ(back[7].evidence, MakeRun(9).evidence);
+    StringPool pool;
+    const std::vector<RunFact> facts = store.RunFactsFinishedBetween(0, INT64_MAX, nullptr, pool);
+    ASSERT_EQ(facts.size(), 8u);
+    EXPECT_FALSE(facts[2].has_evidence);
+    EXPECT_TRUE(facts[5].has_evidence);
+    EXPECT_FALSE(facts[6].has_evidence);
+    const std::map<int64_t, Evidence> evidence = store.EvidenceOfRuns({3, 6, 7, 8, 99});
+    ASSERT_EQ(evidence.size(), 2u);
+    EXPECT_EQ(evidence.at(6), MakeRun(6).evidence);
+    EXPECT_EQ(evidence.at(8), MakeRun(9).evidence);
+  }
+
+  // The old rows stay covered: evidence slipped into one is found, and so
+  // is an edit of a new row's.
+  Tamper(dir_, R"(UPDATE runs SET evidence = '{"tx_hash":"0x01"}' WHERE id = 2)");
+  v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.problem.rfind("runs row 2: content", 0), 0u) << v.problem;
+  Tamper(dir_, "UPDATE runs SET evidence = '' WHERE id = 2");
+  ASSERT_TRUE(Verify().ok);
+  Tamper(dir_, "UPDATE runs SET evidence = replace(evidence, '0x16', '0x17') WHERE id = 6");
+  v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.problem.rfind("runs row 6: content", 0), 0u) << v.problem;
 }
 
 TEST_F(ResultStoreTest, AFreshStoreVerifiesWithItsCounts) {
@@ -159,9 +324,20 @@ INSTANTIATE_TEST_SUITE_P(
         // A forged row appended without knowing how to chain it.
         Edit{"INSERT INTO runs SELECT 11, journey, target, location, started_us, duration_us, "
              "finished_us, outcome, reason, failing_step, detail, maintenance, steps, blocks, "
-             "hash FROM runs WHERE id = 10",
+             "hash, evidence FROM runs WHERE id = 10",
              "runs row 11: content"},
-        Edit{"UPDATE chain_heads SET last_id = 9 WHERE tbl = 'runs'", "runs row 10: the chain head"}));
+        Edit{"UPDATE chain_heads SET last_id = 9 WHERE tbl = 'runs'", "runs row 10: the chain head"},
+        // Evidence: a value changed, removed, added to a run that had none,
+        // or reordered.
+        Edit{"UPDATE runs SET evidence = replace(evidence, '0x16', '0x17') WHERE id = 6",
+             "runs row 6: content"},
+        Edit{"UPDATE runs SET evidence = '' WHERE id = 9", "runs row 9: content"},
+        Edit{"UPDATE runs SET evidence = '{\"tx_hash\":\"0x01\"}' WHERE id = 4",
+             "runs row 4: content"},
+        Edit{"UPDATE runs SET evidence = '{\"block\":\"0x13\",\"tx_hash\":\"' || "
+             "json_extract(evidence, '$.tx_hash') || '\",\"note\":\"said \\\"ünïcode\\\"\"}' "
+             "WHERE id = 3",
+             "runs row 3: content"}));
 
 TEST_F(ResultStoreTest, EditedEventsAreDetected) {
   {

@@ -1,9 +1,11 @@
 // SLA reports from a real store filled with runs of known outcomes and
 // latencies: every number of the JSON report is checked against hand
 // arithmetic; the HTML and Markdown forms carry the same numbers; signed
-// reports verify and any edited byte fails.
+// reports verify and any edited byte fails; incidents show the evidence of
+// their first and last bad runs in every format, escaped for each.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "reporter/report_render.h"
@@ -22,6 +24,8 @@ constexpr int64_t kSec = 1'000'000;
 constexpr int64_t kMin = 60 * kSec;
 constexpr int64_t kDay = 1440 * kMin;
 constexpr int64_t kT0 = 1'793'491'200 * kSec;  // 2026-11-01T00:00:00Z
+// Evidence that each format must escape its own way.
+constexpr const char* kNastyEvidence = "<b>&a|b,c";
 
 constexpr const char* kConfig = R"(
 [targets.x]
@@ -75,8 +79,9 @@ RunRecord MakeRun(const std::string& target, int64_t finished, int64_t duration_
 }
 
 // Day 1, target x: 100 runs, one a minute (finishing at :30), lasting
-// 1..100 ms; runs 10-12 fail (connect @ submit), run 50 fails (timeout @
-// confirm); 2 maintenance runs and 1 infra_error run besides.
+// 1..100 ms; runs 10-12 fail (connect @ submit; 10 and 12 kept evidence, 11
+// none), run 50 fails (timeout @ confirm, with evidence to escape); 2
+// maintenance runs and 1 infra_error run besides. Run i is row i + 1.
 // Day 2, target y: 50 runs of 10 ms, the last two failing (http_status @ status).
 // A kill of node2 from 00:09 to 00:13 on day 1; a drill on day 2 00:47-00:50.
 class SlaReportTest : public ::testing::Test {
@@ -90,9 +95,14 @@ class SlaReportTest : public ::testing::Test {
       if (i >= 10 && i <= 12) {
         runs.push_back(MakeRun("http://x.example:1", finished, duration, Outcome::kFailed,
                                Reason::kConnect, "submit"));
+        if (i != 11) {
+          runs.back().evidence = {{"tx_hash", "0xaa" + std::to_string(i)},
+                                  {"block", "0x" + std::to_string(i)}};
+        }
       } else if (i == 50) {
         runs.push_back(MakeRun("http://x.example:1", finished, duration, Outcome::kFailed,
                                Reason::kTimeout, "confirm"));
+        runs.back().evidence = {{"tx_hash", "0xbb50"}, {"note", kNastyEvidence}};
       } else {
         runs.push_back(MakeRun("http://x.example:1", finished, duration));
       }
@@ -355,6 +365,109 @@ TEST_F(SlaReportTest, SignedReportsVerifyAndAnyEditedByteFails) {
   }
 }
 
+// The cells of RFC 4180 text (quoted cells with "" for a quote), by row.
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+      rows.emplace_back();
+      ++i;
+    } else {
+      cell += c;
+    }
+  }
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+TEST_F(SlaReportTest, IncidentsCarryTheEvidenceOfTheirFirstAndLastBadRuns) {
+  const SlaReport report = Report(false);
+  const json::object j = json::parse(RenderJson(report)).as_object();
+  const json::array& incidents = Slo(j, "tx_availability").at("incidents").as_array();
+  ASSERT_EQ(incidents.size(), 3u);
+  const json::array& first = incidents[0].at("evidence").as_array();
+  ASSERT_EQ(first.size(), 2u);  // runs 10 and 12 (rows 11 and 13); 11 kept none
+  EXPECT_EQ(first[0].at("run_id").as_int64(), 11);
+  EXPECT_EQ(first[0].at("started_us").as_int64(), kT0 + 10 * kMin + 30 * kSec - 11'000);
+  EXPECT_EQ(first[0].at("started"), "2026-11-01T00:10:29Z");
+  const json::object& values = first[0].at("values").as_object();
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values.begin()->key(), "tx_hash");  // in the order declared
+  EXPECT_EQ(values.at("tx_hash"), "0xaa10");
+  EXPECT_EQ(values.at("block"), "0x10");
+  EXPECT_EQ(first[1].at("run_id").as_int64(), 13);
+  EXPECT_EQ(first[1].at("values").at("tx_hash"), "0xaa12");
+  const json::array& single = incidents[1].at("evidence").as_array();
+  ASSERT_EQ(single.size(), 1u);  // one run: listed once
+  EXPECT_EQ(single[0].at("values").at("note"), kNastyEvidence);
+  EXPECT_TRUE(incidents[2].at("evidence").as_array().empty());  // y's runs kept none
+  // The latency SLO's one long incident (runs 50..99): bounded to its first
+  // and last runs with evidence, here both run 50.
+  const json::array& slow = Slo(j, "tx_latency").at("incidents").as_array();
+  ASSERT_EQ(slow.size(), 1u);
+  ASSERT_EQ(slow[0].at("evidence").as_array().size(), 1u);
+  EXPECT_EQ(slow[0].at("evidence").as_array()[0].at("run_id").as_int64(), 51);
+
+  // CSV: a row per incident of every SLO, as wide as the header, the
+  // evidence cell holding the JSON form's array.
+  const std::vector<std::vector<std::string>> csv = ParseCsv(RenderCsv(report));
+  ASSERT_FALSE(csv.empty());
+  const std::vector<std::string>& header = csv[0];
+  const auto column = [&](const std::string& name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(it, header.end()) << name;
+    return static_cast<size_t>(it - header.begin());
+  };
+  const size_t evidence_col = column("incident_evidence");
+  const size_t start_col = column("incident_start");
+  size_t incident_rows = 0;
+  bool found = false;
+  for (const auto& row : csv) {
+    ASSERT_EQ(row.size(), header.size()) << row[0];
+    if (row[0] != "incident") continue;
+    ++incident_rows;
+    if (row[1] == "tx_availability" && row[start_col] == "2026-11-01T00:10:29Z") {
+      found = true;
+      EXPECT_EQ(json::parse(row[evidence_col]), json::value(first));
+      EXPECT_EQ(row[column("incident_runs")], "3");
+      EXPECT_EQ(row[column("incident_target")], "http://x.example:1");
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(incident_rows, 3u + 1u + 0u + 3u);  // availability, latency, other, lenient
+
+  // HTML and Markdown: the values as `sonde once` shows them, escaped.
+  const std::string html = RenderHtml(report);
+  const std::string md = RenderMarkdown(report);
+  EXPECT_NE(html.find("<code>tx_hash=0xaa10 block=0x10</code>"), std::string::npos);
+  EXPECT_NE(html.find("<code>tx_hash=0xbb50 note=&lt;b&gt;&amp;a|b,c</code>"), std::string::npos);
+  EXPECT_EQ(html.find(kNastyEvidence), std::string::npos);
+  EXPECT_NE(md.find("2026-11-01T00:10:29Z: tx_hash=0xaa10 block=0x10; "
+                    "2026-11-01T00:12:29Z: tx_hash=0xaa12 block=0x12 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("tx_hash=0xbb50 note=\\<b\\>\\&a\\|b,c |"), std::string::npos) << md;
+}
+
 TEST(ListedIncidents, ManyIncidentsListTheLongestInStartOrder) {
   SlaReport report;
   report.period = {kT0, kT0 + kDay};
@@ -365,7 +478,7 @@ TEST(ListedIncidents, ManyIncidentsListTheLongestInStartOrder) {
     slo.incidents.push_back({.target = "t", .start_us = kT0 + i * kMin,
                              .end_us = kT0 + i * kMin + (i % 50 + 1) * kSec, .runs = 1,
                              .reason = "connect", .step = "", .ongoing = false,
-                             .fault_windows = {}});
+                             .fault_windows = {}, .evidence = {}});
   }
   const std::vector<const Incident*> listed = ListedIncidents(slo);
   ASSERT_EQ(listed.size(), 100u);

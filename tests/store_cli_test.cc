@@ -2,7 +2,8 @@
 // run and serves the status page and its API; `sonde store verify` passes on
 // the live store and names the row edited behind its back; `sonde report`
 // over the status page's period gives the status page's numbers; signed
-// reports verify and fail after an edit.
+// reports verify and fail after an edit; runs' evidence verifies, reaches
+// the report's incidents, and an edit of it is named.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -13,6 +14,8 @@
 #include <regex>
 #include <thread>
 
+#include "core/unix_time.h"
+#include "reporter/result_store.h"
 #include "tests/support/files.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/subprocess.h"
@@ -171,6 +174,60 @@ TEST(StoreCli, TheDaemonStoresRunsServesStatusAndTheReportAgrees) {
   auto tampered = RunProcess({kSonde, "store", "verify", "--dir", tmp / "data"});
   EXPECT_EQ(tampered.exit_code, 1) << tampered.out << tampered.err;
   EXPECT_NE(tampered.out.find("runs row 3: content does not match its hash"), std::string::npos)
+      << tampered.out;
+}
+
+// Runs with evidence (and without) as the daemon stores them: `sonde store
+// verify` passes, `sonde report` lists the incident's evidence, and an edit
+// of a stored value is named.
+TEST(StoreCli, StoredEvidenceVerifiesReachesTheReportAndAnEditIsNamed) {
+  TempDir tmp("sonde-store-evidence");
+  const std::string config = tmp / "sonde.toml";
+  WriteFile(config, Config("http://127.0.0.1:1", 1));
+  {
+    ResultStore store(tmp / "data", ResultStore::Mode::kReadWrite);
+    std::vector<RunRecord> runs;
+    const int64_t now = NowUnixMicros();
+    for (int i = 0; i < 10; ++i) {
+      RunRecord r;
+      r.journey = "ping";
+      r.target = "http://127.0.0.1:1";
+      r.duration_us = 1000;
+      r.finished_us = now - (30 - i) * 60'000'000LL;
+      r.started_us = r.finished_us - r.duration_us;
+      r.steps_json = "[]";
+      if (i == 3 || i == 4) {
+        r.outcome = Outcome::kFailed;
+        r.reason = Reason::kNotConfirmed;
+        r.failing_step = "get";
+        r.evidence = {{"tx_hash", "0xfe" + std::to_string(i)}, {"block", "0x2" + std::to_string(i)}};
+      }
+      if (i == 7) r.evidence = {{"tx_hash", "0xok"}};
+      runs.push_back(std::move(r));
+    }
+    store.AppendRuns(runs);
+  }
+  auto verify = RunProcess({kSonde, "store", "verify", "-c", config});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("OK: 10 runs"), std::string::npos) << verify.out;
+
+  auto report = RunProcess({kSonde, "report", "-c", config, "--from", "-1h", "--format", "json"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const json::value parsed = json::parse(report.out);
+  const json::array& incidents = parsed.at("slos").as_array()[0].at("incidents").as_array();
+  ASSERT_EQ(incidents.size(), 1u);
+  const json::array& evidence = incidents[0].at("evidence").as_array();
+  ASSERT_EQ(evidence.size(), 2u);
+  EXPECT_EQ(evidence[0].at("values").at("tx_hash"), "0xfe3");
+  EXPECT_EQ(evidence[1].at("values").at("block"), "0x24");
+  auto md = RunProcess({kSonde, "report", "-c", config, "--from", "-1h", "--format", "md"});
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_NE(md.out.find("tx_hash=0xfe4 block=0x24"), std::string::npos) << md.out;
+
+  Sql(tmp / "data/results.db", "UPDATE runs SET evidence = replace(evidence, '0xfe4', '0xfe5')");
+  auto tampered = RunProcess({kSonde, "store", "verify", "--dir", tmp / "data"});
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.out << tampered.err;
+  EXPECT_NE(tampered.out.find("runs row 5: content does not match its hash"), std::string::npos)
       << tampered.out;
 }
 
