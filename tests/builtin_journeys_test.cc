@@ -51,6 +51,25 @@ TEST_F(BuiltinJourneys, AllFourSucceedFiftyRunsInARow) {
   }
 }
 
+// What an auditor looks a run up by: the transfer's hash and nonce, the
+// MPC round's signature and the message it signed (which verifies).
+TEST_F(BuiltinJourneys, RunsKeepTheirEvidence) {
+  JourneyResult tx = Run("tx_submit_confirm");
+  ASSERT_EQ(tx.outcome, Outcome::kSuccess) << tx.detail;
+  ASSERT_EQ(tx.evidence.size(), 2u);
+  EXPECT_EQ(tx.evidence[0].first, "tx");
+  EXPECT_EQ(tx.evidence[0].second.size(), 64u) << tx.evidence[0].second;
+  EXPECT_EQ(tx.evidence[1], std::make_pair(std::string("nonce"), std::string("0")));
+
+  JourneyResult mpc = Run("mpc_signing_round");
+  ASSERT_EQ(mpc.outcome, Outcome::kSuccess) << mpc.detail;
+  ASSERT_EQ(mpc.evidence.size(), 2u);
+  EXPECT_EQ(mpc.evidence[0].first, "signature");
+  EXPECT_EQ(mpc.evidence[0].second.size(), 128u);
+  EXPECT_EQ(mpc.evidence[1].first, "message");
+  EXPECT_EQ(mpc.evidence[1].second.size(), 64u);
+}
+
 TEST_F(BuiltinJourneys, InvalidShareIsBlamedOnItsNode) {
   ASSERT_EQ(net_->Post(4, "/v1/admin/faults", R"({"invalid_shares":true})").status, 200);
   JourneyResult r = Run("mpc_signing_round");
@@ -100,7 +119,8 @@ TEST_F(BuiltinJourneys, WalletTracksItsNonceAndRereadsAfterAFailure) {
     JourneyResult r = testing::RunOnce(*setup_.config, "tx_submit_confirm", setup_.keys, &wallets);
     ASSERT_EQ(r.outcome, Outcome::kSuccess) << r.detail;
   }
-  EXPECT_EQ(wallets.Of("probe").next_nonce, 3u);  // tracked locally, not re-read
+  // Reserved locally (concurrent runs never share one), and never behind the chain.
+  EXPECT_EQ(wallets.Of("probe").next_nonce, 3u);
   EXPECT_EQ(wallets.Of("probe").spent_today, 3u);
   // A run that fails after reserving forgets the nonce; the next re-reads it.
   ASSERT_EQ(net_->Post(1, "/v1/admin/faults", R"({"stop_proposing":true})").status, 200);

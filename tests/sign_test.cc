@@ -151,6 +151,82 @@ TEST_F(SignTest, AFieldThatDoesNotParseIsInvalidResponse) {
             "cannot build the message to sign: \"nonce\" is \"seven\", not an unsigned integer");
 }
 
+// Ed25519 chains (Solana, NEAR, Aptos style) sign binary messages: the
+// payload is given as hex, base64 or base58, and the signature, public key
+// and message come back in the encoding asked for. Each decodes to bytes
+// that verify.
+TEST_F(SignTest, BinaryPayloadsSignTheirBytesInEveryEncoding) {
+  const std::vector<uint8_t> bytes = {0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff, 0x0a};
+  struct Case {
+    std::string encoding, payload, output;
+  };
+  const Case cases[] = {{"hex", "0x" + signer::ToHex(bytes), "base58"},
+                        {"base64", signer::ToBase64(bytes), "base64"},
+                        {"base58", signer::ToBase58(bytes), "hex"}};
+  for (const Case& c : cases) {
+    const std::string path = dir_ + "/binary-" + c.encoding + ".toml";
+    std::ofstream(path) << "[targets.node]\nurls = [\"" + server_.base_url() + "\"]\n" +
+                               "[keys.wallet]\nfile = \"" + wallet_path_ + "\"\n" + R"(
+[journey.binary]
+interval = "10s"
+timeout = "2s"
+targets = "node"
+evidence = ["signature", "pub", "msg"]
+[[journey.binary.step]]
+name = "sign"
+sign = { key = "wallet", payload = ")" + c.payload + R"(", payload_encoding = ")" +
+                               c.encoding + R"(", output = ")" + c.output + R"(" }
+extract = { pub = "/public_key", msg = "/message" }
+)";
+    LoadedConfig setup = LoadWithKeys(path);
+    ASSERT_TRUE(setup.ok()) << setup.errors.at(0).ToString();
+    JourneyResult r = testing::RunOnce(*setup.config, "binary", setup.keys);
+    ASSERT_EQ(r.outcome, Outcome::kSuccess) << c.encoding << ": " << r.detail;
+    ASSERT_EQ(r.evidence.size(), 3u);
+    auto decode = [&](const std::string& text) {
+      auto out = c.output == "hex"      ? signer::FromHex(text, "evidence")
+                 : c.output == "base64" ? signer::FromBase64(text, "evidence")
+                                        : signer::FromBase58(text, "evidence");
+      EXPECT_TRUE(out.ok()) << c.output << ": " << text;
+      return out.ok() ? out.value() : std::vector<uint8_t>{};
+    };
+    const std::vector<uint8_t> sig = decode(r.evidence[0].second);
+    const std::vector<uint8_t> pub = decode(r.evidence[1].second);
+    EXPECT_EQ(decode(r.evidence[2].second), bytes) << c.encoding << " payload, decoded";
+    ASSERT_EQ(sig.size(), 64u);
+    ASSERT_EQ(pub.size(), 32u);
+    signer::PublicKey key;
+    signer::Signature signature;
+    std::copy(pub.begin(), pub.end(), key.begin());
+    std::copy(sig.begin(), sig.end(), signature.begin());
+    EXPECT_EQ(key, wallet_.public_key());
+    EXPECT_TRUE(signer::Verify(key, bytes, signature).ok()) << c.encoding;
+  }
+}
+
+// A payload that does not decode as its encoding says is the run's
+// failure, named, before anything is signed.
+TEST_F(SignTest, APayloadThatDoesNotDecodeIsNamed) {
+  const std::string path = dir_ + "/bad-payload.toml";
+  std::ofstream(path) << "[targets.node]\nurls = [\"" + server_.base_url() + "\"]\n" +
+                             "[keys.wallet]\nfile = \"" + wallet_path_ + "\"\n" + R"(
+[journey.binary]
+interval = "10s"
+timeout = "2s"
+targets = "node"
+[[journey.binary.step]]
+name = "sign"
+sign = { key = "wallet", payload = "0OIl", payload_encoding = "base58" }
+)";
+  LoadedConfig setup = LoadWithKeys(path);
+  ASSERT_TRUE(setup.ok()) << setup.errors.at(0).ToString();
+  JourneyResult r = testing::RunOnce(*setup.config, "binary", setup.keys);
+  EXPECT_EQ(r.reason, Reason::kInvalidResponse);
+  EXPECT_EQ(r.failing_step, "sign");
+  EXPECT_NE(r.detail.find("cannot decode the payload to sign: "), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("payload"), std::string::npos);
+}
+
 TEST_F(SignTest, AReadableKeyFileIsRefusedWithItsPositionAndMode) {
   const std::string open_key = dir_ + "/open.key";
   ASSERT_TRUE(signer::WriteKeyFile(open_key, signer::KeyPair::Generate()).ok());
