@@ -3,6 +3,8 @@
 // JSON form keeps the declared order; /api/v1/runs, served by the admin
 // server from the recent-runs ring, shows it per run; `sonde once` prints it
 // under the run's row.
+#include "reporter/run_evidence.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -13,7 +15,6 @@
 #include <thread>
 
 #include "reporter/recent_runs.h"
-#include "reporter/run_evidence.h"
 #include "reporter/run_record.h"
 #include "service/admin_server.h"
 #include "service/once_table.h"
@@ -49,7 +50,9 @@ TEST(RunEvidence, ToRunRecordHoldsItToItsLimits) {
                  {"ok.Name-1_", std::string(300, 'x')},
                  // 255 ASCII bytes, then a 2-byte character across the limit.
                  {"cut", std::string(255, 'y') + "\xc3\xa9"},
-                 {"bad_utf8", "a\xff" "b\xc3"}};
+                 {"bad_utf8",
+                  "a\xff"
+                  "b\xc3"}};
   for (int i = 0; i < 20; ++i) in.emplace_back("n" + std::to_string(i), std::to_string(i));
   const RunRecord r = ToRunRecord(Result("tx", Outcome::kFailed, in), "eu-1");
   ASSERT_EQ(r.evidence.size(), kMaxEvidence);
@@ -83,16 +86,15 @@ TEST(RunEvidence, TextFormQuotesWhatWouldNotSplitBack) {
 class AdminRuns {
  public:
   explicit AdminRuns(RecentRuns& recent)
-      : server_(io_.get_executor(),
-                {.metrics = [] { return std::string(); },
-                 .ready = [] { return true; },
-                 .reload = nullptr,
-                 .status = nullptr,
-                 .control = nullptr,
-                 .runs =
-                     [&recent](const std::string& journey, size_t limit) {
-                       return RecentRunsJson(recent.Latest(journey, limit));
-                     }}) {
+      : server_(io_.get_executor(), {.metrics = [] { return std::string(); },
+                                     .ready = [] { return true; },
+                                     .reload = nullptr,
+                                     .status = nullptr,
+                                     .control = nullptr,
+                                     .runs =
+                                         [&recent](const std::string& journey, size_t limit) {
+                                           return RecentRunsJson(recent.Latest(journey, limit));
+                                         }}) {
     if (auto error = server_.Listen("127.0.0.1", 0)) ADD_FAILURE() << *error;
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -142,7 +144,8 @@ TEST(RunEvidence, OnceTablePrintsItUnderTheRun) {
   JourneyResult with = Result("eth_transfer", Outcome::kFailed,
                               {{"tx_hash", "0x5e"}, {"block", "0x1a"}, {"note", "a b"}});
   with.detail = "not confirmed within 20s";
-  const std::vector<JourneyResult> results = {with, Result("node_activation", Outcome::kSuccess, {})};
+  const std::vector<JourneyResult> results = {with,
+                                              Result("node_activation", Outcome::kSuccess, {})};
   const std::string table = FormatOnceTable(results);
   std::vector<std::string> lines;
   for (size_t at = 0, nl; (nl = table.find('\n', at)) != std::string::npos; at = nl + 1) {
