@@ -214,7 +214,9 @@ TEST(StoreCli, StoredEvidenceVerifiesReachesTheReportAndAnEditIsNamed) {
   auto report = RunProcess({kSonde, "report", "-c", config, "--from", "-1h", "--format", "json"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const json::value parsed = json::parse(report.out);
-  const json::array& incidents = parsed.at("slos").as_array()[0].at("incidents").as_array();
+  const json::array& slos = parsed.as_object().at("slos").as_array();
+  ASSERT_EQ(slos.size(), 1u);
+  const json::array& incidents = slos.at(0).as_object().at("incidents").as_array();
   ASSERT_EQ(incidents.size(), 1u);
   const json::array& evidence = incidents[0].at("evidence").as_array();
   ASSERT_EQ(evidence.size(), 2u);
