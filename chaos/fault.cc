@@ -72,8 +72,10 @@ std::variant<std::vector<std::pair<std::string, std::string>>, std::string> Part
 }
 
 bool IsDestructive(const std::string& kind) {
+  // exec runs whatever command the config names (kubectl with a Chaos Mesh
+  // manifest, a firewall rule): as destructive as anything sonde does.
   return kind == "kill" || kind == "pause" || kind == "partition" || kind == "blackhole" ||
-         kind == "reset_peer" || kind == "limit_data";
+         kind == "reset_peer" || kind == "limit_data" || kind == "exec";
 }
 
 Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos) {

@@ -20,6 +20,7 @@
 #include "config/slo_parser.h"
 #include "config/source_text.h"
 #include "config/table_reader.h"
+#include "config/toml_guard.h"
 #include "core/integer.h"
 
 namespace sonde {
@@ -590,6 +591,10 @@ void ParseRoot(ParseContext& ctx, const toml::table& root, Config& config) {
 
 LoadResult LoadConfigString(std::string_view text, std::string source_name) {
   Diagnostics diags(source_name);
+  if (std::optional<TomlShapeError> shape = CheckTomlShape(text)) {
+    diags.Add(shape->at, std::move(shape->message));
+    return {nullptr, diags.Take()};
+  }
   toml::table root;
   try {
     root = toml::parse(text, source_name);

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/json_answer.h"
 #include "probes/http_probe.h"
 #include "probes/jsonrpc_probe.h"
 
@@ -45,7 +46,7 @@ boost::asio::awaitable<IntegerRead> ReadChainInteger(ProbeEnv& env, const ProbeR
     co_return out;
   }
   boost::system::error_code ec;
-  boost::json::value doc = boost::json::parse(r.body, ec);
+  boost::json::value doc = ParseAnswer(r.body, ec);
   const boost::json::value* v = ec ? nullptr : doc.find_pointer(source.pointer, ec);
   if (v && v->is_int64()) {
     out.value = Int256(v->get_int64());

@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/json_answer.h"
 #include "probes/http_probe.h"
 #include "signer/encoding.h"
 #include "signer/frost/coordinator.h"
@@ -96,7 +97,7 @@ struct Group {
 // Parses a node's GET /v1/mpc/group answer; sets the node's id.
 std::optional<Group> ParseGroup(const std::string& body, Signer& s, std::string* why) {
   boost::system::error_code ec;
-  json::value doc = json::parse(body, ec);
+  json::value doc = ParseAnswer(body, ec);
   const json::object* o = ec ? nullptr : doc.if_object();
   if (!o || !o->contains("identifier") || !o->contains("threshold") ||
       !o->contains("group_public_key") || !o->contains("verifying_shares") ||

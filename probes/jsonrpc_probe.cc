@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/json_answer.h"
 #include "probes/http_probe.h"
 
 namespace sonde {
@@ -62,7 +63,7 @@ bool Render(const JsonTemplate& t, const Template::Lookup& vars, json::value& ou
 // when it is a good one.
 void Judge(int64_t id, ProbeResult& result) {
   boost::system::error_code ec;
-  json::value doc = json::parse(result.body, ec);
+  json::value doc = ParseAnswer(result.body, ec);
   if (ec || !doc.is_object()) {
     result.failure = Reason::kInvalidResponse;
     result.detail = "not a JSON-RPC response (" + (ec ? ec.message() : "not an object") + ")";

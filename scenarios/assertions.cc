@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "core/integer.h"
+#include "core/json_answer.h"
+#include "core/text.h"
 
 namespace sonde {
 namespace {
@@ -95,10 +97,7 @@ bool Equals(const boost::json::value& actual, const Scalar& expected) {
 }
 
 // Long bodies would flood logs; the first bytes say enough.
-std::string Excerpt(const std::string& s) {
-  constexpr size_t kMax = 120;
-  return s.size() <= kMax ? s : s.substr(0, kMax) + "...";
-}
+std::string Excerpt(const std::string& s) { return sonde::Excerpt(s, 120); }
 
 }  // namespace
 
@@ -106,7 +105,7 @@ const boost::json::value* LazyJson::Get(std::string* error) {
   if (!parsed_) {
     parsed_ = true;
     boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(body_, ec);
+    boost::json::value v = ParseAnswer(body_, ec);
     if (ec) {
       error_ = "response is not JSON (" + ec.message() + "): " + Excerpt(body_);
     } else {
@@ -304,7 +303,13 @@ std::string CheckHeaders(const std::vector<HeaderCheck>& checks, const ProbeResu
 Verdict CheckExpectations(const Expectations& expect, const ProbeResult& response, LazyJson& json,
                           const Template::Lookup* vars) {
   if (response.status != 0 && !expect.status.Contains(response.status)) {
-    return {Reason::kHttpStatus, "unexpected status " + std::to_string(response.status)};
+    // The body often says why (a follower's 503 names the leader it cannot
+    // reach): a bounded excerpt of it goes with the status.
+    std::string detail = "unexpected status " + std::to_string(response.status);
+    if (std::string why = Excerpt(response.body, kBodyExcerptBytes); !why.empty()) {
+      detail += ": " + why;
+    }
+    return {Reason::kHttpStatus, std::move(detail)};
   }
   if (std::string why = CheckHeaders(expect.headers, response); !why.empty()) {
     return {Reason::kAssertion, why};

@@ -48,7 +48,7 @@ TEST(CheckExpectations, StatusOutsideTheSetIsHttpStatus) {
   LazyJson json(r.body);
   Verdict v = CheckExpectations(e, r, json);
   EXPECT_EQ(v.failure, Reason::kHttpStatus);
-  EXPECT_EQ(v.detail, "unexpected status 201");
+  EXPECT_EQ(v.detail, "unexpected status 201: {}");
   r.status = 202;
   EXPECT_TRUE(CheckExpectations(e, r, json).ok());
 }

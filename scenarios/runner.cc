@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "core/integer.h"
+#include "core/text.h"
 #include "probes/wallets.h"
 #include "scenarios/assertions.h"
 #include "scenarios/poller.h"
@@ -145,7 +146,9 @@ boost::asio::awaitable<void> JourneyRunner::RunStep(const Step& step, const Targ
   out.tls_version = std::move(last.response.tls_version);
   out.cert_not_after = last.response.cert_not_after;
   out.failure = last.verdict.failure;
-  out.detail = std::move(last.verdict.detail);
+  // A target chooses what this text says and how long it is: bounded here,
+  // before the log, the store, the ring of recent runs and the API copy it.
+  out.detail = Bounded(std::move(last.verdict.detail));
 }
 
 boost::asio::awaitable<JourneyResult> JourneyRunner::Run(const Journey& journey,

@@ -135,6 +135,7 @@ int CommandRun(const RunOptions& options) {
                          [&recent](const std::string& journey, size_t limit) {
                            return RecentRunsJson(recent.Latest(journey, limit));
                          }});
+  if (auto warning = ExposureWarning(config->service)) spdlog::warn("{}", *warning);
   if (auto error = admin.Listen(config->service.listen_host, config->service.listen_port)) {
     spdlog::error("{}", *error);
     return 2;

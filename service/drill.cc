@@ -91,7 +91,7 @@ int CommandDrill(const DrillOptions& o) {
   if (plan.destructive && !spec->armed && !o.arm) {
     std::fprintf(stderr,
                  "drill %s has destructive faults (kill, pause, partition, blackhole, reset_peer, "
-                 "limit_data); refusing to run it unarmed: "
+                 "limit_data, exec); refusing to run it unarmed: "
                  "pass --arm or set armed = true\n",
                  spec->name.c_str());
     return 2;

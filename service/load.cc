@@ -36,4 +36,17 @@ std::shared_ptr<const Config> LoadConfigOrReport(const std::string& path, std::F
   return loaded.config;
 }
 
+std::optional<std::string> ExposureWarning(const ServiceConfig& service) {
+  const std::string& host = service.listen_host;
+  const bool loopback = host.starts_with("127.") || host == "::1" || host == "localhost";
+  if (loopback) return std::nullopt;
+  return "service.listen " + host + ":" + std::to_string(service.listen_port) +
+         " is reachable beyond this machine: the status page, /metrics and /api/v1/runs are " +
+         "open to anyone who can connect" +
+         (service.api_token_file.empty()
+              ? std::string(" (and no api_token_file guards the mutating endpoints)")
+              : std::string("; the mutating endpoints need the API token")) +
+         ". Listen on 127.0.0.1 unless that is what you want.";
+}
+
 }  // namespace sonde

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,10 @@ LoadedConfig LoadOrReport(const std::string& path, std::FILE* out);
 // The same without loading keys (for commands that only read the config:
 // report, store verify, heal): the config, or null after printing why.
 std::shared_ptr<const Config> LoadConfigOrReport(const std::string& path, std::FILE* out);
+
+// A warning when the admin server would listen beyond loopback (0.0.0.0, ::,
+// a routable address): the status page, /metrics and the run history are
+// then open to the network. nullopt on loopback.
+std::optional<std::string> ExposureWarning(const ServiceConfig& service);
 
 }  // namespace sonde

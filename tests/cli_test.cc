@@ -75,6 +75,43 @@ TEST(Cli, CheckAcceptsTheDemoConfig) {
   EXPECT_NE(r.out.find(": ok ("), std::string::npos) << r.out;
 }
 
+// An admin server open beyond loopback is allowed, but never silently.
+TEST(Cli, CheckWarnsWhenTheAdminServerListensBeyondLoopback) {
+  const std::string journey = R"(
+[targets.t]
+urls = ["http://127.0.0.1:1"]
+[journey.j]
+interval = "10s"
+timeout = "5s"
+targets = "t"
+[[journey.j.step]]
+name = "ping"
+http = { path = "/" }
+)";
+  TempConfig open("[service]\nlisten = \"0.0.0.0:9464\"\n" + journey);
+  auto r = RunProcess({kSonde, "check", "-c", open.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("warning: service.listen 0.0.0.0:9464 is reachable beyond this machine"),
+            std::string::npos)
+      << r.out;
+  TempConfig local("[service]\nlisten = \"127.0.0.1:9464\"\n" + journey);
+  auto quiet = RunProcess({kSonde, "check", "-c", local.path()});
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out.find("warning"), std::string::npos) << quiet.out;
+}
+
+// A config that would overflow the TOML parser's stack is refused with its
+// position: `sonde check` used to die of SIGSEGV on it.
+TEST(Cli, CheckRefusesAKeyTooDeepForTheParserInsteadOfCrashing) {
+  std::string key;
+  for (int i = 0; i < 40000; ++i) key += "a.";
+  TempConfig config("[service]\n" + key + "a = 1\n");
+  auto r = RunProcess({kSonde, "check", "-c", config.path()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.term_signal, 0);
+  EXPECT_NE(r.out.find(":2:128: a key with more than 64 dotted parts"), std::string::npos) << r.out;
+}
+
 // Every planted error is listed, each as FILE:LINE:COL, and the exit is 1.
 TEST(Cli, CheckListsEveryPlantedError) {
   TempConfig config(R"([service]

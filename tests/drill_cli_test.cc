@@ -66,7 +66,8 @@ pidfile = ")" << pidfile_
   std::string BreakServer(const std::string& name, const std::string& extra) {
     return "[drill." + name +
            "]\njourneys = [\"ping\"]\nsteady_state = { duration = \"1s\" }\n"
-           "recovery_timeout = \"5s\"\n[[drill." +
+           // exec runs a command of the config's: the drill is armed for it.
+           "armed = true\nrecovery_timeout = \"5s\"\n[[drill." +
            name +
            ".fault]]\nname = \"break\"\nkind = \"exec\"\n"
            "target = \"svc\"\nduration = \"1500ms\"\ncommand = \"touch '" +
@@ -353,7 +354,7 @@ std::string Schedule(const std::string& flag, uint16_t admin) {
   return "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
          "\"\n[store]\ndir = \"data\"\n"
          "[slo.ping_availability]\njourney = \"ping\"\nobjective = 50\nwindow = \"1h\"\n"
-         "[chaos.schedule]\nevery = \"1s\"\nslo = \"ping_availability\"\nmin_budget_remaining = "
+         "[chaos.schedule]\narmed = true\nevery = \"1s\"\nslo = \"ping_availability\"\nmin_budget_remaining = "
          "0.5\n"
          "abort_burn_rate = 1.5\nburn_window = \"2s\"\n[[chaos.schedule.fault]]\nname = \"break\"\n"
          "kind = \"exec\"\ntarget = \"svc\"\nduration = \"20s\"\ncommand = \"touch '" +

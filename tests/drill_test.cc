@@ -280,6 +280,23 @@ DrillRun MakeRun(const std::string& journey, int64_t start_s, Outcome o, int64_t
   return {journey, "t", start_s * 1'000'000, start_s * 1'000'000 + dur_ms * 1000, o, Reason::kNone};
 }
 
+// `exec` runs whatever command the config names: like kill and partition,
+// it needs the drill armed. Requests and toxics that only slow things do not.
+TEST(DrillPlan, ExecFaultsNeedArming) {
+  const std::pair<const char*, bool> kinds[] = {
+      {"exec", true}, {"kill", true}, {"partition", true}, {"http", false}, {"latency", false}};
+  for (const auto& [kind, destructive] : kinds) {
+    DrillSpec spec;
+    spec.name = "d";
+    DrillFault f;
+    f.name = "f";
+    f.kind = kind;
+    f.targets = {"svc"};
+    spec.faults.push_back(f);
+    EXPECT_EQ(PlanDrill(spec, 1).destructive, destructive) << kind;
+  }
+}
+
 TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   DrillSpec spec;
   spec.name = "d";

@@ -38,6 +38,14 @@ class RpcServer {
                 : json::value(json::object{{"status", "0x1"}, {"blockNumber", "0x11"}});
       } else if (method == "fail") {
         reply["error"] = json::object{{"code", -32000}, {"message", "nonce too low"}};
+      } else if (method == "huge_error") {
+        // A hostile node: a 3 MB error message.
+        reply["error"] = json::object{{"code", -32000}, {"message", std::string(3 << 20, 'e')}};
+      } else if (method == "deep") {
+        // Valid JSON nested 100 deep: deeper than Boost.JSON's default of 32.
+        std::string deep(100, '[');
+        deep += "1" + std::string(100, ']');
+        reply["result"] = json::parse(deep, {}, {.max_depth = 200});
       } else if (method == "wrong_id") {
         reply["id"] = 999999999;
         reply["result"] = true;
@@ -104,6 +112,41 @@ TEST(JsonRpc, ErrorObjectIsRpcErrorWithItsCode) {
   EXPECT_EQ(r.reason, Reason::kRpcError);
   EXPECT_EQ(r.detail, "rpc error -32000: nonce too low");
   EXPECT_EQ(r.steps.at(0).rpc_error_code, -32000);
+}
+
+// A target's text is bounded before it is kept: a 3 MB error message
+// leaves a detail of at most kMaxDetailBytes in the run (which the log, the
+// store, the ring and the API copy), saying how long it was.
+TEST(JsonRpc, AHugeErrorMessageIsBoundedInTheRun) {
+  RpcServer rpc;
+  auto config = MustLoad(Journey(rpc.url(), R"(
+[[journey.j.step]]
+name = "call"
+jsonrpc = { method = "huge_error", max_response_bytes = 8000000 }
+)"));
+  ASSERT_TRUE(config);
+  JourneyResult r = RunOnce(*config, "j");
+  EXPECT_EQ(r.reason, Reason::kRpcError);
+  EXPECT_LE(r.detail.size(), 1024u);
+  EXPECT_NE(r.detail.find("rpc error -32000: eeee"), std::string::npos) << r.detail.substr(0, 80);
+  EXPECT_NE(r.detail.find("bytes)"), std::string::npos);
+  ASSERT_EQ(r.steps.size(), 1u);
+  EXPECT_LE(r.steps[0].detail.size(), 1024u);
+}
+
+// Valid JSON nested deeper than Boost.JSON's default limit (32) is still
+// JSON: checks and extractions read it.
+TEST(JsonRpc, DeeplyNestedJsonIsStillJson) {
+  RpcServer rpc;
+  auto config = MustLoad(Journey(rpc.url(), R"(
+[[journey.j.step]]
+name = "call"
+jsonrpc = { method = "deep" }
+expect = { json = { "/result/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0" = { type = "array" } } }
+)"));
+  ASSERT_TRUE(config);
+  JourneyResult r = RunOnce(*config, "j");
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << ToString(r.reason) << ": " << r.detail;
 }
 
 TEST(JsonRpc, MismatchedIdOrNotJsonRpcIsInvalidResponse) {

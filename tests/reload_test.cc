@@ -101,6 +101,16 @@ TEST(Reload, SighupAndPostReloadAndRefuseBrokenFiles) {
       },
       3s));
 
+  // 2b. A key too deep for the TOML parser's stack (it used to kill the
+  // daemon here, SIGSEGV inside the parser): refused, and the daemon lives.
+  std::string deep;
+  for (int i = 0; i < 40000; ++i) deep += "a.";
+  Write(path, Config(port, server.base_url(), true) + deep + "a = 1\n");
+  auto too_deep = testing::FetchSync(admin + "/-/reload", 5s, "POST");
+  EXPECT_EQ(too_deep.status, 400) << too_deep.error;
+  EXPECT_NE(too_deep.body.find("more than 64 dotted parts"), std::string::npos) << too_deep.body;
+  EXPECT_EQ(testing::FetchSync(admin + "/readyz").status, 200) << daemon.StderrSoFar();
+
   // 3. Back to one journey over POST: accepted; GET is refused.
   Write(path, Config(port, server.base_url(), false));
   auto accepted = testing::FetchSync(admin + "/-/reload", 5s, "POST");

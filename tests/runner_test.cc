@@ -156,7 +156,7 @@ TEST_F(RunnerFailure, WrongStatusIsHttpStatus) {
   EXPECT_EQ(r.outcome, Outcome::kFailed);
   EXPECT_EQ(r.reason, Reason::kHttpStatus);
   EXPECT_EQ(r.failing_step, "probe");
-  EXPECT_EQ(r.detail, "unexpected status 503");
+  EXPECT_EQ(r.detail, "unexpected status 503: {}");
   EXPECT_EQ(r.steps[1].status, 503);
 }
 
