@@ -59,10 +59,9 @@ boost::asio::awaitable<ProbeResult> ProbeWallet(ProbeEnv& env, const ProbeReques
   if (have < floor || have < *spend) {
     // An empty wallet is sonde's own problem: infra_error, never the network's.
     result.failure = Reason::kWallet;
-    result.detail = name + " holds " + ToDecimal(have) + ", below its floor of " +
-                    ToDecimal(floor) + (have < *spend ? " or the run's spend of " +
-                                                            ToDecimal(*spend)
-                                                      : "") +
+    result.detail = name + " holds " + ToDecimal(have) +
+                    (have < floor ? ", below its floor of " + ToDecimal(floor)
+                                  : ", less than this run's spend of " + ToDecimal(*spend)) +
                     " (refill it)";
     co_return result;
   }
