@@ -63,7 +63,10 @@ std::optional<std::string> ParseListen(std::string_view text, ServiceConfig& ser
 void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& service) {
   TableReader r(ctx, table, "service", "[service]",
                 {"listen", "location", "max_concurrent_runs", "api_token_file"});
-  if (auto token = r.String("api_token_file")) service.api_token_file = *token;
+  if (auto token = r.String("api_token_file")) {
+    service.api_token_file = *token;
+    service.api_token_file_where = Where(*table.get("api_token_file"));
+  }
   if (std::optional<std::string> listen = r.String("listen")) {
     if (auto why = ParseListen(*listen, service)) {
       r.Error(Where(*table.get("listen")), "bad \"listen\" address \"" + *listen + "\": " + *why);

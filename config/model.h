@@ -424,6 +424,7 @@ struct ServiceConfig {
   // A file holding the bearer token that POST /api/v1/drills/NAME/run and
   // POST /api/v1/heal require; without it those endpoints are off.
   std::string api_token_file;
+  SourceLocation api_token_file_where;  // the value, for errors about the file
 };
 
 // [alerting]: how `sonde rules` shapes the burn-rate alerts. For a 30-day

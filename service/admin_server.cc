@@ -6,11 +6,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
+#include <algorithm>
+#include <chrono>
 #include <list>
 
 #include "service/status_page.h"
@@ -26,6 +29,14 @@ namespace {
 
 constexpr auto kReadTimeout = std::chrono::seconds(10);
 constexpr size_t kMaxRequestBytes = 16 * 1024;
+// Connections served at once; more are closed as they arrive, so a flood
+// of idle connections cannot take every descriptor the probes need.
+constexpr size_t kMaxConnections = 256;
+// After a failed accept (out of descriptors): the first wait, and the most.
+constexpr auto kAcceptBackoffMin = std::chrono::milliseconds(10);
+constexpr auto kAcceptBackoffMax = std::chrono::seconds(1);
+// At most one log line per this, with how many failures it stands for.
+constexpr auto kAcceptLogEvery = std::chrono::seconds(10);
 
 http::response<http::string_body> Respond(const http::request<http::string_body>& req,
                                           const AdminServer::Handlers& handlers) {
@@ -117,12 +128,40 @@ class AdminServer::Impl : public std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> Accept() {
     auto self = shared_from_this();
+    asio::steady_timer pause(executor);
+    std::chrono::milliseconds backoff{0};
+    std::chrono::steady_clock::time_point last_log{};
+    uint64_t unreported = 0;
+    // One line per kAcceptLogEvery, counting the failures it stands for.
+    auto report = [&](const std::string& what) {
+      ++unreported;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_log < kAcceptLogEvery) return;
+      spdlog::warn("admin: {} ({} time{} since the last report)", what, unreported,
+                   unreported == 1 ? "" : "s");
+      last_log = now;
+      unreported = 0;
+    };
     while (acceptor.is_open()) {
       auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
       if (ec) {
-        // Out of descriptors and the like: log, breathe, go on.
-        spdlog::warn("admin: accept failed: {}", ec.message());
+        // Out of descriptors and the like. The connection stays in the
+        // backlog, so accepting again at once fails again at once: without
+        // a pause this loop spun at 100 % CPU writing millions of lines.
+        report("accept failed: " + ec.message() + "; backing off");
+        backoff = std::min<std::chrono::milliseconds>(
+            std::max<std::chrono::milliseconds>(backoff * 2, kAcceptBackoffMin),
+            kAcceptBackoffMax);
+        pause.expires_after(backoff);
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      backoff = std::chrono::milliseconds(0);
+      if (connections.size() >= kMaxConnections) {
+        report("refusing a connection: " + std::to_string(kMaxConnections) + " already open");
+        boost::system::error_code ignored;
+        socket.close(ignored);
         continue;
       }
       auto it = connections.emplace(connections.end(), std::move(socket));

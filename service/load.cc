@@ -1,6 +1,36 @@
 #include "service/load.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace sonde {
+namespace {
+
+// The API token is a secret like a key: its file must exist (a daemon
+// whose token is missing has its drill and heal API silently off) and only
+// its owner may read it, as ssh and sonde's key files require.
+void CheckApiTokenFile(const Config& config, std::vector<Diagnostic>* errors) {
+  const ServiceConfig& s = config.service;
+  if (s.api_token_file.empty()) return;
+  auto fail = [&](const std::string& why) {
+    errors->push_back({config.source, s.api_token_file_where.line, s.api_token_file_where.column,
+                       "service: api_token_file " + s.api_token_file + ": " + why});
+  };
+  struct stat st {};
+  if (::stat(s.api_token_file.c_str(), &st) != 0) {
+    fail(std::strerror(errno));
+  } else if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    fail(std::string("mode ") + mode +
+         " lets group or others read the token; it must be 0600 or stricter (chmod 600 " +
+         s.api_token_file + ")");
+  }
+}
+
+}  // namespace
 
 LoadedConfig LoadWithKeys(const std::string& path) {
   LoadedConfig setup;
@@ -10,6 +40,7 @@ LoadedConfig LoadWithKeys(const std::string& path) {
     return setup;
   }
   setup.keys = KeyRing::Load(*loaded.config, &setup.errors);
+  CheckApiTokenFile(*loaded.config, &setup.errors);
   if (setup.ok()) setup.config = std::move(loaded.config);
   return setup;
 }

@@ -1,10 +1,15 @@
 // The `sonde` binary as a user runs it: --version, check, once, and the
 // daemon's admin endpoints and signal handling.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <regex>
 #include <set>
 #include <thread>
@@ -98,6 +103,120 @@ http = { path = "/" }
   auto quiet = RunProcess({kSonde, "check", "-c", local.path()});
   EXPECT_EQ(quiet.exit_code, 0);
   EXPECT_EQ(quiet.out.find("warning"), std::string::npos) << quiet.out;
+}
+
+// The API token is a secret: a missing token file, or one that group or
+// others can read, fails `sonde check` (and the daemon's start) at its
+// position, as a key file does.
+TEST(Cli, CheckRefusesAMissingOrReadableApiTokenFile) {
+  char dir_tmpl[] = "/tmp/sonde-token-XXXXXX";
+  const std::string dir = mkdtemp(dir_tmpl);
+  const std::string token = dir + "/api.token";
+  const std::string text = "[service]\napi_token_file = \"" + token + R"("
+[targets.t]
+urls = ["http://127.0.0.1:1"]
+[journey.j]
+interval = "10s"
+timeout = "5s"
+targets = "t"
+[[journey.j.step]]
+name = "ping"
+http = { path = "/" }
+)";
+  TempConfig config(text);
+  auto missing = RunProcess({kSonde, "check", "-c", config.path()});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find(":2:18: service: api_token_file " + token +
+                             ": No such file or directory"),
+            std::string::npos)
+      << missing.out;
+  std::ofstream(token) << "s3cret\n";
+  chmod(token.c_str(), 0644);
+  auto readable = RunProcess({kSonde, "check", "-c", config.path()});
+  EXPECT_EQ(readable.exit_code, 1);
+  EXPECT_NE(readable.out.find("mode 0644 lets group or others read the token; it must be 0600"),
+            std::string::npos)
+      << readable.out;
+  chmod(token.c_str(), 0600);
+  auto ok = RunProcess({kSonde, "check", "-c", config.path()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  std::remove(token.c_str());
+  rmdir(dir.c_str());
+}
+
+// CPU seconds a process has used (user + system), from /proc.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string f;
+  unsigned long utime = 0, stime = 0;
+  for (int k = 3; k <= 15 && fields >> f; ++k) {
+    if (k == 14) utime = std::stoul(f);
+    if (k == 15) stime = std::stoul(f);
+  }
+  return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
+}
+
+// Out of descriptors, the admin server backs off instead of spinning: 120
+// idle connections against a daemon limited to 48 descriptors used to cost
+// a whole core and millions of "accept failed" lines. When they go, the
+// daemon answers again.
+TEST(Cli, RunningOutOfDescriptorsDoesNotSpinTheAcceptLoop) {
+  testing::TestServer server;
+  server.SetHandler(OkJson());
+  const uint16_t port = testing::UnusedLoopbackPort();
+  TempConfig config("[service]\nlisten = \"127.0.0.1:" + std::to_string(port) +
+                    "\"\n[targets.t]\nurls = [\"" + server.base_url() + R"("]
+[journey.j]
+interval = "1s"
+timeout = "500ms"
+targets = "t"
+[[journey.j.step]]
+name = "ping"
+http = { path = "/" }
+)");
+  Subprocess daemon({"/bin/bash", "-c", "ulimit -n 48 && exec " + kSonde + " run -c " + config.path()});
+  const std::string admin = "http://127.0.0.1:" + std::to_string(port);
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    up = testing::FetchSync(admin + "/healthz").status == 200;
+    if (!up) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(up) << daemon.StderrSoFar();
+
+  std::vector<int> flood;
+  for (int i = 0; i < 120; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    flood.push_back(fd);
+  }
+  const double cpu_before = CpuSeconds(daemon.pid());
+  std::this_thread::sleep_for(3s);
+  const double cpu = CpuSeconds(daemon.pid()) - cpu_before;
+  EXPECT_LT(cpu, 0.6) << "CPU seconds in 3 s while out of descriptors";
+  const std::string log = daemon.StderrSoFar();
+  size_t lines = 0;
+  for (size_t at = log.find("accept failed"); at != std::string::npos;
+       at = log.find("accept failed", at + 1)) {
+    ++lines;
+  }
+  EXPECT_GE(lines, 1u) << "the exhaustion is reported";
+  EXPECT_LE(lines, 3u) << "and rate-limited";
+
+  for (int fd : flood) close(fd);
+  bool back = false;
+  for (int i = 0; i < 60 && !back; ++i) {
+    back = testing::FetchSync(admin + "/healthz", 1s).status == 200;
+    if (!back) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(back) << "the daemon answers again once descriptors are free";
+  daemon.Signal(SIGTERM);
+  daemon.Wait(5s);
 }
 
 // A config that would overflow the TOML parser's stack is refused with its

@@ -3,6 +3,7 @@
 // expectation; refusals (unarmed, dry run touching nothing); SIGTERM
 // reverting everything; kill -9 mid-drill healed by `sonde heal`.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <csignal>
@@ -201,6 +202,7 @@ std::pair<int, std::string> Curl(const std::string& method, const std::string& u
 
 TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   std::ofstream(tmp_ / "token") << "s3cret\n";
+  chmod((tmp_ / "token").c_str(), 0600);
   const uint16_t admin = testing::UnusedLoopbackPort();
   const std::string config =
       Config(PauseDrill("60s") + "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
@@ -251,6 +253,7 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
 // 1 for one whose expectation fails, 2 when the daemon refuses.
 TEST_F(DrillCli, DrillDaemonFollowsTheDaemonsDrillToItsVerdict) {
   std::ofstream(tmp_ / "token") << "s3cret\n";
+  chmod((tmp_ / "token").c_str(), 0600);
   const uint16_t admin = testing::UnusedLoopbackPort();
   const std::string config =
       Config(BreakServer("ok", "journey = \"ping\"\nrecover_within = \"3s\"\n") +
