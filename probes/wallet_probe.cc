@@ -87,12 +87,12 @@ boost::asio::awaitable<ProbeResult> ProbeWallet(ProbeEnv& env, const ProbeReques
     co_return Refuse(Reason::kInvalidResponse,
                      name + ": the chain's nonce " + ToDecimal(*chain.value) + " is out of range");
   }
-  // Another run may have reserved a nonce while this one waited for the chain.
-  Wallets::State& now = env.wallets->Of(spec.name);
+  // `state` is read again after the wait: another run may have reserved a
+  // nonce meanwhile (std::map keeps the reference valid).
   const uint64_t from_chain = chain.value->convert_to<uint64_t>();
-  if (!now.next_nonce || *now.next_nonce < from_chain) now.next_nonce = from_chain;
-  const uint64_t nonce = (*now.next_nonce)++;
-  now.spent_today += *spend;
+  if (!state.next_nonce || *state.next_nonce < from_chain) state.next_nonce = from_chain;
+  const uint64_t nonce = (*state.next_nonce)++;
+  state.spent_today += *spend;
 
   // The run's variables already hold every key's public values.
   const std::string* address = request.vars("keys." + spec.key + ".address");
