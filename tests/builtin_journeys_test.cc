@@ -52,7 +52,8 @@ TEST_F(BuiltinJourneys, AllFourSucceedFiftyRunsInARow) {
 }
 
 // What an auditor looks a run up by: the transfer's hash and nonce, the
-// MPC round's signature and the message it signed (which verifies).
+// MPC round's signature and the message it signed (the frost step verified
+// the signature before keeping it; here, that both are kept, in hex).
 TEST_F(BuiltinJourneys, RunsKeepTheirEvidence) {
   JourneyResult tx = Run("tx_submit_confirm");
   ASSERT_EQ(tx.outcome, Outcome::kSuccess) << tx.detail;

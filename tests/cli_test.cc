@@ -80,9 +80,8 @@ TEST(Cli, CheckAcceptsTheDemoConfig) {
   EXPECT_NE(r.out.find(": ok ("), std::string::npos) << r.out;
 }
 
-// An admin server open beyond loopback is allowed, but never silently.
-TEST(Cli, CheckWarnsWhenTheAdminServerListensBeyondLoopback) {
-  const std::string journey = R"(
+// A valid journey for tests about everything around it (it never runs).
+constexpr const char* kOneJourney = R"(
 [targets.t]
 urls = ["http://127.0.0.1:1"]
 [journey.j]
@@ -93,6 +92,10 @@ targets = "t"
 name = "ping"
 http = { path = "/" }
 )";
+
+// An admin server open beyond loopback is allowed, but never silently.
+TEST(Cli, CheckWarnsWhenTheAdminServerListensBeyondLoopback) {
+  const std::string journey = kOneJourney;
   TempConfig open("[service]\nlisten = \"0.0.0.0:9464\"\n" + journey);
   auto r = RunProcess({kSonde, "check", "-c", open.path()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -112,17 +115,7 @@ TEST(Cli, CheckRefusesAMissingOrReadableApiTokenFile) {
   char dir_tmpl[] = "/tmp/sonde-token-XXXXXX";
   const std::string dir = mkdtemp(dir_tmpl);
   const std::string token = dir + "/api.token";
-  const std::string text = "[service]\napi_token_file = \"" + token + R"("
-[targets.t]
-urls = ["http://127.0.0.1:1"]
-[journey.j]
-interval = "10s"
-timeout = "5s"
-targets = "t"
-[[journey.j.step]]
-name = "ping"
-http = { path = "/" }
-)";
+  const std::string text = "[service]\napi_token_file = \"" + token + "\"\n" + kOneJourney;
   TempConfig config(text);
   auto missing = RunProcess({kSonde, "check", "-c", config.path()});
   EXPECT_EQ(missing.exit_code, 1);
