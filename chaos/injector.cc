@@ -2,9 +2,11 @@
 
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <set>
 
 #include "chaos/revert.h"
 #include "core/unix_time.h"
+#include "reporter/store_writer.h"
 
 namespace sonde::chaos {
 
@@ -66,9 +68,36 @@ HealReport Heal(Journal& journal) {
       continue;
     }
     report.reverted.push_back(what);
+    report.reverted_entries.push_back(*it);
   }
+  report.at_us = NowUnixMicros();
   if (report.failed.empty()) journal.CompactIfClear();
   return report;
+}
+
+void RecordHeal(const HealReport& report, StoreWriter* store) {
+  if (!store) return;
+  std::set<std::string> drills;
+  for (const JournalEntry& e : report.reverted_entries) {
+    store->Enqueue(FaultEvent{.at_us = report.at_us,
+                              .event = FaultEventKind::kRevert,
+                              .drill = e.drill,
+                              .fault = e.fault,
+                              .kind = e.kind,
+                              .target = e.target,
+                              .detail = "reverted by heal"});
+    if (!e.drill.empty()) drills.insert(e.drill);
+  }
+  // A drill that is over already has its end; a second one is ignored by
+  // the reports (an end pairs only with an open start).
+  for (const std::string& drill : drills) {
+    store->Enqueue(DrillEvent{.at_us = report.at_us,
+                              .event = DrillEventKind::kEnd,
+                              .drill = drill,
+                              .verdict = "aborted",
+                              .seed = std::nullopt,
+                              .detail = "ended by heal: the drill's process did not finish it"});
+  }
 }
 
 }  // namespace sonde::chaos

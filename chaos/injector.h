@@ -15,6 +15,10 @@
 #include "chaos/fault.h"
 #include "chaos/journal.h"
 
+namespace sonde {
+class StoreWriter;
+}
+
 namespace sonde::chaos {
 
 // A fault injected and not yet reverted, by its journal entry's id.
@@ -49,8 +53,16 @@ struct HealReport {
   std::vector<std::string> reverted;  // descriptions of what was undone
   std::vector<std::string> failed;    // what could not be (still in the journal)
   std::vector<std::string> problems;  // malformed journal lines
+  std::vector<JournalEntry> reverted_entries;  // what `reverted` describes, with its fields
+  int64_t at_us = 0;                           // when the reverts were done
 };
 
 HealReport Heal(Journal& journal);
+
+// Writes what a heal reverted into the result store, so that reports close
+// those fault windows: a revert event per fault, and an end ("aborted") for
+// each drill the faults belonged to — a drill whose process died never wrote
+// its own. `store` may be null (no store configured): then nothing is done.
+void RecordHeal(const HealReport& report, StoreWriter* store);
 
 }  // namespace sonde::chaos

@@ -53,8 +53,10 @@ std::optional<std::string> ParseListen(std::string_view text, ServiceConfig& ser
     port = text.substr(colon + 1);
   }
   if (host.empty()) return "missing host";
-  std::optional<uint16_t> number = ParsePort(port);
-  if (!number) return "bad port \"" + std::string(port) + "\" (use 1..65535)";
+  // Port 0: the system picks a free one, and the daemon logs which (tests
+  // and supervisors that read the log need no check-then-bind race).
+  std::optional<uint16_t> number = port == "0" ? std::optional<uint16_t>(0) : ParsePort(port);
+  if (!number) return "bad port \"" + std::string(port) + "\" (use 1..65535, or 0 for any)";
   service.listen_host = std::string(host);
   service.listen_port = *number;
   return std::nullopt;
@@ -62,7 +64,15 @@ std::optional<std::string> ParseListen(std::string_view text, ServiceConfig& ser
 
 void ParseService(ParseContext& ctx, const toml::table& table, ServiceConfig& service) {
   TableReader r(ctx, table, "service", "[service]",
-                {"listen", "location", "max_concurrent_runs", "api_token_file"});
+                {"listen", "location", "max_concurrent_runs", "api_token_file", "tls_cert_file",
+                 "tls_key_file"});
+  service.tls_cert_file = r.String("tls_cert_file").value_or("");
+  service.tls_key_file = r.String("tls_key_file").value_or("");
+  if (const toml::node* cert = table.get("tls_cert_file")) service.tls_where = Where(*cert);
+  if (service.tls_cert_file.empty() != service.tls_key_file.empty()) {
+    const char* given = service.tls_cert_file.empty() ? "tls_key_file" : "tls_cert_file";
+    r.Error(Where(*table.get(given)), "\"tls_cert_file\" and \"tls_key_file\" must be given together");
+  }
   if (auto token = r.String("api_token_file")) {
     service.api_token_file = *token;
     service.api_token_file_where = Where(*table.get("api_token_file"));
@@ -621,6 +631,8 @@ LoadResult LoadConfigString(std::string_view text, std::string source_name) {
   };
   if (config->store) resolve(config->store->dir);
   if (!config->service.api_token_file.empty()) resolve(config->service.api_token_file);
+  if (!config->service.tls_cert_file.empty()) resolve(config->service.tls_cert_file);
+  if (!config->service.tls_key_file.empty()) resolve(config->service.tls_key_file);
   if (config->chaos.journal.empty()) config->chaos.journal = "sonde-chaos.journal";
   resolve(config->chaos.journal);
   return {std::move(config), {}};

@@ -494,7 +494,7 @@ http = { path = "/" }
 [service]
 listen = "127.0.0.1:65536"
 )",
-     R"(t.toml:2:10: service: bad "listen" address "127.0.0.1:65536": bad port "65536" (use 1..65535))"},
+     R"(t.toml:2:10: service: bad "listen" address "127.0.0.1:65536": bad port "65536" (use 1..65535, or 0 for any))"},
     {"ListenWithoutPort", R"(
 [service]
 listen = "localhost"

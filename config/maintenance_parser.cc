@@ -22,9 +22,18 @@ std::optional<std::chrono::system_clock::time_point> Instant(TableReader& r, std
   const toml::date_time v = dt->get();
   using namespace std::chrono;
   const sys_days day = year(v.date.year) / month(v.date.month) / v.date.day;
-  return system_clock::time_point(duration_cast<system_clock::duration>(
-      day.time_since_epoch() + hours(v.time.hour) + minutes(v.time.minute) +
-      seconds(v.time.second) + nanoseconds(v.time.nanosecond) - minutes(v.offset->minutes)));
+  const seconds instant = day.time_since_epoch() + hours(v.time.hour) + minutes(v.time.minute) +
+                          seconds(v.time.second) - minutes(v.offset->minutes);
+  // system_clock counts nanoseconds in 64 bits: years 1678 to 2261. TOML
+  // allows 0000 to 9999, and converting those would overflow.
+  constexpr seconds kLimit = duration_cast<seconds>(system_clock::duration::max()) - seconds(1);
+  if (instant > kLimit || instant < -kLimit) {
+    r.Error(Where(*node),
+            "\"" + std::string(key) + "\" is out of range (use a year from 1700 to 2200)");
+    return std::nullopt;
+  }
+  return system_clock::time_point(
+      duration_cast<system_clock::duration>(instant + nanoseconds(v.time.nanosecond)));
 }
 
 std::optional<MaintenanceWindow::Weekly> ParseWeekly(ParseContext& ctx, const toml::table& table,

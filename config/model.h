@@ -421,10 +421,16 @@ struct ServiceConfig {
   // place (that wait shows as scheduler lag) and is skipped if none frees
   // up within its timeout.
   int max_concurrent_runs = 512;
-  // A file holding the bearer token that POST /api/v1/drills/NAME/run and
-  // POST /api/v1/heal require; without it those endpoints are off.
+  // A file holding the bearer token that POST /api/v1/drills/NAME/run,
+  // POST /api/v1/heal and POST /-/reload require; without it those
+  // endpoints are off.
   std::string api_token_file;
   SourceLocation api_token_file_where;  // the value, for errors about the file
+  // The admin server speaks HTTPS with this certificate chain and key (PEM)
+  // when both are set. Read at start; a reload does not change them.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  SourceLocation tls_where;  // tls_cert_file's value, for errors about the files
 };
 
 // [alerting]: how `sonde rules` shapes the burn-rate alerts. For a 30-day

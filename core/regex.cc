@@ -11,10 +11,14 @@ struct Regex::Impl {
 std::optional<Regex> Regex::Compile(std::string_view pattern, std::string* error) {
   try {
     auto impl = std::make_shared<Impl>();
-    impl->re.assign(pattern.begin(), pattern.end(), boost::regex::perl);
     Regex r;
-    r.impl_ = std::move(impl);
     r.pattern_ = std::string(pattern);
+    // Compiled from the NUL-terminated copy, not from `pattern`: Boost.Regex
+    // 1.81 reads one character past the end of a pattern that ends in a
+    // range ("[a-,"), which must be the terminator and not the byte that
+    // happens to follow the view.
+    impl->re.assign(r.pattern_.data(), r.pattern_.data() + r.pattern_.size(), boost::regex::perl);
+    r.impl_ = std::move(impl);
     return r;
   } catch (const boost::regex_error& e) {
     if (error) {

@@ -3,7 +3,7 @@
 // record of active nodes is committed state (ledger.h).
 #include <boost/json.hpp>
 
-#include "devnet/api_error.h"
+#include "net/json_response.h"
 #include "devnet/node.h"
 #include "signer/encoding.h"
 
@@ -13,17 +13,17 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
-asio::awaitable<Response> Node::GetChallenge(const Request& req) {
+asio::awaitable<net::Response> Node::GetChallenge(const net::Request& req) {
   if (!config_.is_leader()) co_return co_await ForwardToLeader(req);
   const std::vector<uint8_t> challenge = challenges_->Issue();
-  co_return JsonResponse(
+  co_return net::JsonResponse(
       http::status::ok,
       json::object{{"challenge", signer::ToHex(challenge)},
                    {"chain_id", config_.chain_id},
                    {"expires_in_ms", std::chrono::milliseconds(challenges_->ttl()).count()}});
 }
 
-asio::awaitable<Response> Node::PostActivation(const Request& req) {
+asio::awaitable<net::Response> Node::PostActivation(const net::Request& req) {
   co_return co_await Submit(req, TxType::kActivation);
 }
 
@@ -43,10 +43,10 @@ std::optional<Reason> Node::CheckChallenge(const Tx& tx) const {
   return Reason::kUnknownChallenge;
 }
 
-Response Node::GetNodeRecord(std::string_view text) const {
+net::Response Node::GetNodeRecord(std::string_view text) const {
   auto key = signer::PublicKeyFromHex(text, "node");
   if (!key.ok()) {
-    return ErrorResponse(http::status::bad_request, "malformed",
+    return net::ErrorResponse(http::status::bad_request, "malformed",
                          "node must be an Ed25519 public key as 64 hex digits");
   }
   json::object o{{"node", std::string(text)}, {"committed_height", chain_->committed()}};
@@ -57,7 +57,7 @@ Response Node::GetNodeRecord(std::string_view text) const {
   } else {
     o["status"] = "inactive";
   }
-  return JsonResponse(http::status::ok, o);
+  return net::JsonResponse(http::status::ok, o);
 }
 
 }  // namespace sonde::devnet

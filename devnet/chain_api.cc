@@ -5,7 +5,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
-#include "devnet/api_error.h"
+#include "net/json_response.h"
 #include "devnet/json_fields.h"
 #include "devnet/node.h"
 #include "signer/encoding.h"
@@ -16,12 +16,12 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
-Response Node::GetHealth() const {
-  return JsonResponse(http::status::ok,
+net::Response Node::GetHealth() const {
+  return net::JsonResponse(http::status::ok,
                       json::object{{"status", "ok"}, {"id", config_.id}, {"role", role()}});
 }
 
-Response Node::GetStatus() const {
+net::Response Node::GetStatus() const {
   json::object o{{"status", "ok"},
                  {"id", config_.id},
                  {"role", role()},
@@ -48,12 +48,12 @@ Response Node::GetStatus() const {
     }
     o["peers"] = std::move(peers);
   }
-  return JsonResponse(http::status::ok, o);
+  return net::JsonResponse(http::status::ok, o);
 }
 
-Response Node::GetHead() const {
+net::Response Node::GetHead() const {
   const Block* head = chain_->At(chain_->head());
-  return JsonResponse(
+  return net::JsonResponse(
       http::status::ok,
       json::object{{"height", chain_->head()},
                    {"hash", HashHex(chain_->HashAt(chain_->head()))},
@@ -62,16 +62,16 @@ Response Node::GetHead() const {
                    {"committed_hash", HashHex(chain_->HashAt(chain_->committed()))}});
 }
 
-Response Node::GetBlock(std::string_view text) const {
+net::Response Node::GetBlock(std::string_view text) const {
   uint64_t height = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), height);
   if (ec != std::errc() || p != text.data() + text.size()) {
-    return ErrorResponse(http::status::bad_request, "malformed",
+    return net::ErrorResponse(http::status::bad_request, "malformed",
                          "block height must be a decimal number");
   }
   const Block* b = chain_->At(height);
   if (b == nullptr) {
-    return ErrorResponse(http::status::not_found, "unknown_block",
+    return net::ErrorResponse(http::status::not_found, "unknown_block",
                          "no block " + std::to_string(height) + " yet (head is " +
                              std::to_string(chain_->head()) + ")");
   }
@@ -79,22 +79,22 @@ Response Node::GetBlock(std::string_view text) const {
   const bool committed = height <= chain_->committed();
   o["committed"] = committed;
   o["confirmations"] = committed ? chain_->committed() - height + 1 : 0;
-  return JsonResponse(http::status::ok, o);
+  return net::JsonResponse(http::status::ok, o);
 }
 
-asio::awaitable<Response> Node::PostPeerAppend(const Request& req) {
+asio::awaitable<net::Response> Node::PostPeerAppend(const net::Request& req) {
   if (config_.is_leader()) {
-    co_return ErrorResponse(http::status::conflict, "not_a_follower",
+    co_return net::ErrorResponse(http::status::conflict, "not_a_follower",
                             "node " + std::to_string(config_.id) + " is the leader");
   }
   if (faults_.stop_syncing) {
     // The drill hook: this follower stops taking blocks and falls behind,
     // while still answering reads from what it has.
-    co_return ErrorResponse(http::status::service_unavailable, "not_syncing",
+    co_return net::ErrorResponse(http::status::service_unavailable, "not_syncing",
                             "node " + std::to_string(config_.id) + " has stop_syncing on");
   }
   auto body = ParseObject(req.body());
-  if (!body.ok()) co_return ErrorResponse(http::status::bad_request, "malformed", body.error());
+  if (!body.ok()) co_return net::ErrorResponse(http::status::bad_request, "malformed", body.error());
   JsonFields f(body.value());
   auto prev_height = f.U64("prev_height");
   auto prev_hash_text = f.String("prev_hash");
@@ -115,12 +115,12 @@ asio::awaitable<Response> Node::PostPeerAppend(const Request& req) {
   auto prev_hash = ParseHash(prev_hash_text.ok() ? prev_hash_text.value() : "");
   if (problem.empty() && !prev_hash.ok()) problem = "/prev_hash: " + prev_hash.error();
   if (!problem.empty()) {
-    co_return ErrorResponse(http::status::bad_request, "malformed", problem);
+    co_return net::ErrorResponse(http::status::bad_request, "malformed", problem);
   }
   std::vector<Block> blocks;
   for (const json::value& v : blocks_json->get_array()) {
     auto b = BlockFromJson(v, config_.chain_id);
-    if (!b.ok()) co_return ErrorResponse(http::status::bad_request, "malformed", b.error());
+    if (!b.ok()) co_return net::ErrorResponse(http::status::bad_request, "malformed", b.error());
     blocks.push_back(std::move(b.value()));
   }
   const uint64_t last = prev_height.value() + blocks.size();
@@ -132,17 +132,17 @@ asio::awaitable<Response> Node::PostPeerAppend(const Request& req) {
       chain_->Commit(std::min(commit.value(), last));
       break;
     case Chain::Accepted::kMismatch:
-      co_return JsonResponse(http::status::ok, json::object{{"ok", false},
+      co_return net::JsonResponse(http::status::ok, json::object{{"ok", false},
                                                             {"head", chain_->head()},
                                                             {"committed", chain_->committed()}});
     case Chain::Accepted::kInvalid:
       spdlog::error("node {}: refused the leader's blocks: {}", config_.id, why);
-      co_return ErrorResponse(http::status::conflict, "diverged", why);
+      co_return net::ErrorResponse(http::status::conflict, "diverged", why);
   }
   // Acknowledge only what is on disk.
   Status s = co_await chain_->Persist();
-  if (!s.ok()) co_return ErrorResponse(http::status::internal_server_error, "storage", s.error());
-  co_return JsonResponse(
+  if (!s.ok()) co_return net::ErrorResponse(http::status::internal_server_error, "storage", s.error());
+  co_return net::JsonResponse(
       http::status::ok,
       json::object{{"ok", true}, {"head", chain_->head()}, {"committed", chain_->committed()}});
 }

@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "devnet/api_error.h"
+#include "net/json_response.h"
 #include "signer/encoding.h"
 #include "signer/frost/hash.h"
 #include "signer/frost/participant.h"
@@ -41,7 +41,7 @@ void FrostParticipant::Prune() {
   std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires <= now; });
 }
 
-std::variant<frost::Round1Message, Response> FrostParticipant::Round1(std::string session) {
+std::variant<frost::Round1Message, net::Response> FrostParticipant::Round1(std::string session) {
   Prune();
   if (session.empty()) {
     uint8_t random[12];
@@ -49,16 +49,16 @@ std::variant<frost::Round1Message, Response> FrostParticipant::Round1(std::strin
     session = "n" + std::to_string(identifier()) + "-" + signer::ToHex(random);
   }
   if (session.size() > frost::kMaxSessionSize) {
-    return ErrorResponse(
+    return net::ErrorResponse(
         http::status::bad_request, "malformed",
         "/session: at most " + std::to_string(frost::kMaxSessionSize) + " characters");
   }
   if (sessions_.contains(session)) {
-    return ErrorResponse(http::status::conflict, "session_exists",
+    return net::ErrorResponse(http::status::conflict, "session_exists",
                          "session " + session + " already has round-1 nonces on this node");
   }
   if (sessions_.size() >= kMaxSessions) {
-    return ErrorResponse(http::status::service_unavailable, "too_many_sessions",
+    return net::ErrorResponse(http::status::service_unavailable, "too_many_sessions",
                          "this node holds " + std::to_string(sessions_.size()) +
                              " open sessions; finish or abandon some (they expire after " +
                              std::to_string(kSessionTtl.count()) + " s)");
@@ -69,12 +69,12 @@ std::variant<frost::Round1Message, Response> FrostParticipant::Round1(std::strin
   return out;
 }
 
-std::variant<frost::Round2Response, Response> FrostParticipant::Round2(
+std::variant<frost::Round2Response, net::Response> FrostParticipant::Round2(
     const frost::Round2Request& request, bool corrupt) {
   Prune();
   auto it = sessions_.find(request.session);
   if (it == sessions_.end()) {
-    return ErrorResponse(http::status::not_found, "unknown_session",
+    return net::ErrorResponse(http::status::not_found, "unknown_session",
                          "no round-1 nonces for session " + request.session +
                              " on this node (never committed, expired, or already used)");
   }
@@ -83,7 +83,7 @@ std::variant<frost::Round2Response, Response> FrostParticipant::Round2(
   auto node = sessions_.extract(it);
   auto share = frost::Sign(share_.key, std::move(node.mapped().nonces), request.package);
   if (!share.ok()) {
-    return ErrorResponse(http::status::unprocessable_entity, "refused", share.error().message);
+    return net::ErrorResponse(http::status::unprocessable_entity, "refused", share.error().message);
   }
   frost::SignatureShare s = share.value();
   if (corrupt) s.share = s.share + frost::Scalar::FromU64(1);  // the drill hook

@@ -16,7 +16,7 @@
 #include <variant>
 
 #include "devnet/frost_share_file.h"
-#include "devnet/http_server.h"
+#include "net/http_server.h"
 #include "signer/frost/wire.h"
 
 namespace sonde::devnet {
@@ -37,11 +37,11 @@ class FrostParticipant {
 
   // Round 1 for `session` (empty: the node names one). Fails if the session
   // already has nonces or the table is full.
-  std::variant<signer::frost::Round1Message, Response> Round1(std::string session);
+  std::variant<signer::frost::Round1Message, net::Response> Round1(std::string session);
 
   // Round 2: signs with the session's nonces, which are gone afterwards.
   // With `corrupt` (the drill hook) the share is deliberately wrong.
-  std::variant<signer::frost::Round2Response, Response> Round2(
+  std::variant<signer::frost::Round2Response, net::Response> Round2(
       const signer::frost::Round2Request& request, bool corrupt);
 
  private:

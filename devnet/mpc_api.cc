@@ -2,7 +2,7 @@
 // POST /v1/mpc/round2 (see frost_participant.h for the session rules).
 #include <boost/json.hpp>
 
-#include "devnet/api_error.h"
+#include "net/json_response.h"
 #include "devnet/json_fields.h"
 #include "devnet/node.h"
 
@@ -14,13 +14,13 @@ namespace frost = signer::frost;
 
 namespace {
 
-Response NoShare(uint32_t id) {
-  return ErrorResponse(http::status::service_unavailable, "no_share",
+net::Response NoShare(uint32_t id) {
+  return net::ErrorResponse(http::status::service_unavailable, "no_share",
                        "node " + std::to_string(id) + " holds no FROST share");
 }
 
-Response RawJson(const std::string& body) {
-  Response r;
+net::Response RawJson(const std::string& body) {
+  net::Response r;
   r.result(http::status::ok);
   r.set(http::field::content_type, "application/json");
   r.body() = body + "\n";
@@ -29,44 +29,44 @@ Response RawJson(const std::string& body) {
 
 }  // namespace
 
-Response Node::GetGroup() const {
+net::Response Node::GetGroup() const {
   if (!frost_) return NoShare(config_.id);
-  return JsonResponse(http::status::ok, frost_->GroupJson());
+  return net::JsonResponse(http::status::ok, frost_->GroupJson());
 }
 
-Response Node::PostRound1(const Request& req) {
+net::Response Node::PostRound1(const net::Request& req) {
   if (!frost_) return NoShare(config_.id);
   std::string session;
   // An empty body is allowed: the node then names the session.
   if (!req.body().empty()) {
     auto body = ParseObject(req.body());
-    if (!body.ok()) return ErrorResponse(http::status::bad_request, "malformed", body.error());
+    if (!body.ok()) return net::ErrorResponse(http::status::bad_request, "malformed", body.error());
     JsonFields f(body.value());
     if (Status s = f.OnlyKeys({"session"}); !s.ok()) {
-      return ErrorResponse(http::status::bad_request, "malformed", s.error());
+      return net::ErrorResponse(http::status::bad_request, "malformed", s.error());
     }
     if (f.Has("session")) {
       auto s = f.String("session");
       if (!s.ok() || s->empty()) {
-        return ErrorResponse(http::status::bad_request, "malformed",
+        return net::ErrorResponse(http::status::bad_request, "malformed",
                              "/session: must be a non-empty string");
       }
       session = std::move(s.value());
     }
   }
   auto r = frost_->Round1(std::move(session));
-  if (auto* error = std::get_if<Response>(&r)) return std::move(*error);
+  if (auto* error = std::get_if<net::Response>(&r)) return std::move(*error);
   return RawJson(frost::ToJson(std::get<frost::Round1Message>(r)));
 }
 
-Response Node::PostRound2(const Request& req) {
+net::Response Node::PostRound2(const net::Request& req) {
   if (!frost_) return NoShare(config_.id);
   auto request = frost::ParseRound2Request(req.body());
   if (!request.ok()) {
-    return ErrorResponse(http::status::bad_request, "malformed", request.error().message);
+    return net::ErrorResponse(http::status::bad_request, "malformed", request.error().message);
   }
   auto r = frost_->Round2(request.value(), faults_.invalid_shares);
-  if (auto* error = std::get_if<Response>(&r)) return std::move(*error);
+  if (auto* error = std::get_if<net::Response>(&r)) return std::move(*error);
   return RawJson(frost::ToJson(std::get<frost::Round2Response>(r)));
 }
 

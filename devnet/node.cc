@@ -9,7 +9,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
 
-#include "devnet/api_error.h"
+#include "net/json_response.h"
 #include "devnet/json_fields.h"
 #include "signer/key_file.h"
 
@@ -19,6 +19,15 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
 namespace {
+
+net::ServerOptions ServerOptions() {
+  net::ServerOptions o;
+  o.name = "sonde-devnet";
+  o.max_body_bytes = 8 * 1024 * 1024;  // a peer append carries up to 100 blocks
+  o.max_connections = 512;
+  o.error_response = net::ErrorResponse;
+  return o;
+}
 
 constexpr size_t kMaxTxsPerBlock = 1000;
 constexpr size_t kMaxMempool = 20000;
@@ -42,8 +51,8 @@ std::optional<std::string_view> Param(std::string_view path, std::string_view pr
   return rest;
 }
 
-Response MethodNotAllowed(std::string_view allowed) {
-  Response r = ErrorResponse(http::status::method_not_allowed, "method_not_allowed",
+net::Response MethodNotAllowed(std::string_view allowed) {
+  net::Response r = net::ErrorResponse(http::status::method_not_allowed, "method_not_allowed",
                              "this path takes " + std::string(allowed));
   r.set(http::field::allow, allowed);
   return r;
@@ -73,8 +82,9 @@ Node::Node(asio::any_io_executor executor, NodeConfig config, signer::KeyPair ke
       key_(std::move(key)),
       chain_(std::move(chain)),
       frost_(std::move(frost)) {
-  server_ =
-      std::make_unique<HttpServer>(executor_, [this](const Request& req) { return Route(req); });
+  server_ = std::make_unique<net::HttpServer>(
+      executor_, [this](const net::Request& req) { return Route(req); },
+      ServerOptions());
   if (config_.is_leader()) {
     pool_ = std::make_unique<TxPool>(*chain_, kMaxMempool, kMaxRemembered);
     challenges_ = std::make_unique<Challenges>(kChallengeTtl, kMaxChallenges);
@@ -109,7 +119,7 @@ void Node::Stop() {
   if (propose_timer_) propose_timer_->cancel();
 }
 
-asio::awaitable<Response> Node::Route(const Request& req) {
+asio::awaitable<net::Response> Node::Route(const net::Request& req) {
   // No co_await inside a conditional expression: GCC 12 miscompiles the
   // temporaries there, so every branch is a plain statement.
   std::string_view path(req.target().data(), req.target().size());
@@ -173,24 +183,24 @@ asio::awaitable<Response> Node::Route(const Request& req) {
     allowed = "GET, POST";
   }
   if (allowed != nullptr) co_return MethodNotAllowed(allowed);
-  co_return ErrorResponse(http::status::not_found, "not_found",
+  co_return net::ErrorResponse(http::status::not_found, "not_found",
                           "no such endpoint: " + std::string(path) + " (see devnet/API.md)");
 }
 
-asio::awaitable<Result<PeerResponse>> Node::CallLeader(const Request& req) {
+asio::awaitable<Result<PeerResponse>> Node::CallLeader(const net::Request& req) {
   co_return co_await HttpCall(*leader_url_, req.method(), std::string(req.target()), req.body(),
                               kForwardTimeout);
 }
 
-asio::awaitable<Response> Node::ForwardToLeader(const Request& req) {
+asio::awaitable<net::Response> Node::ForwardToLeader(const net::Request& req) {
   auto r = co_await CallLeader(req);
   if (!r.ok()) {
-    co_return ErrorResponse(http::status::service_unavailable, "leader_unreachable",
+    co_return net::ErrorResponse(http::status::service_unavailable, "leader_unreachable",
                             "node " + std::to_string(config_.id) +
                                 " cannot reach the leader (node " + std::to_string(config_.leader) +
                                 "): " + r.error());
   }
-  Response res;
+  net::Response res;
   res.result(static_cast<unsigned>(r->status));
   res.set(http::field::content_type, "application/json");
   res.body() = std::move(r->body);
@@ -242,12 +252,12 @@ asio::awaitable<void> Node::OnCommit() {
   replicator_->Wake();  // tell followers the new commit height
 }
 
-asio::awaitable<Response> Node::Submit(const Request& req, TxType type) {
+asio::awaitable<net::Response> Node::Submit(const net::Request& req, TxType type) {
   if (!config_.is_leader()) co_return co_await ForwardToLeader(req);
   auto body = ParseObject(req.body());
-  if (!body.ok()) co_return ErrorResponse(http::status::bad_request, "malformed", body.error());
+  if (!body.ok()) co_return net::ErrorResponse(http::status::bad_request, "malformed", body.error());
   auto tx = TxFromJson(body.value(), config_.chain_id, type);
-  if (!tx.ok()) co_return ErrorResponse(http::status::bad_request, "malformed", tx.error());
+  if (!tx.ok()) co_return net::ErrorResponse(http::status::bad_request, "malformed", tx.error());
   co_return Admit(tx.value());
 }
 

@@ -23,7 +23,7 @@
 #include "devnet/chain.h"
 #include "devnet/challenges.h"
 #include "devnet/frost_participant.h"
-#include "devnet/http_server.h"
+#include "net/http_server.h"
 #include "devnet/node_config.h"
 #include "devnet/peer_client.h"
 #include "devnet/replication.h"
@@ -55,10 +55,10 @@ class Node {
   Node(boost::asio::any_io_executor executor, NodeConfig config, signer::KeyPair key,
        std::unique_ptr<Chain> chain, std::unique_ptr<FrostParticipant> frost);
 
-  boost::asio::awaitable<Response> Route(const Request& req);
-  boost::asio::awaitable<Result<PeerResponse>> CallLeader(const Request& req);
+  boost::asio::awaitable<net::Response> Route(const net::Request& req);
+  boost::asio::awaitable<Result<PeerResponse>> CallLeader(const net::Request& req);
   // The leader's answer, or a 503 leader_unreachable.
-  boost::asio::awaitable<Response> ForwardToLeader(const Request& req);
+  boost::asio::awaitable<net::Response> ForwardToLeader(const net::Request& req);
   boost::asio::awaitable<void> ProposeLoop();
   void ProposeBlock();
   boost::asio::awaitable<void> PersistOwnBlock(uint64_t height);
@@ -66,51 +66,51 @@ class Node {
   std::string_view role() const { return config_.is_leader() ? "leader" : "follower"; }
 
   // chain_api.cc
-  Response GetHealth() const;
-  Response GetStatus() const;
-  Response GetHead() const;
-  Response GetBlock(std::string_view height) const;
-  boost::asio::awaitable<Response> PostPeerAppend(const Request& req);
+  net::Response GetHealth() const;
+  net::Response GetStatus() const;
+  net::Response GetHead() const;
+  net::Response GetBlock(std::string_view height) const;
+  boost::asio::awaitable<net::Response> PostPeerAppend(const net::Request& req);
 
   // tx_api.cc
-  boost::asio::awaitable<Response> PostTx(const Request& req);
-  boost::asio::awaitable<Response> GetTx(const Request& req, std::string_view hash);
-  boost::asio::awaitable<Response> GetAccount(const Request& req, std::string_view address);
+  boost::asio::awaitable<net::Response> PostTx(const net::Request& req);
+  boost::asio::awaitable<net::Response> GetTx(const net::Request& req, std::string_view hash);
+  boost::asio::awaitable<net::Response> GetAccount(const net::Request& req, std::string_view address);
   // Leader: signature, challenge and state checks, then the mempool.
-  Response Admit(const Tx& tx);
+  net::Response Admit(const Tx& tx);
   // The status of a tx this node knows of: in a block, in the mempool or refused.
   std::optional<boost::json::object> LocalTxStatus(const Hash& hash) const;
 
   // activation_api.cc
-  boost::asio::awaitable<Response> GetChallenge(const Request& req);
-  boost::asio::awaitable<Response> PostActivation(const Request& req);
-  Response GetNodeRecord(std::string_view key) const;
+  boost::asio::awaitable<net::Response> GetChallenge(const net::Request& req);
+  boost::asio::awaitable<net::Response> PostActivation(const net::Request& req);
+  net::Response GetNodeRecord(std::string_view key) const;
   // The challenge check for an activation tx, before the state check.
   std::optional<Reason> CheckChallenge(const Tx& tx) const;
 
   // rewards_api.cc
-  Response GetRewards(std::string_view key) const;
-  boost::asio::awaitable<Response> PostClaim(const Request& req);
+  net::Response GetRewards(std::string_view key) const;
+  boost::asio::awaitable<net::Response> PostClaim(const net::Request& req);
 
   // mpc_api.cc
-  Response GetGroup() const;
-  Response PostRound1(const Request& req);
-  Response PostRound2(const Request& req);
+  net::Response GetGroup() const;
+  net::Response PostRound1(const net::Request& req);
+  net::Response PostRound2(const net::Request& req);
 
   // admin_api.cc
-  Response GetFaults() const;
-  Response PostFaults(const Request& req);
+  net::Response GetFaults() const;
+  net::Response PostFaults(const net::Request& req);
 
   // A tx submitted to this node: admitted here on the leader, forwarded by
   // a follower.
-  boost::asio::awaitable<Response> Submit(const Request& req, TxType type);
+  boost::asio::awaitable<net::Response> Submit(const net::Request& req, TxType type);
 
   boost::asio::any_io_executor executor_;
   const NodeConfig config_;
   signer::KeyPair key_;
   std::unique_ptr<Chain> chain_;
   std::unique_ptr<FrostParticipant> frost_;  // null when the node has no share
-  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<net::HttpServer> server_;
   std::optional<PeerUrl> leader_url_;  // followers only
   Faults faults_;
   bool stopped_ = false;

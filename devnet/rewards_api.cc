@@ -2,7 +2,7 @@
 // /v1/rewards/claim, a signed RewardClaim that becomes a claim tx.
 #include <boost/json.hpp>
 
-#include "devnet/api_error.h"
+#include "net/json_response.h"
 #include "devnet/node.h"
 #include "signer/encoding.h"
 
@@ -12,14 +12,14 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
-Response Node::GetRewards(std::string_view text) const {
+net::Response Node::GetRewards(std::string_view text) const {
   auto key = signer::PublicKeyFromHex(text, "node");
   if (!key.ok()) {
-    return ErrorResponse(http::status::bad_request, "malformed",
+    return net::ErrorResponse(http::status::bad_request, "malformed",
                          "node must be an Ed25519 public key as 64 hex digits");
   }
   const RewardRecord r = chain_->state().rewards(key.value());
-  return JsonResponse(http::status::ok,
+  return net::JsonResponse(http::status::ok,
                       json::object{{"node", std::string(text)},
                                    {"active", chain_->state().node(key.value()) != nullptr},
                                    {"accrued", r.accrued},
@@ -30,7 +30,7 @@ Response Node::GetRewards(std::string_view text) const {
                                    {"committed_height", chain_->committed()}});
 }
 
-asio::awaitable<Response> Node::PostClaim(const Request& req) {
+asio::awaitable<net::Response> Node::PostClaim(const net::Request& req) {
   co_return co_await Submit(req, TxType::kClaim);
 }
 

@@ -2,7 +2,7 @@
 // GET /v1/accounts/{address}; and Admit, the leader's admission of any tx.
 #include <boost/json.hpp>
 
-#include "devnet/api_error.h"
+#include "net/json_response.h"
 #include "devnet/json_fields.h"
 #include "devnet/node.h"
 #include "signer/encoding.h"
@@ -15,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-Response Rejected(const Hash& hash, Reason reason) {
-  return JsonResponse(
+net::Response Rejected(const Hash& hash, Reason reason) {
+  return net::JsonResponse(
       http::status::unprocessable_entity,
       json::object{
           {"hash", HashHex(hash)}, {"status", "rejected"}, {"reason", ReasonName(reason)}});
@@ -24,7 +24,7 @@ Response Rejected(const Hash& hash, Reason reason) {
 
 }  // namespace
 
-asio::awaitable<Response> Node::PostTx(const Request& req) {
+asio::awaitable<net::Response> Node::PostTx(const net::Request& req) {
   co_return co_await Submit(req, TxType::kTransfer);
 }
 
@@ -60,11 +60,11 @@ std::optional<json::object> Node::LocalTxStatus(const Hash& hash) const {
   return std::nullopt;
 }
 
-Response Node::Admit(const Tx& tx) {
+net::Response Node::Admit(const Tx& tx) {
   // A resubmission of a known tx is answered with its status; only a
   // refused one is judged again (it may be valid now).
   if (auto known = LocalTxStatus(tx.hash); known && known->at("status") != "rejected") {
-    return JsonResponse(http::status::ok, *known);
+    return net::JsonResponse(http::status::ok, *known);
   }
   if (!SignatureValid(tx)) {
     pool_->Remember(tx.hash, Reason::kBadSignature);
@@ -75,7 +75,7 @@ Response Node::Admit(const Tx& tx) {
     return Rejected(tx.hash, *reason);
   }
   if (pool_->full()) {
-    return ErrorResponse(http::status::service_unavailable, "mempool_full",
+    return net::ErrorResponse(http::status::service_unavailable, "mempool_full",
                          "the leader holds " + std::to_string(pool_->size()) +
                              " pending transactions; try again after the next block");
   }
@@ -83,28 +83,28 @@ Response Node::Admit(const Tx& tx) {
   if (tx.type() == TxType::kActivation) {
     challenges_->Forget(std::get<signer::ActivationProof>(tx.body).challenge);
   }
-  return JsonResponse(http::status::accepted,
+  return net::JsonResponse(http::status::accepted,
                       json::object{{"hash", HashHex(tx.hash)}, {"status", "pending"}});
 }
 
-asio::awaitable<Response> Node::GetTx(const Request& req, std::string_view text) {
+asio::awaitable<net::Response> Node::GetTx(const net::Request& req, std::string_view text) {
   auto hash = ParseHash(text);
   if (!hash.ok()) {
-    co_return ErrorResponse(http::status::bad_request, "malformed", "tx hash: " + hash.error());
+    co_return net::ErrorResponse(http::status::bad_request, "malformed", "tx hash: " + hash.error());
   }
   if (auto status = LocalTxStatus(hash.value())) {
-    co_return JsonResponse(http::status::ok, *status);
+    co_return net::JsonResponse(http::status::ok, *status);
   }
   // Only the leader knows the mempool and the refusals.
   if (!config_.is_leader()) co_return co_await ForwardToLeader(req);
-  co_return ErrorResponse(http::status::not_found, "unknown_tx",
+  co_return net::ErrorResponse(http::status::not_found, "unknown_tx",
                           "no transaction " + std::string(text) + " is known");
 }
 
-asio::awaitable<Response> Node::GetAccount(const Request& req, std::string_view text) {
+asio::awaitable<net::Response> Node::GetAccount(const net::Request& req, std::string_view text) {
   auto address = signer::PublicKeyFromHex(text, "address");
   if (!address.ok()) {
-    co_return ErrorResponse(http::status::bad_request, "malformed",
+    co_return net::ErrorResponse(http::status::bad_request, "malformed",
                             "address must be an Ed25519 public key as 64 hex digits");
   }
   const Account confirmed = chain_->state().account(address.value());
@@ -114,12 +114,12 @@ asio::awaitable<Response> Node::GetAccount(const Request& req, std::string_view 
                  {"committed_height", chain_->committed()}};
   if (config_.is_leader()) {
     o["next_nonce"] = pool_->pending_state().account(address.value()).nonce;
-    co_return JsonResponse(http::status::ok, o);
+    co_return net::JsonResponse(http::status::ok, o);
   }
   // next_nonce counts the leader's mempool, which only the leader knows.
   auto r = co_await CallLeader(req);
   if (r.ok() && r->status == 200) {
-    Response res;
+    net::Response res;
     res.result(http::status::ok);
     res.set(http::field::content_type, "application/json");
     res.body() = std::move(r->body);
@@ -127,7 +127,7 @@ asio::awaitable<Response> Node::GetAccount(const Request& req, std::string_view 
   }
   o["next_nonce"] = confirmed.nonce;
   o["leader_reachable"] = false;  // next_nonce is then a guess from committed state
-  co_return JsonResponse(http::status::ok, o);
+  co_return net::JsonResponse(http::status::ok, o);
 }
 
 }  // namespace sonde::devnet

@@ -13,6 +13,9 @@
 #include "probes/http_client.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -29,10 +32,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+
+#include "probes/resource_errors.h"
 
 namespace sonde {
 namespace {
@@ -40,6 +47,10 @@ namespace {
 namespace asio = boost::asio;
 using Handler = asio::any_completion_handler<void(HttpResponse)>;
 using Clock = std::chrono::steady_clock;
+
+// CURLE_TOO_LARGE (curl 8.6+: response headers over curl's limits); by
+// number, so this builds against older headers too.
+constexpr int kCurleTooLarge = 100;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -122,6 +133,9 @@ struct Transfer {
   std::array<char, CURL_ERROR_SIZE> error{};
   // When curl began TLS setup on the connected socket (see OnSslContext).
   std::optional<Clock::time_point> tls_started;
+  // See OnOpenSocket.
+  int socket_errno = 0;
+  bool last_descriptor = false;
 };
 
 // curl callbacks are noexcept: returning a short count fails the transfer.
@@ -172,6 +186,32 @@ CURLcode OnSslContext(CURL*, void*, void* user) noexcept {
   return CURLE_OK;
 }
 
+// CURLOPT_OPENSOCKETFUNCTION: opens the socket as curl itself would, but
+// keeps errno. curl reports a failed socket() as CURLE_COULDNT_CONNECT and
+// (in 7.88) loses the errno, which would charge sonde running out of
+// descriptors to the target as `connect`. It also notes whether this socket
+// took the last descriptor: for HTTPS curl then opens the CA file, fails,
+// and reports CURLE_SSL_CACERT_BADFILE, again sonde's trouble.
+curl_socket_t OnOpenSocket(void* user, curlsocktype, curl_sockaddr* address) noexcept {
+  auto* t = static_cast<Transfer*>(user);
+  // Only the latest attempt counts: curl may try another address after one
+  // that failed.
+  t->socket_errno = 0;
+  t->last_descriptor = false;
+  const curl_socket_t fd = ::socket(address->family, address->socktype, address->protocol);
+  if (fd == CURL_SOCKET_BAD) {
+    t->socket_errno = errno;
+    return fd;
+  }
+  const int spare = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (spare >= 0) {
+    ::close(spare);
+  } else {
+    t->last_descriptor = IsResourceExhaustion(errno);
+  }
+  return fd;
+}
+
 bool IsHttps(std::string_view url) { return Lower(url.substr(0, 8)) == "https://"; }
 
 // What ContextWatch needs from a client (HttpClient::Impl is private).
@@ -218,6 +258,7 @@ const std::string* HttpResponse::Header(std::string_view lower_name) const {
 }
 
 Reason ClassifyCurlError(int curl_code) {
+  if (curl_code == kCurleTooLarge) return Reason::kInvalidResponse;
   switch (static_cast<CURLcode>(curl_code)) {
     case CURLE_OK:
       return Reason::kNone;
@@ -256,6 +297,43 @@ Reason ClassifyCurlError(int curl_code) {
     default:
       return Reason::kInternal;
   }
+}
+
+Reason ClassifyCurlFailure(int curl_code, const CurlFailureContext& context) {
+  if (curl_code != CURLE_OK && IsResourceExhaustion(context.socket_errno)) {
+    return Reason::kInternal;
+  }
+  switch (curl_code) {
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      // Our own CA or client certificate file would not load, right after
+      // the socket took the last descriptor: no descriptor to open it with.
+      if (context.last_descriptor) return Reason::kInternal;
+      break;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      // Past connect, this code means the peer answered with something
+      // that is not HTTP ("Received HTTP/0.9 when not allowed"): the
+      // target's fault, not ours. Before connect it is a bad URL scheme.
+      if (context.connected) return Reason::kInvalidResponse;
+      break;
+    case CURLE_OUT_OF_MEMORY:
+      // curl 7.x also reports a response header over its 100 KiB limit
+      // this way ("Out of memory"); once connected, what curl allocates for
+      // is the response, so the response is what is wrong.
+      if (context.connected) return Reason::kInvalidResponse;
+      break;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      // After the status line, the connection breaking (a reset mid-body)
+      // or curl refusing to read on (headers over its 300 KiB total, in
+      // 7.88 with the CVE-2023-38039 fix) leaves a truncated response.
+      // Before it, the connection broke: connect.
+      if (context.response_started) return Reason::kInvalidResponse;
+      break;
+    default:
+      break;
+  }
+  return ClassifyCurlError(curl_code);
 }
 
 class HttpClient::Impl : public Watched, public std::enable_shared_from_this<Impl> {
@@ -413,6 +491,8 @@ class HttpClient::Impl : public Watched, public std::enable_shared_from_this<Imp
     set(CURLOPT_WRITEFUNCTION, &OnBody);
     set(CURLOPT_WRITEDATA, static_cast<void*>(&t));
     set(CURLOPT_ERRORBUFFER, t.error.data());
+    set(CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(&t));
     if (r.tls.insecure_skip_verify) {
       set(CURLOPT_SSL_VERIFYPEER, 0L);
       set(CURLOPT_SSL_VERIFYHOST, 0L);
@@ -536,17 +616,23 @@ class HttpClient::Impl : public Watched, public std::enable_shared_from_this<Imp
             "response body exceeds " + std::to_string(t->request.max_response_bytes) + " bytes";
         Finish(std::move(t), Reason::kInvalidResponse, std::move(error), true);
       } else {
-        Reason reason = ClassifyCurlError(rc);
+        CurlFailureContext context;
         curl_off_t connected_us = 0;
         curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
-        if (rc == CURLE_UNSUPPORTED_PROTOCOL && connected_us > 0) {
-          // Past connect, this code means the peer answered with something
-          // that is not HTTP ("Received HTTP/0.9 when not allowed"): the
-          // target's fault, not ours. Before connect it is a bad URL scheme.
-          reason = Reason::kInvalidResponse;
-        }
+        long status = 0;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+        context.connected = connected_us > 0;
+        context.response_started = status > 0;
+        context.socket_errno = t->socket_errno;
+        context.last_descriptor = t->last_descriptor;
+        const Reason reason = ClassifyCurlFailure(rc, context);
         std::string error;
         if (reason != Reason::kNone) error = t->error[0] ? t->error.data() : curl_easy_strerror(rc);
+        if (reason == Reason::kInternal && IsResourceExhaustion(t->socket_errno)) {
+          error += std::string(" (socket: ") + std::strerror(t->socket_errno) + ")";
+        } else if (reason == Reason::kInternal && t->last_descriptor) {
+          error += " (out of file descriptors)";
+        }
         Finish(std::move(t), reason, std::move(error), true, /*curl_total=*/true);
       }
     }

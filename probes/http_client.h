@@ -57,7 +57,8 @@ struct HttpPhases {
 struct HttpResponse {
   // Reason::kNone when a complete response arrived (whatever its status);
   // otherwise the transport failure: kDns, kConnect, kTls, kTimeout,
-  // kInvalidResponse (garbled or over max_response_bytes), kInternal (aborted).
+  // kInvalidResponse (garbled, truncated, headers or body over a limit),
+  // kInternal (aborted, or sonde out of descriptors or memory).
   Reason failure = Reason::kNone;
   std::string error;  // human-readable detail for logs when failure != kNone
   int status = 0;     // 0 when no response
@@ -92,7 +93,28 @@ class HttpClient {
   std::shared_ptr<Impl> impl_;
 };
 
-// Maps a libcurl result code to a failure reason (exposed for tests).
+// Maps a libcurl result code to a failure reason, knowing nothing else
+// about the transfer (exposed for tests).
 Reason ClassifyCurlError(int curl_code);
+
+// What is known about a failed transfer besides curl's code.
+struct CurlFailureContext {
+  bool connected = false;         // TCP connect completed (CURLINFO_CONNECT_TIME_T > 0)
+  bool response_started = false;  // a status line arrived (CURLINFO_RESPONSE_CODE > 0)
+  int socket_errno = 0;           // errno of a socket() that failed, else 0
+  bool last_descriptor = false;   // the socket took the process's last descriptor
+};
+
+// The reason for curl's result `curl_code` in `context`: the same code can
+// be the target's fault or sonde's.
+//  - out of descriptors or memory for the socket, or for loading our own
+//    certificate files: kInternal (sonde's fault);
+//  - a reset, or curl's header limits, after the status line:
+//    kInvalidResponse (a refused or broken connection before it stays
+//    kConnect);
+//  - "out of memory" (a header over curl's limit) or "unsupported protocol"
+//    (not HTTP) once connected: kInvalidResponse.
+// Anything else as ClassifyCurlError.
+Reason ClassifyCurlFailure(int curl_code, const CurlFailureContext& context);
 
 }  // namespace sonde

@@ -1,12 +1,14 @@
 #include "probes/socket_connect.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
+#include <tuple>
+
+#include "probes/resource_errors.h"
 
 namespace sonde {
 namespace {
@@ -63,25 +65,49 @@ asio::awaitable<Connection> ConnectTcp(const HostPort& where, Clock::time_point 
     co_return out;
   }
   auto [rec, endpoints] = std::get<0>(resolved);
+  if (rec && IsResourceExhaustion(rec)) {
+    out.failure = Reason::kInternal;
+    out.detail = "cannot resolve " + where.host + " (out of local resources): " + rec.message();
+    co_return out;
+  }
   if (rec) {
     out.failure = Reason::kDns;
     out.detail = "cannot resolve " + where.host + ": " + rec.message();
     co_return out;
   }
 
+  // Each address in turn, opening the socket ourselves: asio's range
+  // async_connect reports a socket it could not open as operation_aborted,
+  // which would hide EMFILE (sonde's fault) behind a failed connect.
   const Clock::time_point connect_start = Clock::now();
-  tcp::socket socket(executor);
-  auto connected =
-      co_await (asio::async_connect(socket, endpoints, asio::as_tuple(asio::use_awaitable)) ||
-                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-  out.connect = Since(connect_start);
   const std::string name = where.host + ":" + std::to_string(where.port);
-  if (connected.index() == 1) {
-    out.failure = Reason::kTimeout;
-    out.detail = "connecting to " + name + " outlasted the deadline";
-    co_return out;
+  tcp::socket socket(executor);
+  boost::system::error_code cec = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    socket.open(entry.endpoint().protocol(), cec);
+    if (cec && IsResourceExhaustion(cec)) {
+      out.connect = Since(connect_start);
+      out.failure = Reason::kInternal;
+      out.detail = "cannot open a socket for " + name + ": " + cec.message();
+      co_return out;
+    }
+    if (cec) continue;
+    auto connected =
+        co_await (socket.async_connect(entry.endpoint(), asio::as_tuple(asio::use_awaitable)) ||
+                  timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (connected.index() == 1) {
+      out.connect = Since(connect_start);
+      out.failure = Reason::kTimeout;
+      out.detail = "connecting to " + name + " outlasted the deadline";
+      co_return out;
+    }
+    std::tie(cec) = std::get<0>(connected);
+    if (!cec) break;
   }
-  if (auto [cec, endpoint] = std::get<0>(connected); cec) {
+  out.connect = Since(connect_start);
+  if (cec) {
     out.failure = Reason::kConnect;
     out.detail = "cannot connect to " + name + ": " + cec.message();
     co_return out;

@@ -34,7 +34,8 @@ struct Connection {
 
 // Tries each resolved address in turn until one connects or the deadline
 // passes (kTimeout). A name that does not resolve is kDns; refused or
-// unreachable is kConnect.
+// unreachable is kConnect; out of local descriptors, buffers or memory
+// (EMFILE, ENFILE, ENOBUFS, ENOMEM) is kInternal.
 boost::asio::awaitable<Connection> ConnectTcp(const HostPort& where,
                                               std::chrono::steady_clock::time_point deadline);
 

@@ -1,5 +1,6 @@
 #include "probes/tls_probe.h"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -11,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <ctime>
 
+#include "probes/resource_errors.h"
 #include "probes/socket_connect.h"
 
 namespace sonde {
@@ -21,10 +23,25 @@ namespace ssl = asio::ssl;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
+// OpenSSL reports a file it could not open as a system error carrying
+// errno; EMFILE there (say while loading ca_file) is sonde out of
+// descriptors, not a TLS problem of the target.
+bool IsLocalExhaustion(const boost::system::error_code& ec) {
+  if (ec.category() != asio::error::get_ssl_category()) return IsResourceExhaustion(ec);
+  const auto code = static_cast<unsigned int>(ec.value());
+  return ERR_GET_LIB(code) == ERR_LIB_SYS && IsResourceExhaustion(ERR_GET_REASON(code));
+}
+
 // Builds the client context from the group's options; an error message when
-// a file cannot be loaded.
-std::string Configure(ssl::context& ctx, const TlsOptions& tls, const std::string& name) {
+// a file cannot be loaded, and in `exhausted` whether that was for want of
+// descriptors or memory.
+std::string Configure(ssl::context& ctx, const TlsOptions& tls, const std::string& name,
+                      bool& exhausted) {
   boost::system::error_code ec;
+  const auto fail = [&](const std::string& what) {
+    exhausted = IsLocalExhaustion(ec);
+    return what + ": " + ec.message();
+  };
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   if (tls.insecure_skip_verify) {
@@ -34,16 +51,16 @@ std::string Configure(ssl::context& ctx, const TlsOptions& tls, const std::strin
   ctx.set_verify_mode(ssl::verify_peer);
   if (!tls.ca_file.empty()) {
     ctx.load_verify_file(tls.ca_file, ec);
-    if (ec) return "cannot load ca_file " + tls.ca_file + ": " + ec.message();
+    if (ec) return fail("cannot load ca_file " + tls.ca_file);
   } else {
     ctx.set_default_verify_paths(ec);
-    if (ec) return "cannot load the system trust store: " + ec.message();
+    if (ec) return fail("cannot load the system trust store");
   }
   if (!tls.cert_file.empty()) {
     ctx.use_certificate_chain_file(tls.cert_file, ec);
-    if (ec) return "cannot load cert_file " + tls.cert_file + ": " + ec.message();
+    if (ec) return fail("cannot load cert_file " + tls.cert_file);
     ctx.use_private_key_file(tls.key_file, ssl::context::pem, ec);
-    if (ec) return "cannot load key_file " + tls.key_file + ": " + ec.message();
+    if (ec) return fail("cannot load key_file " + tls.key_file);
   }
   ctx.set_verify_callback(ssl::host_name_verification(name));
   return "";
@@ -85,8 +102,9 @@ asio::awaitable<ProbeResult> ProbeTls(ProbeEnv&, const ProbeRequest& request) {
   }
 
   ssl::context ctx(ssl::context::tls_client);
-  if (std::string why = Configure(ctx, request.group.tls, name); !why.empty()) {
-    result.failure = Reason::kTls;
+  bool exhausted = false;
+  if (std::string why = Configure(ctx, request.group.tls, name, exhausted); !why.empty()) {
+    result.failure = exhausted ? Reason::kInternal : Reason::kTls;
     result.detail = why;
     co_return result;
   }

@@ -24,17 +24,23 @@ void RecentRuns::OnRunFinished(const JourneyResult& result) {
   while (ring.size() > limit) ring.pop_front();
 }
 
-std::vector<const RunRecord*> RecentRuns::Latest(const std::string& journey, size_t limit) const {
-  std::vector<const RunRecord*> out;
+std::vector<RunRecord> RecentRuns::Latest(const std::string& journey, size_t limit,
+                                          std::optional<int64_t> before_us) const {
+  std::vector<const RunRecord*> found;
   for (const auto& [key, rings] : runs_) {
     if (!journey.empty() && key.first != journey) continue;
-    for (const RunRecord& r : rings.successes) out.push_back(&r);
-    for (const RunRecord& r : rings.failures) out.push_back(&r);
+    for (const auto* ring : {&rings.successes, &rings.failures}) {
+      for (const RunRecord& r : *ring) {
+        if (!before_us || r.finished_us < *before_us) found.push_back(&r);
+      }
+    }
   }
-  std::sort(out.begin(), out.end(), [](const RunRecord* a, const RunRecord* b) {
-    return a->finished_us > b->finished_us;
-  });
-  if (out.size() > limit) out.resize(limit);
+  const size_t n = std::min(limit, found.size());
+  std::partial_sort(found.begin(), found.begin() + n, found.end(),
+                    [](const RunRecord* a, const RunRecord* b) { return a->finished_us > b->finished_us; });
+  std::vector<RunRecord> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out.push_back(*found[i]);
   return out;
 }
 
@@ -46,27 +52,40 @@ std::vector<const RunRecord*> RecentRuns::LastOfEach() const {
   return out;
 }
 
-std::string RecentRunsJson(const std::vector<const RunRecord*>& runs) {
+std::string RecentRunsJson(const std::vector<RunRecord>& runs, size_t limit, size_t max_bytes) {
   boost::json::array list;
-  for (const RunRecord* r : runs) {
+  size_t bytes = 0;
+  std::optional<int64_t> next;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunRecord& r = runs[i];
+    if (i == limit || (i > 0 && bytes >= max_bytes)) {
+      next = runs[i - 1].finished_us;
+      break;
+    }
     boost::system::error_code ec;
-    boost::json::value steps = boost::json::parse(r->steps_json, ec);
+    boost::json::value steps = boost::json::parse(r.steps_json, ec);
     if (ec) steps = boost::json::array();
-    list.push_back({{"journey", r->journey},
-                    {"target", r->target},
-                    {"outcome", ToString(r->outcome)},
-                    {"reason", ToString(r->reason)},
-                    {"failing_step", r->failing_step},
-                    {"detail", r->detail},
-                    {"started", FormatTimestamp(r->started_us)},
-                    {"started_us", r->started_us},
-                    {"duration_seconds", static_cast<double>(r->duration_us) / 1e6},
-                    {"maintenance", r->maintenance},
-                    {"blocks", r->blocks ? boost::json::value(*r->blocks) : boost::json::value()},
-                    {"evidence", EvidenceObject(r->evidence)},
-                    {"steps", std::move(steps)}});
+    boost::json::object run{{"journey", r.journey},
+                            {"target", r.target},
+                            {"outcome", ToString(r.outcome)},
+                            {"reason", ToString(r.reason)},
+                            {"failing_step", r.failing_step},
+                            {"detail", r.detail},
+                            {"started", FormatTimestamp(r.started_us)},
+                            {"started_us", r.started_us},
+                            {"finished_us", r.finished_us},
+                            {"duration_seconds", static_cast<double>(r.duration_us) / 1e6},
+                            {"maintenance", r.maintenance},
+                            {"blocks", r.blocks ? boost::json::value(*r.blocks) : boost::json::value()},
+                            {"evidence", EvidenceObject(r.evidence)},
+                            {"steps", std::move(steps)}};
+    // The stored steps and the detail are most of a run's size.
+    bytes += r.steps_json.size() + r.detail.size() + 256;
+    list.push_back(std::move(run));
   }
-  return PrettyJson(boost::json::object{{"runs", std::move(list)}});
+  return PrettyJson(boost::json::object{
+      {"runs", std::move(list)},
+      {"next_before_us", next ? boost::json::value(*next) : boost::json::value()}});
 }
 
 }  // namespace sonde

@@ -32,8 +32,11 @@ class RecentRuns : public RunObserver {
   void OnRunSkipped(const std::string&, const std::string&) override {}
   void OnSchedulerLag(Duration) override {}
 
-  // Newest first; only `journey`'s when not empty; at most `limit`.
-  std::vector<const RunRecord*> Latest(const std::string& journey, size_t limit) const;
+  // Newest first (by finish); only `journey`'s when not empty; only those
+  // that finished before `before_us` when set; at most `limit`. Copies, so
+  // that they can be turned into JSON off the recording thread.
+  std::vector<RunRecord> Latest(const std::string& journey, size_t limit,
+                                std::optional<int64_t> before_us = std::nullopt) const;
   // The last run of each journey and target.
   std::vector<const RunRecord*> LastOfEach() const;
 
@@ -47,10 +50,15 @@ class RecentRuns : public RunObserver {
   std::map<std::pair<std::string, std::string>, Rings> runs_;  // (journey, target)
 };
 
-// JSON for /api/v1/runs: {"runs": [ {journey, target, outcome, reason,
-// failing_step, detail, started, started_us, duration_seconds, maintenance,
-// blocks, evidence: {"tx_hash": "0x..", ...} (in declared order; {} when
-// none), steps: [...]} ]}.
-std::string RecentRunsJson(const std::vector<const RunRecord*>& runs);
+// JSON for /api/v1/runs, one page: {"runs": [ {journey, target, outcome,
+// reason, failing_step, detail, started, started_us, finished_us,
+// duration_seconds, maintenance, blocks, evidence: {"tx_hash": "0x..", ...}
+// (in declared order; {} when none), steps: [...]} ], "next_before_us": N}.
+// `runs` are newest first. The page ends after `limit` runs or once the
+// runs in it reach `max_bytes` of JSON, whichever comes first;
+// "next_before_us" (the last run's finished_us, for ?before_us=) is there
+// when runs were left off, null when the page holds the rest.
+std::string RecentRunsJson(const std::vector<RunRecord>& runs, size_t limit,
+                           size_t max_bytes = 4 * 1024 * 1024);
 
 }  // namespace sonde

@@ -118,10 +118,19 @@ ReportCheck VerifySignedReport(std::string_view file,
     }
     return Check(body, key->get_string(), value->get_string(), expected);
   }
-  // A trailer line: the last one that starts with a marker.
-  for (std::string_view marker : {kHtmlMarker, kCsvMarker}) {
-    const size_t at = file.rfind(marker);
-    if (at == file.npos || (at > 0 && file[at - 1] != '\n')) continue;
+  // A trailer line: the last one that starts with a marker, whichever the
+  // marker (a CSV report may hold a line that starts like an HTML trailer).
+  size_t at = file.npos;
+  std::string_view marker;
+  for (std::string_view m : {kHtmlMarker, kCsvMarker}) {
+    const size_t i = file.rfind(m);
+    if (i == file.npos || (i > 0 && file[i - 1] != '\n')) continue;
+    if (at == file.npos || i > at) {
+      at = i;
+      marker = m;
+    }
+  }
+  if (at != file.npos) {
     std::string_view line = file.substr(at + marker.size());
     const size_t eol = line.find('\n');
     if (eol == line.npos || eol + 1 != line.size()) {

@@ -22,6 +22,8 @@ PACKAGES=(
   libnftables-dev nftables iproute2
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the hostile-target tests (a gzip bomb) and the soak (LeakSanitizer, preloaded)
+  zlib1g-dev liblsan0
   # real peers in the demo and tests: Prometheus (promtool checks and
   # unit-tests the generated SLO rules) and Alertmanager
   prometheus prometheus-alertmanager

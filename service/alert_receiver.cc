@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "chaos/proxy/address.h"
-#include "devnet/api_error.h"
-#include "devnet/http_server.h"
+#include "net/json_response.h"
+#include "net/http_server.h"
 #include "service/commands.h"
 
 namespace sonde {
@@ -87,8 +87,19 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-devnet::Response JsonError(http::status status, std::string message) {
-  return devnet::JsonResponse(status, json::object{{"error", std::move(message)}});
+net::Response JsonError(http::status status, std::string message) {
+  return net::JsonResponse(status, json::object{{"error", std::move(message)}});
+}
+
+// The server's own refusals (too large, malformed) in the receiver's shape.
+net::ServerOptions ServerOptions() {
+  net::ServerOptions o;
+  o.name = "sonde-alert-receiver";
+  o.max_body_bytes = kMaxBodyBytes;
+  o.error_response = [](http::status status, std::string_view, std::string_view message) {
+    return JsonError(status, std::string(message));
+  };
+  return o;
 }
 
 // The receiver's state, on the server's one thread.
@@ -96,32 +107,32 @@ class Receiver {
  public:
   explicit Receiver(std::ofstream* log) : log_(log) {}
 
-  devnet::Response Handle(const devnet::Request& req) {
+  net::Response Handle(const net::Request& req) {
     std::string_view path = req.target();
     path = path.substr(0, path.find('?'));
     const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
     if (path == kHealthPath || path == kNotificationsPath) {
       if (!get) return MethodNotAllowed(req, path, "GET");
       if (path == kHealthPath) {
-        return devnet::JsonResponse(http::status::ok, json::object{{"status", "ok"}});
+        return net::JsonResponse(http::status::ok, json::object{{"status", "ok"}});
       }
-      return devnet::JsonResponse(http::status::ok, Notifications());
+      return net::JsonResponse(http::status::ok, Notifications());
     }
     if (req.method() != http::verb::post) return MethodNotAllowed(req, path, "POST");
     return Notify(req, path);
   }
 
  private:
-  devnet::Response MethodNotAllowed(const devnet::Request& req, std::string_view path,
+  net::Response MethodNotAllowed(const net::Request& req, std::string_view path,
                                     const char* allowed) {
-    devnet::Response res = JsonError(http::status::method_not_allowed,
+    net::Response res = JsonError(http::status::method_not_allowed,
                                      std::string(req.method_string()) + " " + std::string(path) +
                                          ": method not allowed (use " + allowed + ")");
     res.set(http::field::allow, allowed);
     return res;
   }
 
-  devnet::Response Notify(const devnet::Request& req, std::string_view path) {
+  net::Response Notify(const net::Request& req, std::string_view path) {
     const std::string received_at = Rfc3339Millis(std::chrono::system_clock::now());
     boost::system::error_code ec;
     json::value payload = json::parse(req.body(), ec);
@@ -146,7 +157,7 @@ class Receiver {
     }
     kept_.push_back(std::move(notification));
     if (kept_.size() > kKeptNotifications) kept_.pop_front();
-    return devnet::JsonResponse(http::status::ok, json::object{{"alerts", alerts}});
+    return net::JsonResponse(http::status::ok, json::object{{"alerts", alerts}});
   }
 
   json::array Notifications() const {
@@ -160,7 +171,7 @@ class Receiver {
   std::deque<json::object> kept_;  // oldest first, at most kKeptNotifications
 };
 
-asio::awaitable<devnet::Response> Answer(Receiver* receiver, const devnet::Request& req) {
+asio::awaitable<net::Response> Answer(Receiver* receiver, const net::Request& req) {
   co_return receiver->Handle(req);
 }
 
@@ -253,11 +264,9 @@ int CommandAlertReceiver(const AlertReceiverOptions& options) {
 
   asio::io_context io(1);
   Receiver receiver(log.is_open() ? &log : nullptr);
-  devnet::ServerLimits limits;
-  limits.max_body_bytes = kMaxBodyBytes;
-  devnet::HttpServer server(
-      io.get_executor(), [&receiver](const devnet::Request& req) { return Answer(&receiver, req); },
-      limits);
+  net::HttpServer server(
+      io.get_executor(), [&receiver](const net::Request& req) { return Answer(&receiver, req); },
+      ServerOptions());
   // Caught from here on, so a signal during start-up also ends with 0.
   asio::signal_set signals(io, SIGINT, SIGTERM);
   if (auto problem = server.Listen(where.host, where.port)) {

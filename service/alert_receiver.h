@@ -1,6 +1,6 @@
 // `sonde alert-receiver`: a small Alertmanager webhook receiver, so demos and
 // end-to-end tests can see alerts arrive (CommandAlertReceiver in
-// commands.h runs it; devnet/http_server.h serves).
+// commands.h runs it; net/http_server.h serves).
 //
 //   GET /api/v1/notifications   the last 1000 notifications, oldest first, as
 //                               a JSON array of {"received_at", "payload"}

@@ -65,10 +65,14 @@ int CommandStoreVerify(const std::string& config_path, const std::string& dir,
 
 namespace sonde {
 
+class StoreWriter;
+
 // Reverts what the chaos journal at `journal_path` holds: 0 when nothing is
-// left, 1 when a revert failed (it stays in the journal).
-int HealJournal(const std::string& journal_path, bool quiet_when_clear);
-// `sonde heal -c FILE`: the same for the config's journal; 2 on a bad config.
+// left, 1 when a revert failed (it stays in the journal). What was reverted
+// is recorded in `store` when there is one (chaos::RecordHeal).
+int HealJournal(const std::string& journal_path, bool quiet_when_clear, StoreWriter* store);
+// `sonde heal -c FILE`: the same for the config's journal, recorded in the
+// config's result store; 2 on a bad config or a store that cannot be opened.
 int CommandHeal(const std::string& config_path);
 
 }  // namespace sonde

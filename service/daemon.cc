@@ -9,8 +9,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
+#include <mutex>
 
 #include "config/loader.h"
 #include "core/version.h"
@@ -30,6 +32,7 @@
 #include "service/drill_routes.h"
 #include "service/drill_service.h"
 #include "service/load.h"
+#include "service/off_loop.h"
 
 namespace sonde {
 
@@ -39,12 +42,6 @@ int CommandRun(const RunOptions& options) {
   LoadedConfig setup = LoadOrReport(options.config_path, stderr);
   if (!setup.ok()) return 2;
   const std::shared_ptr<const Config> config = setup.config;
-
-  // Faults a crashed sonde left behind are reverted before anything runs.
-  if (HealJournal(config->chaos.journal, /*quiet_when_clear=*/true) != 0) {
-    spdlog::warn("heal: some faults could not be reverted; they stay in {} (run `sonde heal`)",
-                 config->chaos.journal);
-  }
 
   asio::io_context io(1);
   HttpClient http(io.get_executor());
@@ -75,16 +72,29 @@ int CommandRun(const RunOptions& options) {
     spdlog::info("result store: {} (keep {})", config->store->dir,
                  FormatDuration(config->store->keep));
   }
+  // Faults a crashed sonde left behind are reverted before anything runs,
+  // and the store records that their windows closed.
+  if (HealJournal(config->chaos.journal, /*quiet_when_clear=*/true, store.get()) != 0) {
+    spdlog::warn("heal: some faults could not be reverted; they stay in {} (run `sonde heal`)",
+                 config->chaos.journal);
+  }
   StatusView status(config, std::chrono::seconds(5));
   DrillService drills(config, metrics, store.get());
   observers.Add(drills.Tap());
   ChaosScheduler chaos_schedule(config, metrics, store.get());
   observers.Add(chaos_schedule.Tap());
   Scheduler scheduler(io.get_executor(), config, runner, observers);
+  std::mutex token_mu;  // token_file is read on the worker, replaced on the loop
+  std::string token_file = config->service.api_token_file;
+  // What must not stall the event loop — reading a config and its keys,
+  // a heal's reverts, a large page of runs — runs on this thread, and the
+  // loop goes on probing. Declared after what its work touches, so it is
+  // joined before any of that goes.
+  asio::thread_pool workers(1);
   // SIGHUP and POST /-/reload: a new file that fails validation is refused
-  // whole and the running config goes on.
-  auto reload = [&]() -> std::pair<bool, std::string> {
-    LoadedConfig loaded = LoadWithKeys(options.config_path);
+  // whole and the running config goes on. The file is read on the worker;
+  // the new config is applied on the loop.
+  auto apply = [&](LoadedConfig loaded) -> std::pair<bool, std::string> {
     if (!loaded.ok()) {
       metrics.OnReload(nullptr);
       std::string message = "reload refused; the running config is unchanged:";
@@ -102,8 +112,10 @@ int CommandRun(const RunOptions& options) {
     }
     if (loaded.config->service.listen_host != config->service.listen_host ||
         loaded.config->service.listen_port != config->service.listen_port ||
-        loaded.config->service.location != config->service.location) {
-      spdlog::warn("reload: [service] listen and location take effect only after a restart");
+        loaded.config->service.location != config->service.location ||
+        loaded.config->service.tls_cert_file != config->service.tls_cert_file ||
+        loaded.config->service.tls_key_file != config->service.tls_key_file) {
+      spdlog::warn("reload: [service] listen, location and TLS take effect only after a restart");
     }
     runner.SetKeys(loaded.keys);
     Scheduler::ReloadStats stats = scheduler.Reload(loaded.config);
@@ -114,6 +126,11 @@ int CommandRun(const RunOptions& options) {
     status_config->store = config->store;
     status.SetConfig(std::move(status_config));
     drills.SetConfig(loaded.config);
+    // The token file is read at each request; the one configured now counts.
+    {
+      std::lock_guard lock(token_mu);
+      token_file = loaded.config->service.api_token_file;
+    }
     const std::string message = "reloaded " + options.config_path + ": " +
                                 std::to_string(stats.kept) + " journey/target slots kept, " +
                                 std::to_string(stats.started) + " started, " +
@@ -121,27 +138,49 @@ int CommandRun(const RunOptions& options) {
     spdlog::info("{}", message);
     return {true, message};
   };
-  AdminServer admin(io.get_executor(),
-                    {.metrics = [&metrics] { return metrics.Serialize(); },
-                     .ready = [&scheduler] { return scheduler.first_round_done(); },
-                     .reload = reload,
-                     .status = [&status, &recent] { return status.Json(recent); },
-                     .control =
-                         [&drills](const std::string& method, const std::string& target,
-                                   const std::string& authorization) {
-                           return RouteDrillRequest(drills, method, target, authorization);
-                         },
-                     .runs =
-                         [&recent](const std::string& journey, size_t limit) {
-                           return RecentRunsJson(recent.Latest(journey, limit));
-                         }});
+  auto reload = [&]() -> asio::awaitable<std::pair<bool, std::string>> {
+    auto load = [path = options.config_path] { return LoadWithKeys(path); };
+    auto loading = OffLoop(workers, std::move(load));  // named: see off_loop.h
+    LoadedConfig loaded = co_await std::move(loading);
+    co_return apply(std::move(loaded));
+  };
+  AdminServer admin(
+      io.get_executor(),
+      {.metrics = [&metrics] { return metrics.Serialize(); },
+       .ready = [&scheduler] { return scheduler.first_round_done(); },
+       .authorize =
+           [&](const std::string& authorization) {
+             std::lock_guard lock(token_mu);
+             return CheckBearer(token_file, authorization);
+           },
+       .reload = reload,
+       .status = [&status, &recent] { return status.Json(recent); },
+       // Drills and heal may revert faults (a command, an HTTP call) for
+       // seconds: on the worker.
+       .control =
+           [&](std::string method, std::string target, std::string authorization) {
+             return OffLoop(workers, [&drills, method, target, authorization] {
+               return RouteDrillRequest(drills, method, target, authorization);
+             });
+           },
+       // The runs are copied on the loop (RecentRuns is the loop's), turned
+       // into JSON on the worker.
+       .runs =
+           [&](RunsQuery query) {
+             // One more than asked: whether there is a next page.
+             auto runs = std::make_shared<std::vector<RunRecord>>(
+                 recent.Latest(query.journey, query.limit + 1, query.before_us));
+             return OffLoop(workers, [runs, limit = query.limit] { return RecentRunsJson(*runs, limit); });
+           }},
+      {.tls_cert_file = config->service.tls_cert_file, .tls_key_file = config->service.tls_key_file});
   if (auto warning = ExposureWarning(config->service)) spdlog::warn("{}", *warning);
   if (auto error = admin.Listen(config->service.listen_host, config->service.listen_port)) {
     spdlog::error("{}", *error);
     return 2;
   }
-  spdlog::info("sonde {} serving the status page, /metrics, /api/v1/status on http://{}:{}/",
-               kVersion, config->service.listen_host, admin.port());
+  spdlog::info("sonde {} serving the status page, /metrics, /api/v1/status on {}://{}:{}/",
+               kVersion, config->service.tls_cert_file.empty() ? "http" : "https",
+               config->service.listen_host, admin.port());
 
   bool stopping = false;
   bool force = false;
@@ -192,7 +231,7 @@ int CommandRun(const RunOptions& options) {
   std::function<void(const boost::system::error_code&, int)> on_hangup;
   on_hangup = [&](const boost::system::error_code& ec, int) {
     if (ec || stopping) return;
-    reload();
+    asio::co_spawn(io, reload(), asio::detached);
     hangups.async_wait(on_hangup);
   };
   hangups.async_wait(on_hangup);

@@ -96,10 +96,6 @@ int CommandDrill(const DrillOptions& o) {
                  spec->name.c_str());
     return 2;
   }
-  if (HealJournal(config.chaos.journal, /*quiet_when_clear=*/true) != 0) {
-    std::fprintf(stderr, "faults of an earlier run could not be reverted; run `sonde heal` first\n");
-    return 2;
-  }
 
   // The watched journeys, scheduled as `sonde run` would.
   auto watched = std::make_shared<Config>(config);
@@ -128,6 +124,11 @@ int CommandDrill(const DrillOptions& o) {
       return 2;
     }
     observers.Add(*store);
+  }
+  if (HealJournal(config.chaos.journal, /*quiet_when_clear=*/true, store.get()) != 0) {
+    std::fprintf(stderr, "faults of an earlier run could not be reverted; run `sonde heal` first\n");
+    if (store) store->Stop();
+    return 2;
   }
   Scheduler scheduler(io.get_executor(), watched, runner, observers);
   auto work = asio::make_work_guard(io);

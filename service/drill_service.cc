@@ -56,15 +56,8 @@ std::optional<DrillService::Reply> DrillService::Unauthorized(
     std::lock_guard lock(mu_);
     path = config_->service.api_token_file;
   }
-  if (path.empty()) {
-    return Reply{403, ErrorJson("no [service] api_token_file is configured: drills and heal over "
-                                "HTTP are off")};
-  }
-  const std::string token = ReadApiToken(path);
-  if (token.empty())
-    return Reply{500, ErrorJson("the api token file " + path + " is empty or unreadable")};
-  if (authorization != "Bearer " + token) {
-    return Reply{401, ErrorJson("missing or wrong bearer token (Authorization: Bearer ...)")};
+  if (auto refusal = CheckBearer(path, authorization)) {
+    return Reply{refusal->status, ErrorJson(refusal->message)};
   }
   return std::nullopt;
 }
@@ -176,6 +169,7 @@ DrillService::Reply DrillService::Heal(const std::string& authorization) {
   StopRunning(chaos::kStopHalt);
   chaos::Journal j(journal);
   const chaos::HealReport report = chaos::Heal(j);
+  chaos::RecordHeal(report, store_);
   json::array reverted, failed;
   for (const std::string& r : report.reverted) reverted.push_back(json::string(r));
   for (const std::string& f : report.failed) failed.push_back(json::string(f));

@@ -1,18 +1,22 @@
 // `sonde heal`: reverts every fault the chaos journal still holds (after a
-// crash, a kill -9, a lost terminal). `sonde run` does the same at start.
+// crash, a kill -9, a lost terminal), and records the reverts in the result
+// store. `sonde run` and `sonde drill` do the same at start.
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 
 #include "chaos/injector.h"
 #include "service/commands.h"
+#include "reporter/sqlite_db.h"
+#include "reporter/store_writer.h"
 #include "service/load.h"
 
 namespace sonde {
 
-int HealJournal(const std::string& journal_path, bool quiet_when_clear) {
+int HealJournal(const std::string& journal_path, bool quiet_when_clear, StoreWriter* store) {
   chaos::Journal journal(journal_path);
   const chaos::HealReport report = chaos::Heal(journal);
+  chaos::RecordHeal(report, store);
   for (const std::string& p : report.problems) spdlog::warn("heal: {}", p);
   for (const std::string& r : report.reverted) spdlog::info("heal: reverted {}", r);
   for (const std::string& f : report.failed) spdlog::error("heal: could not revert {}", f);
@@ -25,7 +29,22 @@ int HealJournal(const std::string& journal_path, bool quiet_when_clear) {
 int CommandHeal(const std::string& config_path) {
   const std::shared_ptr<const Config> loaded = LoadConfigOrReport(config_path, stderr);
   if (!loaded) return 2;
-  return HealJournal(loaded->chaos.journal, /*quiet_when_clear=*/false);
+  std::unique_ptr<StoreWriter> store;
+  if (loaded->store) {
+    try {
+      store = std::make_unique<StoreWriter>(StoreWriter::Options{.dir = loaded->store->dir,
+                                                                 .location = loaded->service.location,
+                                                                 .queue_capacity = loaded->store->queue,
+                                                                 .batch_size = 512,
+                                                                 .keep = std::nullopt});
+    } catch (const StoreError& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      return 2;
+    }
+  }
+  const int status = HealJournal(loaded->chaos.journal, /*quiet_when_clear=*/false, store.get());
+  if (store) store->Stop();  // what the heal recorded is written before exit
+  return status;
 }
 
 }  // namespace sonde

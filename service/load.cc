@@ -1,12 +1,27 @@
 #include "service/load.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace sonde {
 namespace {
+
+// Why `path` is no fit place for a secret (`what`: "the token"): missing,
+// or readable by group or others; nullopt when it is fine.
+std::optional<std::string> SecretFileProblem(const std::string& path, const std::string& what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::string(std::strerror(errno));
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return std::string("mode ") + mode + " lets group or others read " + what +
+           "; it must be 0600 or stricter (chmod 600 " + path + ")";
+  }
+  return std::nullopt;
+}
 
 // The API token is a secret like a key: its file must exist (a daemon
 // whose token is missing has its drill and heal API silently off) and only
@@ -18,15 +33,22 @@ void CheckApiTokenFile(const Config& config, std::vector<Diagnostic>* errors) {
     errors->push_back({config.source, s.api_token_file_where.line, s.api_token_file_where.column,
                        "service: api_token_file " + s.api_token_file + ": " + why});
   };
-  struct stat st {};
-  if (::stat(s.api_token_file.c_str(), &st) != 0) {
-    fail(std::strerror(errno));
-  } else if ((st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    fail(std::string("mode ") + mode +
-         " lets group or others read the token; it must be 0600 or stricter (chmod 600 " +
-         s.api_token_file + ")");
+  if (auto why = SecretFileProblem(s.api_token_file, "the token")) fail(*why);
+}
+
+// The admin server's TLS files: both readable, the key as private as a
+// token (the server would otherwise fail only at start, or not at all).
+void CheckAdminTlsFiles(const Config& config, std::vector<Diagnostic>* errors) {
+  const ServiceConfig& s = config.service;
+  if (s.tls_cert_file.empty()) return;
+  auto fail = [&](const std::string& why) {
+    errors->push_back({config.source, s.tls_where.line, s.tls_where.column, "service: " + why});
+  };
+  if (::access(s.tls_cert_file.c_str(), R_OK) != 0) {
+    fail("tls_cert_file " + s.tls_cert_file + ": " + std::strerror(errno));
+  }
+  if (auto why = SecretFileProblem(s.tls_key_file, "the key")) {
+    fail("tls_key_file " + s.tls_key_file + ": " + *why);
   }
 }
 
@@ -41,6 +63,7 @@ LoadedConfig LoadWithKeys(const std::string& path) {
   }
   setup.keys = KeyRing::Load(*loaded.config, &setup.errors);
   CheckApiTokenFile(*loaded.config, &setup.errors);
+  CheckAdminTlsFiles(*loaded.config, &setup.errors);
   if (setup.ok()) setup.config = std::move(loaded.config);
   return setup;
 }
@@ -77,6 +100,9 @@ std::optional<std::string> ExposureWarning(const ServiceConfig& service) {
          (service.api_token_file.empty()
               ? std::string(" (and no api_token_file guards the mutating endpoints)")
               : std::string("; the mutating endpoints need the API token")) +
+         (service.tls_cert_file.empty()
+              ? std::string(", and it is plain HTTP (set tls_cert_file and tls_key_file for HTTPS)")
+              : std::string()) +
          ". Listen on 127.0.0.1 unless that is what you want.";
 }
 

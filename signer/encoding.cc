@@ -58,6 +58,13 @@ std::string ToBase64(std::span<const uint8_t> bytes) {
 
 Result<std::vector<uint8_t>> FromBase64(std::string_view text, std::string_view what) {
   EnsureSodium();
+  // libsodium 1.0.18 decodes every byte from 0x80 up as if it were '/':
+  // refuse them first, looking at every byte alike (the text may be secret).
+  unsigned char high_bits = 0;
+  for (char c : text) high_bits |= static_cast<unsigned char>(c) & 0x80;
+  if (high_bits != 0) {
+    return MakeError(ErrorCode::kInvalidEncoding, std::string(what) + ": not valid base64");
+  }
   std::vector<uint8_t> out(text.size() / 4 * 3 + 3);
   size_t written = 0;
   if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written,

@@ -253,7 +253,7 @@ TEST(AlertReceiverCli, APortInUseIsExitTwoNamingTheAddress) {
   const std::string address = "127.0.0.1:" + std::to_string(taken.port());
   const auto r = RunProcess({kSonde, "alert-receiver", "--listen", address}, 10s);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.err.find(address + " is already in use"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot listen on " + address + ": Address already in use"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("listening"), std::string::npos) << r.out;
 
   const auto bad = RunProcess({kSonde, "alert-receiver", "--listen", "nowhere:x"}, 10s);

@@ -1,11 +1,14 @@
 // `sonde drill` as a release pipeline runs it, against real processes:
 // verdicts in both directions with a JUnit file naming the failed
 // expectation; refusals (unarmed, dry run touching nothing); SIGTERM
-// reverting everything; kill -9 mid-drill healed by `sonde heal`.
+// reverting everything; kill -9 mid-drill healed by `sonde heal`, with the
+// heal recorded in the result store; a slow heal over HTTP that leaves the
+// daemon serving.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -167,22 +170,59 @@ TEST_F(DrillCli, SigtermRevertsEverythingAndReportsAborted) {
             std::string::npos);
 }
 
+// The fault and drill windows of `sonde report`'s JSON: (drill/fault, end_us
+// or null) and (drill, verdict, end_us or null).
+struct Windows {
+  std::vector<std::pair<std::string, bool>> faults;  // name, ended
+  std::vector<std::tuple<std::string, std::string, bool>> drills;
+};
+Windows ReportedWindows(const std::string& config) {
+  auto report = RunProcess({kSonde, "report", "-c", config, "--from", "-1h", "--format", "json"});
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  Windows w;
+  if (report.exit_code != 0) return w;
+  const boost::json::value parsed = boost::json::parse(report.out);
+  for (const auto& f : parsed.at("fault_windows").as_array()) {
+    w.faults.emplace_back(std::string(f.at("drill").as_string()) + "/" +
+                              std::string(f.at("fault").as_string()),
+                          !f.at("end_us").is_null());
+  }
+  for (const auto& d : parsed.at("drills").as_array()) {
+    w.drills.emplace_back(std::string(d.at("drill").as_string()),
+                          std::string(d.at("verdict").as_string()), !d.at("end_us").is_null());
+  }
+  return w;
+}
+
+// After a kill -9, `sonde heal` reverts what the dead drill held and closes
+// its windows in the result store: before the heal, the report shows the
+// fault and the drill open; after it, both ended, the drill "aborted".
 TEST_F(DrillCli, KillDashNineMidDrillIsHealedBySondeHeal) {
-  const std::string config = Config(PauseDrill("60s"));
+  const std::string config = Config(PauseDrill("60s") + "[store]\ndir = \"data\"\n");
   {
     Subprocess drill({kSonde, "drill", "-c", config, "hold", "--arm"});
     ASSERT_TRUE(WaitForState(true, 10s)) << drill.StderrSoFar();
+    std::this_thread::sleep_for(300ms);  // the store's writer takes the inject
     drill.Signal(SIGKILL);
     ASSERT_TRUE(drill.Wait(5s));
   }
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(State(), 'T');  // still broken: nobody reverted it
+  Windows open = ReportedWindows(config);
+  EXPECT_EQ(open.faults, (std::vector<std::pair<std::string, bool>>{{"hold/freeze", false}}));
+  EXPECT_EQ(open.drills,
+            (std::vector<std::tuple<std::string, std::string, bool>>{{"hold", "", false}}));
+
   auto healed = RunProcess({kSonde, "heal", "-c", config});
   EXPECT_EQ(healed.exit_code, 0) << healed.out << healed.err;
   EXPECT_TRUE(WaitForState(false, 2s));
   EXPECT_NE((healed.out + healed.err).find("reverted hold/freeze (pause on svc)"),
             std::string::npos)
       << healed.out << healed.err;
+  Windows closed = ReportedWindows(config);
+  EXPECT_EQ(closed.faults, (std::vector<std::pair<std::string, bool>>{{"hold/freeze", true}}));
+  EXPECT_EQ(closed.drills,
+            (std::vector<std::tuple<std::string, std::string, bool>>{{"hold", "aborted", true}}));
 }
 
 // curl: status code, then the body.
@@ -242,6 +282,61 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   EXPECT_NE(metrics.second.find("sonde_drill_last_verdict{drill=\"hold\"} -1"), std::string::npos);
   status = Curl("GET", base + "/api/v1/drills");
   EXPECT_NE(status.second.find("stopped by POST /api/v1/heal"), std::string::npos) << status.second;
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+}
+
+// A heal whose revert takes 3 s runs off the daemon's event loop: while it
+// is in flight, /healthz answers at once and the journeys go on. (Run on
+// the loop, it stalled both for the whole revert.)
+TEST_F(DrillCli, ASlowHealOverHttpLeavesTheDaemonServing) {
+  std::ofstream(tmp_ / "token") << "s3cret\n";
+  chmod((tmp_ / "token").c_str(), 0600);
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  const std::string slow =
+      "[drill.slow]\njourneys = [\"ping\"]\nsteady_state = { duration = \"200ms\" }\n"
+      "armed = true\n[[drill.slow.fault]]\nname = \"break\"\nkind = \"exec\"\n"
+      "target = \"svc\"\nduration = \"60s\"\ncommand = \"touch '" +
+      flag_ + "'\"\nrevert_command = \"sleep 3; rm -f '" + flag_ + "'\"\n";
+  const std::string config = Config(slow + "[service]\nlisten = \"127.0.0.1:" +
+                                    std::to_string(admin) + "\"\napi_token_file = \"token\"\n");
+  Subprocess daemon({kSonde, "run", "-c", config});
+  const std::string base = "http://127.0.0.1:" + std::to_string(admin);
+  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(Curl("POST", base + "/api/v1/drills/slow/run", "s3cret").first, 202);
+  for (int i = 0; i < 200 && !std::filesystem::exists(flag_); ++i) std::this_thread::sleep_for(25ms);
+  ASSERT_TRUE(std::filesystem::exists(flag_)) << daemon.StderrSoFar();
+
+  std::atomic<bool> healing{true};
+  std::pair<int, std::string> healed;
+  const auto heal_started = std::chrono::steady_clock::now();
+  std::thread heal([&] {
+    healed = Curl("POST", base + "/api/v1/heal", "s3cret");
+    healing = false;
+  });
+  std::chrono::milliseconds slowest{0};
+  int answered = 0;
+  while (healing) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const int status = Curl("GET", base + "/healthz").first;
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
+    if (!healing) break;
+    EXPECT_EQ(status, 200);
+    slowest = std::max(slowest, took);
+    ++answered;
+    std::this_thread::sleep_for(100ms);
+  }
+  heal.join();
+  const auto heal_took = std::chrono::steady_clock::now() - heal_started;
+  EXPECT_EQ(healed.first, 200) << healed.second;
+  EXPECT_FALSE(std::filesystem::exists(flag_));
+  EXPECT_GE(heal_took, 2500ms) << "the revert sleeps 3 s";
+  EXPECT_GE(answered, 5) << "/healthz answered while the heal ran";
+  EXPECT_LT(slowest, 1000ms) << "the slowest /healthz while the heal ran";
   daemon.Signal(SIGTERM);
   auto r = daemon.Wait(10s);
   ASSERT_TRUE(r);

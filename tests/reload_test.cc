@@ -1,7 +1,9 @@
-// `sonde run` reloads: SIGHUP and POST /-/reload take a valid new config
-// without restarting unchanged journeys, and refuse a broken one whole.
+// `sonde run` reloads: SIGHUP and POST /-/reload (with the API token) take a
+// valid new config without restarting unchanged journeys, and refuse a
+// broken one whole.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -19,6 +21,7 @@ using namespace std::chrono_literals;
 
 std::string Config(uint16_t admin, const std::string& url, bool with_second) {
   std::string s = "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) + "\"\n" +
+                  "api_token_file = \"token\"\n" +
                   "[targets.t]\nurls = [\"" + url + "\"]\n" +
                   "[journey.first]\ninterval = \"300ms\"\ntimeout = \"200ms\"\ntargets = \"t\"\n"
                   "[[journey.first.step]]\nname = \"get\"\nhttp = { path = \"/first\" }\n";
@@ -61,6 +64,10 @@ TEST(Reload, SighupAndPostReloadAndRefuseBrokenFiles) {
   const std::string dir = mkdtemp(dir_tmpl);
   const std::string path = dir + "/sonde.toml";
   Write(path, Config(port, server.base_url(), false));
+  std::ofstream(dir + "/token") << "r3load\n";
+  chmod((dir + "/token").c_str(), 0600);
+  const std::vector<std::pair<std::string, std::string>> bearer = {
+      {"Authorization", "Bearer r3load"}};
 
   testing::Subprocess daemon({SONDE_BINARY, "run", "-c", path});
   ASSERT_TRUE(Eventually([&] { return testing::FetchSync(admin + "/readyz").status == 200; }, 5s))
@@ -85,7 +92,7 @@ TEST(Reload, SighupAndPostReloadAndRefuseBrokenFiles) {
   // 2. A broken file over POST /-/reload: refused with its diagnostics, and
   // both journeys go on.
   Write(path, Config(port, server.base_url(), true) + "[journey.third]\ninterval = \"1x\"\n");
-  auto refused = testing::FetchSync(admin + "/-/reload", 5s, "POST");
+  auto refused = testing::FetchSync(admin + "/-/reload", 5s, "POST", "", bearer);
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find(path + ":"), std::string::npos) << refused.body;
   EXPECT_NE(refused.body.find("bad duration \"1x\""), std::string::npos) << refused.body;
@@ -106,26 +113,35 @@ TEST(Reload, SighupAndPostReloadAndRefuseBrokenFiles) {
   std::string deep;
   for (int i = 0; i < 40000; ++i) deep += "a.";
   Write(path, Config(port, server.base_url(), true) + deep + "a = 1\n");
-  auto too_deep = testing::FetchSync(admin + "/-/reload", 5s, "POST");
+  auto too_deep = testing::FetchSync(admin + "/-/reload", 5s, "POST", "", bearer);
   EXPECT_EQ(too_deep.status, 400) << too_deep.error;
   EXPECT_NE(too_deep.body.find("more than 64 dotted parts"), std::string::npos) << too_deep.body;
   EXPECT_EQ(testing::FetchSync(admin + "/readyz").status, 200) << daemon.StderrSoFar();
 
   // 3. Back to one journey over POST: accepted; GET is refused.
   Write(path, Config(port, server.base_url(), false));
-  auto accepted = testing::FetchSync(admin + "/-/reload", 5s, "POST");
+  auto accepted = testing::FetchSync(admin + "/-/reload", 5s, "POST", "", bearer);
   EXPECT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_NE(accepted.body.find("1 journey/target slots kept, 0 started, 1 retired"),
             std::string::npos)
       << accepted.body;
   EXPECT_EQ(Sample(admin, "sonde_config_last_reload_successful", {}), 1);
   EXPECT_EQ(testing::FetchSync(admin + "/-/reload").status, 405);
+  // It mutates, so it needs the token, as the drill API does.
+  auto anonymous = testing::FetchSync(admin + "/-/reload", 5s, "POST");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  EXPECT_NE(anonymous.body.find("or send the daemon SIGHUP"), std::string::npos) << anonymous.body;
+  EXPECT_EQ(testing::FetchSync(admin + "/-/reload", 5s, "POST", "",
+                               {{"Authorization", "Bearer r3loa"}})
+                .status,
+            401);
 
   daemon.Signal(SIGTERM);
   auto r = daemon.Wait(5s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 0) << r->err;
   std::remove(path.c_str());
+  std::remove((dir + "/token").c_str());
   rmdir(dir.c_str());
 }
 

@@ -86,15 +86,16 @@ TEST(RunEvidence, TextFormQuotesWhatWouldNotSplitBack) {
 class AdminRuns {
  public:
   explicit AdminRuns(RecentRuns& recent)
-      : server_(io_.get_executor(), {.metrics = [] { return std::string(); },
-                                     .ready = [] { return true; },
-                                     .reload = nullptr,
-                                     .status = nullptr,
-                                     .control = nullptr,
-                                     .runs =
-                                         [&recent](const std::string& journey, size_t limit) {
-                                           return RecentRunsJson(recent.Latest(journey, limit));
-                                         }}) {
+      : server_(io_.get_executor(),
+                {.metrics = [] { return std::string(); },
+                 .ready = [] { return true; },
+                 .authorize = nullptr,
+                 .reload = nullptr,
+                 .status = nullptr,
+                 .control = nullptr,
+                 .runs = [&recent](RunsQuery q) -> boost::asio::awaitable<std::string> {
+                   co_return RecentRunsJson(recent.Latest(q.journey, q.limit + 1, q.before_us), q.limit);
+                 }}) {
     if (auto error = server_.Listen("127.0.0.1", 0)) ADD_FAILURE() << *error;
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -138,6 +139,42 @@ TEST(RunEvidence, ApiRunsShowsEachRunsEvidence) {
   EXPECT_EQ(evidence.at("tx_hash"), "0x5e");
   EXPECT_EQ(evidence.at("block"), "0x1a");
   EXPECT_TRUE(runs[1].at("evidence").as_object().empty());  // {} when none
+}
+
+// /api/v1/runs is paged: `limit` runs at most, newest first, and
+// next_before_us leads to the next page until the last, where it is null.
+// A page also ends once its runs reach the size cap.
+TEST(RunEvidence, ApiRunsPagesThroughEveryRunOnce) {
+  RecentRuns recent("eu-1", {});
+  for (int i = 0; i < 5; ++i) {
+    JourneyResult r = Result("eth_transfer", Outcome::kFailed, {{"tx_hash", "0x" + std::to_string(i)}});
+    r.started_at += std::chrono::seconds(i);
+    recent.OnRunFinished(r);
+  }
+  AdminRuns admin(recent);
+  std::vector<std::string> seen;
+  std::string url = admin.base() + "/api/v1/runs?limit=2";
+  int pages = 0;
+  for (; pages < 10; ++pages) {
+    const HttpResponse r = testing::FetchSync(url, 5s);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const boost::json::value page = boost::json::parse(r.body);
+    for (const auto& run : page.at("runs").as_array()) {
+      seen.emplace_back(run.at("evidence").at("tx_hash").as_string());
+    }
+    if (page.at("next_before_us").is_null()) break;
+    url = admin.base() + "/api/v1/runs?limit=2&before_us=" +
+          std::to_string(page.at("next_before_us").as_int64());
+  }
+  EXPECT_EQ(pages, 2);  // 2 + 2 + 1
+  EXPECT_EQ(seen, (std::vector<std::string>{"0x4", "0x3", "0x2", "0x1", "0x0"}));
+  EXPECT_EQ(testing::FetchSync(admin.base() + "/api/v1/runs?before_us=x", 5s).status, 400);
+
+  // The size cap: a page of one run, however many were asked for.
+  const std::vector<RunRecord> all = recent.Latest("", 10);
+  const boost::json::value capped = boost::json::parse(RecentRunsJson(all, 10, /*max_bytes=*/1));
+  EXPECT_EQ(capped.at("runs").as_array().size(), 1u);
+  EXPECT_EQ(capped.at("next_before_us").as_int64(), all[0].finished_us);
 }
 
 TEST(RunEvidence, OnceTablePrintsItUnderTheRun) {

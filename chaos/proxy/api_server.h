@@ -1,4 +1,4 @@
-// The fault proxy's HTTP control API (Boost.Beast) on its io_context; the
+// The fault proxy's HTTP control API (net/http_server.h) on its io_context; the
 // endpoints are in api_handlers.h. Requests are small (bodies up to 1 MiB)
 // and answered from memory; a connection that sends nothing for 15 s is
 // closed, as Toxiproxy's server does.

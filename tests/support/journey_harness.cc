@@ -43,7 +43,8 @@ JourneyResult RunOnce(const Config& config, const std::string& name,
 namespace sonde::testing {
 
 HttpResponse FetchSync(const std::string& url, std::chrono::milliseconds timeout,
-                       const std::string& method, const std::string& body) {
+                       const std::string& method, const std::string& body,
+                       const std::vector<std::pair<std::string, std::string>>& headers) {
   boost::asio::io_context io;
   HttpClient http(io.get_executor());
   HttpResponse response;
@@ -52,6 +53,7 @@ HttpResponse FetchSync(const std::string& url, std::chrono::milliseconds timeout
   request.timeout = timeout;
   request.method = method;
   request.body = body;
+  request.headers = headers;
   boost::asio::co_spawn(
       io, [&]() -> boost::asio::awaitable<void> { response = co_await http.Fetch(request); },
       boost::asio::detached);

@@ -46,5 +46,6 @@ namespace sonde::testing {
 // tests).
 HttpResponse FetchSync(const std::string& url,
                        std::chrono::milliseconds timeout = std::chrono::seconds(5),
-                       const std::string& method = "GET", const std::string& body = "");
+                       const std::string& method = "GET", const std::string& body = "",
+                       const std::vector<std::pair<std::string, std::string>>& headers = {});
 }  // namespace sonde::testing
