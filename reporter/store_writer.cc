@@ -82,6 +82,10 @@ void StoreWriter::Loop() {
   std::vector<RunRecord> runs;
   std::vector<Item> events;
   int failures_at_stop = 0;
+  // Failed attempts in a row, and when the first of them was: a full disk
+  // or a lost volume is logged once, not every second, and its end once.
+  uint64_t failing = 0;
+  auto failing_since = std::chrono::steady_clock::now();
   for (;;) {
     bool stopping;
     {
@@ -137,10 +141,25 @@ void StoreWriter::Loop() {
         events.erase(events.begin());
         Written(1);
       }
+      if (failing > 0) {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::steady_clock::now() - failing_since)
+                                 .count();
+        spdlog::info("result store: writing again after {} failed attempt(s) over {} s; {} "
+                     "result(s) were dropped meanwhile (sonde_store_dropped_total)",
+                     failing, seconds, dropped());
+        failing = 0;
+      }
     } catch (const StoreError& e) {
       // Keep the batch and try again: the queue stays bounded meanwhile,
-      // so what cannot wait is dropped (and counted) at the door.
-      spdlog::error("result store: write failed, will retry: {}", e.what());
+      // so what cannot wait is dropped (and counted) at the door. Said
+      // once; sonde_store_write_errors_total counts every attempt.
+      if (failing++ == 0) {
+        failing_since = std::chrono::steady_clock::now();
+        spdlog::error("result store: write failed, retrying every second (said once until it "
+                      "works again): {}",
+                      e.what());
+      }
       if (hooks_.write_failed) hooks_.write_failed();
       if (stopping && ++failures_at_stop >= kTriesAtStop) {
         std::lock_guard lock(mu_);
