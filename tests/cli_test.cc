@@ -17,6 +17,7 @@
 #include "tests/support/journey_harness.h"
 #include "tests/support/prom_text.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_certs.h"
 #include "tests/support/test_server.h"
 
 namespace sonde {
@@ -92,6 +93,53 @@ targets = "t"
 name = "ping"
 http = { path = "/" }
 )";
+
+// [service] tls_cert_file/tls_key_file: the daemon's admin server speaks
+// HTTPS (curl with the CA reads /metrics); `sonde check` refuses a key file
+// that others may read, and a certificate without its key.
+TEST(Cli, TheAdminServerServesHttpsWithItsCertificate) {
+  testing::TestCerts certs;
+  const std::string journey = kOneJourney;
+  const std::string tls = "tls_cert_file = \"" + certs.server_cert_file() + "\"\ntls_key_file = \"" +
+                          certs.server_key_file() + "\"\n";
+  chmod(certs.server_key_file().c_str(), 0644);
+  TempConfig config("[service]\nlisten = \"127.0.0.1:0\"\n" + tls + journey);
+  auto loose = RunProcess({kSonde, "check", "-c", config.path()});
+  EXPECT_EQ(loose.exit_code, 1) << loose.out << loose.err;
+  EXPECT_NE((loose.out + loose.err).find("tls_key_file " + certs.server_key_file() + ": mode 0644"),
+            std::string::npos)
+      << loose.out << loose.err;
+  TempConfig half("[service]\ntls_cert_file = \"" + certs.server_cert_file() + "\"\n" + journey);
+  auto alone = RunProcess({kSonde, "check", "-c", half.path()});
+  EXPECT_NE((alone.out + alone.err).find("\"tls_cert_file\" and \"tls_key_file\" must be given together"),
+            std::string::npos)
+      << alone.out << alone.err;
+
+  chmod(certs.server_key_file().c_str(), 0600);
+  Subprocess daemon({kSonde, "run", "-c", config.path()});
+  std::string admin;
+  for (int i = 0; i < 100 && admin.empty(); ++i) {
+    std::smatch m;
+    const std::string log = daemon.StderrSoFar();
+    if (std::regex_search(log, m, std::regex("on (https://127\\.0\\.0\\.1:[0-9]+)/"))) admin = m[1];
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_FALSE(admin.empty()) << daemon.StderrSoFar();
+  auto metrics = RunProcess({"/usr/bin/curl", "-sS", "--cacert", certs.ca_file(), admin + "/metrics"});
+  EXPECT_EQ(metrics.exit_code, 0) << metrics.err;
+  EXPECT_NE(metrics.out.find("sonde_build_info"), std::string::npos) << metrics.out.substr(0, 300);
+  // Plain HTTP on the HTTPS port gets no answer, and the daemon goes on.
+  EXPECT_NE(RunProcess({"/usr/bin/curl", "-sS", "--max-time", "5",
+                        "http" + admin.substr(5) + "/healthz"})
+                .exit_code,
+            0);
+  EXPECT_EQ(RunProcess({"/usr/bin/curl", "-sS", "--cacert", certs.ca_file(), admin + "/healthz"}).out,
+            "ok\n");
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+}
 
 // An admin server open beyond loopback is allowed, but never silently.
 TEST(Cli, CheckWarnsWhenTheAdminServerListensBeyondLoopback) {
