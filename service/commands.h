@@ -3,6 +3,7 @@
 //   2 the job could not run (bad config, port taken).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -66,6 +67,12 @@ int CommandStoreVerify(const std::string& config_path, const std::string& dir,
 namespace sonde {
 
 class StoreWriter;
+struct Config;
+
+// The config's result store as a one-shot command writes to it (no pruning,
+// no metrics): nullptr when the config has none. Throws StoreError when it
+// cannot be opened.
+std::unique_ptr<StoreWriter> OpenCommandStore(const Config& config);
 
 // Reverts what the chaos journal at `journal_path` holds: 0 when nothing is
 // left, 1 when a revert failed (it stays in the journal). What was reverted

@@ -12,7 +12,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
-#include <mutex>
 
 #include "config/loader.h"
 #include "core/version.h"
@@ -84,8 +83,6 @@ int CommandRun(const RunOptions& options) {
   ChaosScheduler chaos_schedule(config, metrics, store.get());
   observers.Add(chaos_schedule.Tap());
   Scheduler scheduler(io.get_executor(), config, runner, observers);
-  std::mutex token_mu;  // token_file is read on the worker, replaced on the loop
-  std::string token_file = config->service.api_token_file;
   // What must not stall the event loop — reading a config and its keys,
   // a heal's reverts, a large page of runs — runs on this thread, and the
   // loop goes on probing. Declared after what its work touches, so it is
@@ -126,11 +123,6 @@ int CommandRun(const RunOptions& options) {
     status_config->store = config->store;
     status.SetConfig(std::move(status_config));
     drills.SetConfig(loaded.config);
-    // The token file is read at each request; the one configured now counts.
-    {
-      std::lock_guard lock(token_mu);
-      token_file = loaded.config->service.api_token_file;
-    }
     const std::string message = "reloaded " + options.config_path + ": " +
                                 std::to_string(stats.kept) + " journey/target slots kept, " +
                                 std::to_string(stats.started) + " started, " +
@@ -149,10 +141,8 @@ int CommandRun(const RunOptions& options) {
       {.metrics = [&metrics] { return metrics.Serialize(); },
        .ready = [&scheduler] { return scheduler.first_round_done(); },
        .authorize =
-           [&](const std::string& authorization) {
-             std::lock_guard lock(token_mu);
-             return CheckBearer(token_file, authorization);
-           },
+           // The drill API's check, against the config in force now.
+           [&drills](const std::string& authorization) { return drills.Authorize(authorization); },
        .reload = reload,
        .status = [&status, &recent] { return status.Json(recent); },
        // Drills and heal may revert faults (a command, an HTTP call) for

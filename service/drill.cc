@@ -112,19 +112,13 @@ int CommandDrill(const DrillOptions& o) {
   ObserverList observers;
   observers.Add(log);
   std::unique_ptr<StoreWriter> store;
-  if (config.store) {
-    try {
-      store = std::make_unique<StoreWriter>(StoreWriter::Options{.dir = config.store->dir,
-                                                                 .location = config.service.location,
-                                                                 .queue_capacity = config.store->queue,
-                                                                 .batch_size = 512,
-                                                                 .keep = std::nullopt});
-    } catch (const StoreError& e) {
-      std::fprintf(stderr, "%s\n", e.what());
-      return 2;
-    }
-    observers.Add(*store);
+  try {
+    store = OpenCommandStore(config);
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
   }
+  if (store) observers.Add(*store);
   if (HealJournal(config.chaos.journal, /*quiet_when_clear=*/true, store.get()) != 0) {
     std::fprintf(stderr, "faults of an earlier run could not be reverted; run `sonde heal` first\n");
     if (store) store->Stop();

@@ -49,14 +49,18 @@ void DrillService::SetConfig(std::shared_ptr<const Config> config) {
   config_ = std::move(config);
 }
 
-std::optional<DrillService::Reply> DrillService::Unauthorized(
-    const std::string& authorization) const {
+std::optional<Refusal> DrillService::Authorize(const std::string& authorization) const {
   std::string path;
   {
     std::lock_guard lock(mu_);
     path = config_->service.api_token_file;
   }
-  if (auto refusal = CheckBearer(path, authorization)) {
+  return CheckBearer(path, authorization);
+}
+
+std::optional<DrillService::Reply> DrillService::Unauthorized(
+    const std::string& authorization) const {
+  if (auto refusal = Authorize(authorization)) {
     return Reply{refusal->status, ErrorJson(refusal->message)};
   }
   return std::nullopt;

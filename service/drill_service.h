@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "config/model.h"
+#include "service/api_token.h"
 #include "reporter/metrics.h"
 #include "scenarios/run_observer.h"
 
@@ -51,6 +52,10 @@ class DrillService {
             const std::string& authorization);
   Reply Status() const;
   Reply Heal(const std::string& authorization);
+  // Why a request with this Authorization header may not mutate (drills,
+  // heal, and the daemon's POST /-/reload), against the token file of the
+  // config in force; nullopt when it may.
+  std::optional<Refusal> Authorize(const std::string& authorization) const;
   // Stops a running drill (its faults reverted) and waits for it.
   void Stop();
 

@@ -26,21 +26,24 @@ int HealJournal(const std::string& journal_path, bool quiet_when_clear, StoreWri
   return report.failed.empty() ? 0 : 1;
 }
 
+std::unique_ptr<StoreWriter> OpenCommandStore(const Config& config) {
+  if (!config.store) return nullptr;
+  return std::make_unique<StoreWriter>(StoreWriter::Options{.dir = config.store->dir,
+                                                            .location = config.service.location,
+                                                            .queue_capacity = config.store->queue,
+                                                            .batch_size = 512,
+                                                            .keep = std::nullopt});
+}
+
 int CommandHeal(const std::string& config_path) {
   const std::shared_ptr<const Config> loaded = LoadConfigOrReport(config_path, stderr);
   if (!loaded) return 2;
   std::unique_ptr<StoreWriter> store;
-  if (loaded->store) {
-    try {
-      store = std::make_unique<StoreWriter>(StoreWriter::Options{.dir = loaded->store->dir,
-                                                                 .location = loaded->service.location,
-                                                                 .queue_capacity = loaded->store->queue,
-                                                                 .batch_size = 512,
-                                                                 .keep = std::nullopt});
-    } catch (const StoreError& e) {
-      std::fprintf(stderr, "%s\n", e.what());
-      return 2;
-    }
+  try {
+    store = OpenCommandStore(*loaded);
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
   }
   const int status = HealJournal(loaded->chaos.journal, /*quiet_when_clear=*/false, store.get());
   if (store) store->Stop();  // what the heal recorded is written before exit

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/eventually.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/prom_text.h"
 #include "tests/support/subprocess.h"
@@ -45,17 +46,6 @@ std::optional<double> Sample(const std::string& admin, const std::string& name,
   return testing::FindSample(testing::ParsePromText(r.body), name, labels);
 }
 
-// Polls until `pred` holds or `within` passes.
-template <class Pred>
-bool Eventually(Pred pred, std::chrono::milliseconds within) {
-  const auto give_up = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
-
 TEST(Reload, SighupAndPostReloadAndRefuseBrokenFiles) {
   testing::TestServer server;
   const uint16_t port = testing::UnusedLoopbackPort();
@@ -70,14 +60,14 @@ TEST(Reload, SighupAndPostReloadAndRefuseBrokenFiles) {
       {"Authorization", "Bearer r3load"}};
 
   testing::Subprocess daemon({SONDE_BINARY, "run", "-c", path});
-  ASSERT_TRUE(Eventually([&] { return testing::FetchSync(admin + "/readyz").status == 200; }, 5s))
+  ASSERT_TRUE(testing::Eventually([&] { return testing::FetchSync(admin + "/readyz").status == 200; }, 5s))
       << daemon.StderrSoFar();
   EXPECT_EQ(Sample(admin, "sonde_config_last_reload_successful", {}), 1);
 
   // 1. SIGHUP with a second journey: it starts; the first keeps running.
   Write(path, Config(port, server.base_url(), true));
   daemon.Signal(SIGHUP);
-  ASSERT_TRUE(Eventually(
+  ASSERT_TRUE(testing::Eventually(
       [&] {
         auto v = Sample(admin, "sonde_journey_runs_total",
                         {{"journey", "second"}, {"outcome", "success"}});
@@ -100,7 +90,7 @@ TEST(Reload, SighupAndPostReloadAndRefuseBrokenFiles) {
   const double second_before =
       Sample(admin, "sonde_journey_runs_total", {{"journey", "second"}, {"outcome", "success"}})
           .value_or(0);
-  EXPECT_TRUE(Eventually(
+  EXPECT_TRUE(testing::Eventually(
       [&] {
         auto v = Sample(admin, "sonde_journey_runs_total",
                         {{"journey", "second"}, {"outcome", "success"}});

@@ -14,6 +14,7 @@
 #include <regex>
 #include <thread>
 
+#include "tests/support/eventually.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/prom_text.h"
 #include "tests/support/subprocess.h"
@@ -37,16 +38,6 @@ double Sample(const std::string& admin, const std::string& name,
               const std::map<std::string, std::string>& labels = {}) {
   auto r = testing::FetchSync(admin + "/metrics");
   return testing::FindSample(testing::ParsePromText(r.body), name, labels).value_or(-1);
-}
-
-template <class Pred>
-bool Eventually(Pred pred, std::chrono::milliseconds within) {
-  const auto give_up = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return pred();
 }
 
 size_t Count(const std::string& text, const std::string& what) {
@@ -85,9 +76,9 @@ TEST(StoreDiskFull, ProbingGoesOnTheErrorIsSaidOnceAndWritingResumes) {
                         << "[store]\ndir = \"" << mnt << "/data\"\nqueue = 50\n";
   testing::Subprocess daemon({SONDE_BINARY, "run", "-c", config});
   std::string admin;
-  ASSERT_TRUE(Eventually([&] { return !(admin = AdminUrl(daemon)).empty(); }, 10s))
+  ASSERT_TRUE(testing::Eventually([&] { return !(admin = AdminUrl(daemon)).empty(); }, 10s))
       << daemon.StderrSoFar();
-  ASSERT_TRUE(Eventually([&] { return Sample(admin, "sonde_store_rows_written_total") >= 5; }, 10s))
+  ASSERT_TRUE(testing::Eventually([&] { return Sample(admin, "sonde_store_rows_written_total") >= 5; }, 10s))
       << daemon.StderrSoFar();
 
   // Fill the filesystem to the last byte.
@@ -96,23 +87,23 @@ TEST(StoreDiskFull, ProbingGoesOnTheErrorIsSaidOnceAndWritingResumes) {
     const std::string block(64 * 1024, 'x');
     for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) filler.flush();
   }
-  ASSERT_TRUE(Eventually([&] { return Sample(admin, "sonde_store_write_errors_total") >= 3; }, 20s))
+  ASSERT_TRUE(testing::Eventually([&] { return Sample(admin, "sonde_store_write_errors_total") >= 3; }, 20s))
       << daemon.StderrSoFar();
   // Probing and exporting go on; what the queue could not hold is counted.
   const double runs = Sample(admin, "sonde_journey_runs_total", {{"journey", "ping"}, {"outcome", "success"}});
-  EXPECT_TRUE(Eventually(
+  EXPECT_TRUE(testing::Eventually(
       [&] {
         return Sample(admin, "sonde_journey_runs_total", {{"journey", "ping"}, {"outcome", "success"}}) >=
                runs + 20;
       },
       10s));
-  EXPECT_TRUE(Eventually([&] { return Sample(admin, "sonde_store_dropped_total") > 0; }, 10s));
+  EXPECT_TRUE(testing::Eventually([&] { return Sample(admin, "sonde_store_dropped_total") > 0; }, 10s));
   EXPECT_EQ(Count(daemon.StderrSoFar(), "result store: write failed"), 1u) << daemon.StderrSoFar();
 
   // Room again: the store writes, and says so.
   std::filesystem::remove(mnt + "/filler");
   const double written = Sample(admin, "sonde_store_rows_written_total");
-  EXPECT_TRUE(Eventually([&] { return Sample(admin, "sonde_store_rows_written_total") > written + 20; }, 15s))
+  EXPECT_TRUE(testing::Eventually([&] { return Sample(admin, "sonde_store_rows_written_total") > written + 20; }, 15s))
       << daemon.StderrSoFar();
   EXPECT_NE(daemon.StderrSoFar().find("result store: writing again after"), std::string::npos)
       << daemon.StderrSoFar();

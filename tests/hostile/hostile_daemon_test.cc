@@ -19,6 +19,7 @@
 
 #include "tests/hostile/hostile_targets.h"
 #include "tests/support/files.h"
+#include "tests/support/eventually.h"
 #include "tests/support/journey_harness.h"
 #include "tests/support/prom_text.h"
 #include "tests/support/subprocess.h"
@@ -53,17 +54,6 @@ long StatusKiB(pid_t pid, const std::string& field) {
     }
   }
   return 0;
-}
-
-// Polls until `pred` holds or `within` passes.
-template <class Pred>
-bool Eventually(Pred pred, std::chrono::milliseconds within) {
-  const auto give_up = Clock::now() + within;
-  while (Clock::now() < give_up) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return pred();
 }
 
 std::string Config(uint16_t admin_port, const HostileTargets& targets,
@@ -117,7 +107,7 @@ TEST(HostileDaemon, HealthyJourneyUnharmedAndMemoryBounded) {
     auto started = std::make_unique<testing::Subprocess>(
         std::vector<std::string>{SONDE_BINARY, "run", "-c", path});
     const bool ready =
-        Eventually([&] { return testing::FetchSync(admin + "/readyz", 1s).status == 200; }, 10s);
+        testing::Eventually([&] { return testing::FetchSync(admin + "/readyz", 1s).status == 200; }, 10s);
     if (ready) {
       daemon = std::move(started);
     } else if (started->StderrSoFar().find("in use") == std::string::npos) {
