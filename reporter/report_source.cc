@@ -46,6 +46,21 @@ SlaReport ReportFromStore(ResultStore& store, const Config& config, const Report
   return report;
 }
 
+SloReport CountSloInStore(ResultStore& store, const SloSpec& slo, const ReportPeriod& period) {
+  SloReport out;
+  out.spec = slo;
+  const bool latency = slo.kind == SloSpec::Kind::kLatency && slo.threshold.has_value();
+  const RunCounts counts =
+      store.CountRuns({slo.journey, slo.target, slo.location}, period.from_us, period.to_us,
+                      latency ? ThresholdUs(slo) : std::nullopt);
+  out.good = counts.good;
+  out.bad = counts.bad;
+  out.excluded_maintenance = counts.excluded_maintenance;
+  out.excluded_infra = counts.excluded_infra;
+  JudgeCounts(period, out);
+  return out;
+}
+
 std::optional<int64_t> ParseReportTime(std::string_view text, int64_t now_us, bool end_of_day,
                                        std::string* error) {
   auto fail = [&](std::string why) -> std::optional<int64_t> {

@@ -175,6 +175,31 @@ std::string RunsInPeriodSql(const std::string& columns, bool by_journey) {
          " ORDER BY id";
 }
 
+// " FROM runs WHERE ..." for the runs `which` selects that finished in
+// [?1, ?2), by the (journey, finished_us) index; ?3 is the journey, ?4 the
+// target and ?5 the location (each bound only when selected).
+std::string SelectedRunsSql(const RunSelection& which) {
+  return std::string(" FROM runs WHERE journey = ?3 AND finished_us >= ?1 AND finished_us < ?2") +
+         (which.target.empty() ? "" : " AND target = ?4") +
+         (which.location.empty() ? "" : " AND location = ?5");
+}
+
+void BindSelection(Statement& s, const RunSelection& which, int64_t from_us, int64_t to_us) {
+  s.Bind(1, from_us).Bind(2, to_us).Bind(3, std::string_view(which.journey));
+  if (!which.target.empty()) s.Bind(4, std::string_view(which.target));
+  if (!which.location.empty()) s.Bind(5, std::string_view(which.location));
+}
+
+std::string OutcomeSql(Outcome o) { return "'" + std::string(ToString(o)) + "'"; }
+
+// SQL true for the runs SLIs count: not in maintenance, and with an outcome
+// other than infra_error that the store can name (OutcomeFromString reads
+// any other text as infra_error).
+std::string CountedRunSql() {
+  return "maintenance = 0 AND outcome IN (" + OutcomeSql(Outcome::kSuccess) + ", " +
+         OutcomeSql(Outcome::kDegraded) + ", " + OutcomeSql(Outcome::kFailed) + ")";
+}
+
 // How many runs finished in [from_us, to_us): the size to reserve, since
 // growing a vector of 2M rows moves every one of them several times.
 size_t CountRunsInPeriod(SqliteDb& db, int64_t from_us, int64_t to_us) {
@@ -477,6 +502,45 @@ std::vector<RunFact> ResultStore::RunFactsFinishedBetween(int64_t from_us, int64
     out.push_back(f);
   }
   return out;
+}
+
+RunCounts ResultStore::CountRuns(const RunSelection& which, int64_t from_us, int64_t to_us,
+                                 std::optional<int64_t> slow_over_us) {
+  const std::string counted = CountedRunSql();
+  const std::string bad = slow_over_us ? "duration_us > ?6" : "outcome = " + OutcomeSql(Outcome::kFailed);
+  auto sum = [](const std::string& condition) { return "coalesce(sum(" + condition + "), 0)"; };
+  Statement s(*db_, "SELECT " + sum("maintenance != 0") + ", " +
+                        sum("maintenance = 0 AND NOT (" + counted + ")") + ", " +
+                        sum("(" + counted + ") AND " + bad) + ", " +
+                        sum("(" + counted + ") AND NOT (" + bad + ")") + SelectedRunsSql(which));
+  BindSelection(s, which, from_us, to_us);
+  if (slow_over_us) s.Bind(6, *slow_over_us);
+  RunCounts out;
+  if (s.Step()) {
+    out.excluded_maintenance = s.Int(0);
+    out.excluded_infra = s.Int(1);
+    out.bad = s.Int(2);
+    out.good = s.Int(3);
+  }
+  return out;
+}
+
+std::optional<int64_t> ResultStore::DurationPercentile(const RunSelection& which, int64_t from_us,
+                                                       int64_t to_us, int percent) {
+  const std::string where = SelectedRunsSql(which) + " AND " + CountedRunSql();
+  Statement count(*db_, "SELECT count(*)" + where);
+  BindSelection(count, which, from_us, to_us);
+  const int64_t n = count.Step() ? count.Int(0) : 0;
+  if (n == 0) return std::nullopt;
+  // NearestRank's rank, counted from the top: with LIMIT 1 OFFSET k SQLite
+  // keeps only the k + 1 longest durations while it sorts, and k is the
+  // small end (5 % of the runs for a p95).
+  const int64_t rank = std::clamp<int64_t>((n * percent + 99) / 100, 1, n);
+  Statement s(*db_, "SELECT duration_us" + where + " ORDER BY duration_us DESC LIMIT 1 OFFSET ?6");
+  BindSelection(s, which, from_us, to_us);
+  s.Bind(6, n - rank);
+  if (!s.Step()) return std::nullopt;
+  return s.Int(0);
 }
 
 std::map<int64_t, Evidence> ResultStore::EvidenceOfRuns(const std::vector<int64_t>& ids) {

@@ -40,6 +40,22 @@ struct VerifyReport {
   int64_t pruned_rows = 0;  // rows removed under signed checkpoints
 };
 
+// Which runs the aggregates below read: `journey`'s, and only `target`'s
+// and `location`'s when those are not empty.
+struct RunSelection {
+  std::string journey, target, location;
+};
+
+// What CountRuns finds. Runs in maintenance, then infra_error runs, are
+// excluded as BuildSloReport excludes them (an outcome the store cannot
+// name counts as infra_error there too); of the others, `bad` are the
+// failed ones, or those slower than `slow_over_us` when that is given (a
+// latency SLO), and the rest are good (degraded included).
+struct RunCounts {
+  int64_t good = 0, bad = 0;
+  int64_t excluded_maintenance = 0, excluded_infra = 0;
+};
+
 struct PruneReport {
   int64_t runs = 0, fault_events = 0, drill_events = 0;  // rows removed now
 };
@@ -69,6 +85,20 @@ class ResultStore {
   // (not re-sorted): what reports and the status page read.
   std::vector<RunFact> RunFactsFinishedBetween(int64_t from_us, int64_t to_us,
                                                const std::string* journey, StringPool& pool);
+  // Aggregates computed by SQLite rather than over facts in memory: what a
+  // process that reads the same long window again and again (the status
+  // page, the chaos schedule's budget guard) uses, so that its memory does
+  // not grow with the runs the window holds.
+  //
+  // The selected runs that finished in [from, to), judged.
+  RunCounts CountRuns(const RunSelection& which, int64_t from_us, int64_t to_us,
+                      std::optional<int64_t> slow_over_us);
+  // The nearest-rank `percent`ile (as NearestRank, sla_report.h) of the
+  // durations of the selected runs that finished in [from, to) and count
+  // (neither maintenance nor infra_error); nullopt without any.
+  std::optional<int64_t> DurationPercentile(const RunSelection& which, int64_t from_us,
+                                            int64_t to_us, int percent);
+
   // The evidence of the runs with these ids (RunFact::id), for those that
   // have some and are still stored.
   std::map<int64_t, Evidence> EvidenceOfRuns(const std::vector<int64_t>& ids);

@@ -149,6 +149,43 @@ std::string_view ToString(SloStatus s) {
   return "?";
 }
 
+void JudgeCounts(const ReportPeriod& period, SloReport& out) {
+  const SloSpec& slo = out.spec;
+  out.total = out.good + out.bad;
+  if (out.total > 0) out.sli = static_cast<double>(out.good) / static_cast<double>(out.total);
+  if (slo.kind == SloSpec::Kind::kLatency && slo.threshold && out.total > 0) {
+    out.under_threshold = out.sli;
+  }
+
+  // Error budget, in runs and in minutes.
+  const double budget_share = (100.0 - slo.objective) / 100.0;
+  ErrorBudget& b = out.budget;
+  // Budgets derive from a decimal percentage: tidied, so 1000 runs at 99.9 %
+  // allow 1 run, not 0.999999999999943.
+  b.allowed_runs = TidyDecimal(static_cast<double>(out.total) * budget_share);
+  b.consumed_runs = out.bad;
+  b.remaining_runs = TidyDecimal(b.allowed_runs - static_cast<double>(b.consumed_runs));
+  if (b.allowed_runs > 0) b.remaining_ratio = TidyDecimal(b.remaining_runs / b.allowed_runs);
+  b.period_minutes = std::max<int64_t>(0, (period.to_us - period.from_us + kMinuteUs - 1) / kMinuteUs);
+  b.allowed_down_minutes = TidyDecimal(static_cast<double>(b.period_minutes) * budget_share);
+  // Down minutes need the runs' times: BuildSloReport counts them.
+  b.remaining_down_minutes = b.allowed_down_minutes;
+
+  // Met, and the status.
+  out.met = out.total > 0 && !OverBudget(out.bad, out.total, slo.objective);
+  if (out.total == 0) {
+    out.status = SloStatus::kNoData;
+  } else if (!out.met) {
+    out.status = SloStatus::kBreached;
+  } else if (out.bad > 0 &&
+             (b.allowed_runs <= 0 ||
+              static_cast<double>(out.bad) > b.allowed_runs * kWarnBudgetSpent)) {
+    out.status = SloStatus::kWarning;
+  } else {
+    out.status = SloStatus::kOk;
+  }
+}
+
 SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
                          const std::vector<RunFact>& runs, const std::vector<FaultWindow>& faults,
                          const std::vector<DrillWindow>* exclude_drills) {
@@ -193,42 +230,15 @@ SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
     (c.bad ? d.bad : d.good) += 1;
     d.durations.push_back(c.run->duration_us);
   }
-  out.total = out.good + out.bad;
-  if (out.total > 0) out.sli = static_cast<double>(out.good) / static_cast<double>(out.total);
   out.latency = PercentilesOf(durations);
-  if (latency && out.total > 0) out.under_threshold = out.sli;
-
-  // Error budget, in runs and in minutes.
-  const double budget_share = (100.0 - slo.objective) / 100.0;
+  JudgeCounts(period, out);
   ErrorBudget& b = out.budget;
-  // Budgets derive from a decimal percentage: tidied, so 1000 runs at 99.9 %
-  // allow 1 run, not 0.999999999999943.
-  b.allowed_runs = TidyDecimal(static_cast<double>(out.total) * budget_share);
-  b.consumed_runs = out.bad;
-  b.remaining_runs = TidyDecimal(b.allowed_runs - static_cast<double>(b.consumed_runs));
-  if (b.allowed_runs > 0) b.remaining_ratio = TidyDecimal(b.remaining_runs / b.allowed_runs);
-  b.period_minutes = std::max<int64_t>(0, (period.to_us - period.from_us + kMinuteUs - 1) / kMinuteUs);
   b.minutes_with_data = static_cast<int64_t>(minutes.size());
-  b.allowed_down_minutes = TidyDecimal(static_cast<double>(b.period_minutes) * budget_share);
   for (const auto& [slice, m] : minutes) {
     if (OverBudget(m.second, m.first, slo.objective)) ++b.down_minutes;
   }
   b.remaining_down_minutes =
       TidyDecimal(b.allowed_down_minutes - static_cast<double>(b.down_minutes));
-
-  // Met, and the status.
-  out.met = out.total > 0 && !OverBudget(out.bad, out.total, slo.objective);
-  if (out.total == 0) {
-    out.status = SloStatus::kNoData;
-  } else if (!out.met) {
-    out.status = SloStatus::kBreached;
-  } else if (out.bad > 0 &&
-             (b.allowed_runs <= 0 ||
-              static_cast<double>(out.bad) > b.allowed_runs * kWarnBudgetSpent)) {
-    out.status = SloStatus::kWarning;
-  } else {
-    out.status = SloStatus::kOk;
-  }
 
   out.incidents = IncidentsOf(counted, faults);
 

@@ -151,10 +151,15 @@ SlaReport BuildSlaReport(const SlaInputs& in);
 inline constexpr size_t kListedIncidents = 100;
 std::vector<const Incident*> ListedIncidents(const SloReport& slo, size_t max = kListedIncidents);
 
-// One SLO over `runs` (already restricted to the period): the status page
-// uses this for the budget over the SLO's window.
+// One SLO over `runs` (already restricted to the period).
 SloReport BuildSloReport(const SloSpec& slo, const ReportPeriod& period,
                          const std::vector<RunFact>& runs, const std::vector<FaultWindow>& faults,
                          const std::vector<DrillWindow>* exclude_drills);
+
+// The judgement of `out.good` and `out.bad` runs of `out.spec` over
+// `period`: the total, SLI, the budget in runs, the period's minutes and
+// those allowed down, met and the status. (Down minutes need each run's
+// time: BuildSloReport counts them; here none are.)
+void JudgeCounts(const ReportPeriod& period, SloReport& out);
 
 }  // namespace sonde

@@ -10,6 +10,7 @@
 #include "reporter/json_text.h"
 #include "reporter/recent_runs.h"
 #include "reporter/report_format.h"
+#include "reporter/report_source.h"
 #include "reporter/result_store.h"
 #include "reporter/sla_report.h"
 
@@ -19,17 +20,12 @@ namespace {
 
 constexpr int64_t kHourUs = 3'600'000'000;
 
-struct Tally {
-  int64_t good = 0, bad = 0;
-  std::vector<int64_t> durations;  // 1h only
-};
-
-json::value RatioJson(const Tally& t) {
-  const int64_t total = t.good + t.bad;
-  return {{"good", t.good},
-          {"bad", t.bad},
+json::value RatioJson(const RunCounts& c) {
+  const int64_t total = c.good + c.bad;
+  return {{"good", c.good},
+          {"bad", c.bad},
           {"total", total},
-          {"success_ratio", total ? json::value(static_cast<double>(t.good) / total) : json::value()}};
+          {"success_ratio", total ? json::value(static_cast<double>(c.good) / total) : json::value()}};
 }
 
 json::value SnapshotFromStore(const Config& config, int64_t now_us) {
@@ -46,31 +42,24 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
   }
   try {
     ResultStore store(config.store->dir, ResultStore::Mode::kReadOnly);
-    std::map<std::pair<std::string, std::string>, std::pair<Tally, Tally>> tallies;  // 1h, 24h
-    StringPool day_pool;
-    for (const RunFact& r : store.RunFactsFinishedBetween(to - 24 * kHourUs, to, nullptr, day_pool)) {
-      if (r.maintenance || r.outcome == Outcome::kInfraError) continue;
-      auto& [hour, day] = tallies[{*r.journey, *r.target}];
-      const bool bad = r.outcome == Outcome::kFailed;
-      (bad ? day.bad : day.good) += 1;
-      if (r.finished_us >= to - kHourUs) {
-        (bad ? hour.bad : hour.good) += 1;
-        hour.durations.push_back(r.duration_us);
-      }
-    }
+    // Counted by SQLite, journey by journey: the refresh's memory stays the
+    // same whether the day holds a thousand runs or ten million.
     json::array journeys;
-    for (auto& [key, t] : tallies) {
-      auto& durations = t.first.durations;
-      json::value p95;
-      if (!durations.empty()) {
-        std::sort(durations.begin(), durations.end());
-        p95 = static_cast<double>(*NearestRank(durations, 95)) / 1e6;
+    for (const Journey& j : config.journeys) {
+      const TargetGroup* group = config.FindTargets(j.target_group);
+      if (!group) continue;
+      for (const std::string& url : group->urls) {
+        const RunSelection which{j.name, url, ""};
+        const RunCounts hour = store.CountRuns(which, to - kHourUs, to, std::nullopt);
+        const RunCounts day = store.CountRuns(which, to - 24 * kHourUs, to, std::nullopt);
+        const std::optional<int64_t> p95 = store.DurationPercentile(which, to - kHourUs, to, 95);
+        journeys.push_back({{"journey", j.name},
+                            {"target", url},
+                            {"1h", RatioJson(hour)},
+                            {"24h", RatioJson(day)},
+                            {"p95_seconds_1h", p95 ? json::value(static_cast<double>(*p95) / 1e6)
+                                                   : json::value()}});
       }
-      journeys.push_back({{"journey", key.first},
-                          {"target", key.second},
-                          {"1h", RatioJson(t.first)},
-                          {"24h", RatioJson(t.second)},
-                          {"p95_seconds_1h", p95}});
     }
     snap["journeys"] = std::move(journeys);
 
@@ -81,10 +70,7 @@ json::value SnapshotFromStore(const Config& config, int64_t now_us) {
       const int64_t window_us =
           std::chrono::duration_cast<std::chrono::microseconds>(slo.window).count();
       const ReportPeriod period{to - window_us, to};
-      StringPool pool;
-      const std::vector<RunFact> runs =
-          store.RunFactsFinishedBetween(period.from_us, period.to_us, &slo.journey, pool);
-      const SloReport r = BuildSloReport(slo, period, runs, {}, nullptr);
+      const SloReport r = CountSloInStore(store, slo, period);
       slos.push_back(
           {{"name", slo.name},
            {"journey", slo.journey},

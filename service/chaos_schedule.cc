@@ -8,6 +8,7 @@
 #include "chaos/drill_plan.h"
 #include "chaos/injector.h"
 #include "core/unix_time.h"
+#include "reporter/report_source.h"
 #include "reporter/result_store.h"
 #include "reporter/sla_report.h"
 #include "reporter/store_writer.h"
@@ -33,10 +34,7 @@ std::variant<double, std::string> BudgetLeft(const Config& config, const SloSpec
     ResultStore store(config.store->dir, ResultStore::Mode::kReadOnly);
     const int64_t to = NowUnixMicros();
     const ReportPeriod period{to - std::chrono::duration_cast<std::chrono::microseconds>(slo.window).count(), to};
-    StringPool pool;
-    const SloReport r = BuildSloReport(
-        slo, period, store.RunFactsFinishedBetween(period.from_us, period.to_us, &slo.journey, pool),
-        {}, nullptr);
+    const SloReport r = CountSloInStore(store, slo, period);
     if (r.total == 0) return std::string("no runs of " + slo.journey + " in the window yet");
     return r.budget.remaining_ratio.value_or(0.0);
   } catch (const StoreError& e) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <set>
 
 #include "reporter/report_render.h"
 #include "reporter/report_signature.h"
@@ -278,6 +279,84 @@ TEST_F(SlaReportTest, LatencyWarningAndNoDataSlos) {
   EXPECT_TRUE(none.at("sli").is_null());
   EXPECT_EQ(none.at("runs").at("total").as_int64(), 0);
   EXPECT_TRUE(none.at("latency_seconds").at("p50").is_null());
+}
+
+// The status page and the chaos schedule count SLOs in SQL (CountSloInStore)
+// rather than over facts in memory: every SLO, and each narrowed to a
+// target or a location, gets the very numbers of the report's arithmetic.
+TEST_F(SlaReportTest, CountingInTheStoreGivesTheReportsNumbers) {
+  const ReportPeriod period{kT0, kT0 + 2 * kDay};
+  std::vector<SloSpec> slos = config_->slos;
+  for (const SloSpec& base : config_->slos) {
+    SloSpec on_y = base;
+    on_y.target = "http://y.example:1";
+    slos.push_back(on_y);
+    SloSpec elsewhere = base;
+    elsewhere.location = "nowhere";
+    slos.push_back(elsewhere);
+  }
+  ResultStore store(dir_, ResultStore::Mode::kReadOnly);
+  StringPool pool;
+  const std::vector<RunFact> facts =
+      store.RunFactsFinishedBetween(period.from_us, period.to_us, nullptr, pool);
+  std::set<std::string> statuses;
+  for (const SloSpec& slo : slos) {
+    SCOPED_TRACE(slo.name + " target=" + slo.target + " location=" + slo.location);
+    const SloReport want = BuildSloReport(slo, period, facts, {}, nullptr);
+    const SloReport got = CountSloInStore(store, slo, period);
+    EXPECT_EQ(got.good, want.good);
+    EXPECT_EQ(got.bad, want.bad);
+    EXPECT_EQ(got.total, want.total);
+    EXPECT_EQ(got.excluded_maintenance, want.excluded_maintenance);
+    EXPECT_EQ(got.excluded_infra, want.excluded_infra);
+    EXPECT_EQ(got.sli, want.sli);
+    EXPECT_EQ(got.under_threshold, want.under_threshold);
+    EXPECT_EQ(got.met, want.met);
+    EXPECT_EQ(got.status, want.status);
+    EXPECT_EQ(got.budget.allowed_runs, want.budget.allowed_runs);
+    EXPECT_EQ(got.budget.remaining_runs, want.budget.remaining_runs);
+    EXPECT_EQ(got.budget.remaining_ratio, want.budget.remaining_ratio);
+    EXPECT_EQ(got.budget.period_minutes, want.budget.period_minutes);
+    EXPECT_EQ(got.budget.allowed_down_minutes, want.budget.allowed_down_minutes);
+    statuses.insert(std::string(ToString(got.status)));
+  }
+  // The comparison covered every status.
+  EXPECT_EQ(statuses, (std::set<std::string>{"OK", "WARNING", "BREACHED", "NO_DATA"}));
+}
+
+// The store's own aggregates on day 1's target x (100 counted runs of
+// 1..100 ms, 4 failed; 2 in maintenance, 1 infra_error).
+TEST_F(SlaReportTest, TheStoreCountsAndRanksTheRunsItSelects) {
+  ResultStore store(dir_, ResultStore::Mode::kReadOnly);
+  const RunSelection x{"tx", "http://x.example:1", ""};
+  const RunCounts c = store.CountRuns(x, kT0, kT0 + kDay, std::nullopt);
+  EXPECT_EQ(c.good, 96);
+  EXPECT_EQ(c.bad, 4);
+  EXPECT_EQ(c.excluded_maintenance, 2);
+  EXPECT_EQ(c.excluded_infra, 1);
+  // Slower than 50 ms is bad, failed or not.
+  const RunCounts slow = store.CountRuns(x, kT0, kT0 + kDay, 50'000);
+  EXPECT_EQ(slow.good, 50);
+  EXPECT_EQ(slow.bad, 50);
+  // [from, to): the run finishing at 00:00:30 is in the first minute only.
+  EXPECT_EQ(store.CountRuns(x, kT0, kT0 + 30 * kSec, std::nullopt).good, 0);
+  EXPECT_EQ(store.CountRuns(x, kT0, kT0 + 30 * kSec + 1, std::nullopt).good, 1);
+  EXPECT_EQ(store.CountRuns({"tx", "", "elsewhere"}, kT0, kT0 + kDay, std::nullopt).good, 0);
+
+  EXPECT_EQ(store.DurationPercentile(x, kT0, kT0 + kDay, 95), 95'000);
+  EXPECT_EQ(store.DurationPercentile(x, kT0, kT0 + kDay, 50), 50'000);
+  EXPECT_EQ(store.DurationPercentile(x, kT0, kT0 + kDay, 100), 100'000);
+  EXPECT_EQ(store.DurationPercentile(x, kT0, kT0 + kDay, 1), 1'000);
+  // The first three runs: 1, 2, 3 ms; the 900 ms infra_error run and the
+  // 500 ms maintenance runs never count.
+  EXPECT_EQ(store.DurationPercentile(x, kT0, kT0 + 3 * kMin, 95), 3'000);
+  EXPECT_EQ(store.DurationPercentile(x, kT0 + 20 * kMin + 35 * kSec, kT0 + 20 * kMin + 50 * kSec, 95),
+            std::nullopt);
+  EXPECT_EQ(store.DurationPercentile(x, kT0 + 30 * kMin + 40 * kSec, kT0 + 30 * kMin + 50 * kSec, 95),
+            std::nullopt);
+  EXPECT_EQ(store.DurationPercentile({"tx", "http://y.example:1", ""}, kT0 + kDay, kT0 + 2 * kDay, 95),
+            10'000);
+  EXPECT_EQ(store.DurationPercentile({"other", "", ""}, kT0, kT0 + 2 * kDay, 95), std::nullopt);
 }
 
 TEST_F(SlaReportTest, ExcludingDrillsDropsTheRunsThatOverlapThem) {
