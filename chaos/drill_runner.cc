@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <set>
 #include <thread>
 
 #include "chaos/drill_verdict.h"
@@ -82,7 +83,8 @@ void DrillRunLog::OnRunFinished(const JourneyResult& r) {
   if (std::find(journeys_.begin(), journeys_.end(), r.journey) == journeys_.end()) return;
   const int64_t started = UnixMicros(r.started_at);
   std::lock_guard lock(mu_);
-  runs_.push_back({r.journey, r.target, started, started + ToMicros(r.duration), r.outcome, r.reason});
+  runs_.push_back({r.journey, r.target, started, started + ToMicros(r.duration), r.outcome, r.reason,
+                   r.failing_step});
 }
 
 std::vector<DrillRun> DrillRunLog::Snapshot() const {
@@ -195,7 +197,7 @@ DrillRecord DrillRunner::Run() {
         if (!l.id && elapsed >= l.planned->at) {
           chaos::Planned resolved = chaos::PlanFault(l.planned->spec, config_.chaos);
           DrillFaultRecord fr{l.planned->spec.name, l.planned->spec.kind, l.planned->spec.target, "",
-                              NowUnixMicros(), std::nullopt, std::nullopt, std::nullopt, ""};
+                              NowUnixMicros(), std::nullopt, std::nullopt, std::nullopt, "", {}};
           if (auto* why = std::get_if<std::string>(&resolved)) {
             fr.error = *why;
             record.faults.push_back(fr);
@@ -250,26 +252,44 @@ DrillRecord DrillRunner::Run() {
     record.hold_end_us = NowUnixMicros();
   }
 
-  // 5. Recovery: until every watched journey has succeeded again.
+  // 5. Recovery: until every (journey, target) seen has succeeded again in a
+  // run started after the last actual revert.
   if (record.hold_end_us > 0 && !stop_) {
+    int64_t since = 0;
+    for (const DrillFaultRecord& f : record.faults) since = std::max(since, f.revert_us.value_or(record.hold_end_us));
+    if (record.faults.empty()) since = record.hold_end_us;
     const auto recovery_start = std::chrono::steady_clock::now();
     bool recovered = false;
     SleepUntil(recovery_start + spec_.recovery_timeout, [&] {
-      bool all = true;
-      std::map<std::string, Ratio> after = SuccessSince(runs_, spec_.journeys, record.hold_end_us);
-      for (const std::string& j : spec_.journeys) {
-        bool ok = false;
-        for (const DrillRun& r : runs_.Snapshot()) {
-          if (r.journey == j && r.started_us >= record.hold_end_us && r.outcome != Outcome::kFailed &&
-              r.outcome != Outcome::kInfraError)
-            ok = true;
+      std::set<std::pair<std::string, std::string>> seen, back;
+      for (const DrillRun& r : runs_.Snapshot()) {
+        seen.insert({r.journey, r.target});
+        if (r.started_us >= since && r.outcome != Outcome::kFailed && r.outcome != Outcome::kInfraError) {
+          back.insert({r.journey, r.target});
         }
-        all = all && ok;
       }
       progress.Show("recovery", std::chrono::steady_clock::now() - recovery_start,
-                    spec_.recovery_timeout, after);
-      if (all) recovered = true;
+                    spec_.recovery_timeout, SuccessSince(runs_, spec_.journeys, since));
+      recovered = !seen.empty() && back == seen;
     }, [&] { return recovered; });
+    progress.Done();
+  }
+
+  // 6. Settle: the watched journeys keep running for `settle` after
+  // recovery, for the expectations judged then (a re-election forced by a
+  // healed member shows here). Runs that started in the window and finished
+  // before it closed are what is judged.
+  if (record.hold_end_us > 0 && !stop_ && spec_.settle > Duration::zero() && record.verdict != "aborted") {
+    record.settle_start_us = NowUnixMicros();
+    const auto settle_start = std::chrono::steady_clock::now();
+    if (SleepUntil(settle_start + spec_.settle, [&] {
+          progress.Show("settle", std::chrono::steady_clock::now() - settle_start, spec_.settle,
+                        SuccessSince(runs_, spec_.journeys, record.settle_start_us));
+        })) {
+      record.settle_end_us = NowUnixMicros();
+    } else {
+      abort(StopReason(stop_) + " in the settle window; every fault was already reverted");
+    }
     progress.Done();
   }
 

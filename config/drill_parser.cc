@@ -288,7 +288,7 @@ std::vector<DrillSpec> ParseDrills(ParseContext& ctx, const toml::table& drills,
     const std::string path = "drill." + PathSegment(name);
     TableReader r(ctx, *table, path, "drill \"" + name + "\"",
                   {"journeys", "armed", "seed", "steady_state", "abort_below", "recovery_timeout",
-                   "fault", "expect"});
+                   "settle", "fault", "expect"});
     DrillSpec d;
     d.name = name;
     d.where = Where(*table);
@@ -304,6 +304,7 @@ std::vector<DrillSpec> ParseDrills(ParseContext& ctx, const toml::table& drills,
     }
     d.abort_below = Ratio(r, *table, "abort_below");
     if (auto t = r.ReadDuration("recovery_timeout")) d.recovery_timeout = *t;
+    if (auto t = r.ReadDuration("settle")) d.settle = *t;
     if (const toml::array* faults = r.Array("fault", /*required=*/true)) {
       int i = 0;
       for (const toml::node& f : *faults) {
@@ -332,7 +333,8 @@ std::vector<DrillSpec> ParseDrills(ParseContext& ctx, const toml::table& drills,
           continue;
         }
         TableReader er(ctx, *et, epath, epath,
-                       {"journey", "min_success", "max_p95", "recover_within"});
+                       {"journey", "during", "pooled", "min_success", "max_success", "max_p95",
+                        "recover_within"});
         DrillExpectation x;
         x.where = Where(*et);
         if (auto j = er.String("journey", /*required=*/true)) {
@@ -343,11 +345,37 @@ std::vector<DrillSpec> ParseDrills(ParseContext& ctx, const toml::table& drills,
                      "journey \"" + *j + "\" is not among the drill's \"journeys\"");
           }
         }
+        if (auto during = er.String("during")) {
+          if (*during == "settle") {
+            x.during = DrillExpectation::Window::kSettle;
+          } else if (*during != "faults") {
+            er.Error(Where(*et->get("during")),
+                     "\"during\" must be \"faults\" or \"settle\", not \"" + *during + "\"");
+          }
+        }
+        x.pooled = er.Bool("pooled").value_or(false);
         x.min_success = Ratio(er, *et, "min_success");
+        x.max_success = Ratio(er, *et, "max_success");
         x.max_p95 = er.ReadDuration("max_p95");
         x.recover_within = er.ReadDuration("recover_within");
-        if (!x.min_success && !x.max_p95 && !x.recover_within) {
-          er.Error(x.where, "expects nothing: give min_success, max_p95 or recover_within");
+        if (!x.min_success && !x.max_success && !x.max_p95 && !x.recover_within) {
+          er.Error(x.where,
+                   "expects nothing: give min_success, max_success, max_p95 or recover_within");
+        }
+        if (x.min_success && x.max_success && *x.min_success > *x.max_success) {
+          er.Error(Where(*et->get("max_success")),
+                   "\"max_success\" is below \"min_success\": no ratio can meet both");
+        }
+        if (x.during == DrillExpectation::Window::kSettle) {
+          if (x.recover_within) {
+            er.Error(Where(*et->get("recover_within")),
+                     "\"recover_within\" is judged after the faults, not in the settle window");
+          }
+          if (d.settle == Duration::zero()) {
+            er.Error(Where(*et->get("during")),
+                     "judged in the settle window, but drill \"" + name +
+                         "\" has none: give it settle = \"30s\" (for example)");
+          }
         }
         d.expect.push_back(std::move(x));
       }

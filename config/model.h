@@ -541,10 +541,21 @@ struct ChaosConfig {
 
 // A watched journey's expectations while the faults hold.
 struct DrillExpectation {
+  // When the expectation is judged: while the faults hold (runs started
+  // between the first inject and the last revert) or in the settle window
+  // (runs started in the `settle` after recovery).
+  enum class Window { kFaults, kSettle };
   std::string journey;
-  std::optional<double> min_success;       // success ratio during the faults, 0..1
-  std::optional<Duration> max_p95;         // latency p95 during the faults
-  std::optional<Duration> recover_within;  // first success after the last revert
+  Window during = Window::kFaults;
+  // Judged for each of the journey's targets on its own unless pooled (all
+  // targets' runs together: a journey over three members passes when any
+  // one of them recovers).
+  bool pooled = false;
+  std::optional<double> min_success;       // success ratio at least, 0..1
+  std::optional<double> max_success;       // success ratio at most: the journey must fail
+  std::optional<Duration> max_p95;         // latency p95 at most
+  // The first success after the last fault's actual revert (kFaults only).
+  std::optional<Duration> recover_within;
   SourceLocation where;
 };
 
@@ -558,6 +569,9 @@ struct DrillSpec {
   double steady_min_success = 1.0;    // every watched journey, before anything is injected
   std::optional<double> abort_below;  // a watched journey's success below this: revert early
   Duration recovery_timeout = std::chrono::seconds(120);  // stop waiting for recovery after
+  // After recovery (or the recovery timeout), how long the drill keeps
+  // watching: what `during = "settle"` expectations judge. 0: no window.
+  Duration settle{};
   std::vector<DrillFault> faults;
   std::vector<DrillExpectation> expect;
   SourceLocation where;

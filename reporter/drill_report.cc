@@ -34,7 +34,43 @@ const char* ColorOf(Outcome o) {
   return "#718096";
 }
 
+// The runs by "journey @ target": how many ended well, how many failed,
+// and why ("connect at submit ×3, timeout at confirm ×1").
+struct RunSummary {
+  int ok = 0, failed = 0;
+  std::map<std::string, int> why;
+  std::string Why() const {
+    std::string out;
+    for (const auto& [what, n] : why) out += (out.empty() ? "" : ", ") + what + " ×" + std::to_string(n);
+    return out;
+  }
+};
+
+std::map<std::string, RunSummary> SummarizeRuns(const DrillRecord& r) {
+  std::map<std::string, RunSummary> out;
+  for (const DrillRun& run : r.runs) {
+    RunSummary& s = out[run.journey + " @ " + run.target];
+    if (run.outcome != Outcome::kFailed) {
+      ++s.ok;
+      continue;
+    }
+    ++s.failed;
+    ++s.why[std::string(ToString(run.reason)) + (run.failing_step.empty() ? "" : " at " + run.failing_step)];
+  }
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 }  // namespace
+
+std::string CheckSubject(const DrillCheck& c) {
+  return c.target.empty() ? c.journey : c.journey + " @ " + c.target;
+}
 
 int DrillExitCode(const DrillRecord& r) {
   if (r.verdict == "pass") return 0;
@@ -62,9 +98,9 @@ std::string RenderDrillJUnit(const DrillRecord& r) {
   }
   for (const DrillCheck& c : r.checks) {
     out += "    <testcase classname=\"" + XmlEscape(r.drill + "." + c.journey) + "\" name=\"" +
-           XmlEscape(c.name + " " + c.expected) + "\">\n";
+           XmlEscape((c.target.empty() ? "" : c.target + " ") + c.name + " " + c.expected) + "\">\n";
     if (!c.passed) {
-      out += "      <failure message=\"" + XmlEscape(c.journey + ": " + c.name + " expected " +
+      out += "      <failure message=\"" + XmlEscape(CheckSubject(c) + ": " + c.name + " expected " +
                                               c.expected + ", observed " + c.observed) +
              "\"/>\n";
     }
@@ -79,27 +115,26 @@ std::string RenderDrillMarkdown(const DrillRecord& r) {
   std::string o = "# Drill " + r.drill + ": " + r.verdict + "\n\n";
   o += "- started: " + FormatTimestamp(r.started_us) + ", seed " + std::to_string(r.seed) + "\n";
   o += "- faults held: " + Offset(r, r.hold_start_us) + " to " + Offset(r, r.hold_end_us) + "\n";
-  o += "- recovered: " + Offset(r, r.recovered_us) + "\n";
+  o += "- last revert: " + Offset(r, r.last_revert_us) + "; recovered: " + Offset(r, r.recovered_us) + "\n";
+  if (r.settle_end_us) {
+    o += "- settle window: " + Offset(r, r.settle_start_us) + " to " + Offset(r, r.settle_end_us) + "\n";
+  }
   if (!r.why.empty()) o += "- " + r.why + "\n";
   o += "\n## Expectations\n\n| journey | check | expected | observed | result |\n|---|---|---|---|---|\n";
   for (const DrillCheck& c : r.checks) {
-    o += "| " + c.journey + " | " + c.name + " | " + c.expected + " | " + c.observed + " | " +
+    o += "| " + CheckSubject(c) + " | " + c.name + " | " + c.expected + " | " + c.observed + " | " +
          (c.passed ? "pass" : "**FAIL**") + " |\n";
   }
-  o += "\n## Faults\n\n| fault | kind | target | injected | reverted | time to detect | time to recover | note |\n|---|---|---|---|---|---|---|---|\n";
+  o += "\n## Faults\n\n| fault | kind | target | injected | reverted | time to detect | time to recover | affected | note |\n|---|---|---|---|---|---|---|---|---|\n";
   for (const DrillFaultRecord& f : r.faults) {
     o += "| " + f.name + " | " + f.kind + " | " + f.target + " | " + Offset(r, f.inject_us) + " | " +
          Offset(r, f.revert_us) + " | " + Since(f.inject_us, f.detect_us) + " | " +
-         Since(f.revert_us, f.recovered_us) + " | " + f.error + " |\n";
+         Since(f.revert_us, f.recovered_us) + " | " + (f.affected.empty() ? "—" : Joined(f.affected)) +
+         " | " + f.error + " |\n";
   }
-  std::map<std::string, std::pair<int, int>> tally;  // journey -> (ok, failed)
-  for (const DrillRun& run : r.runs) {
-    auto& t = tally[run.journey];
-    (run.outcome == Outcome::kFailed ? t.second : t.first) += 1;
-  }
-  o += "\n## Runs\n\n| journey | ok | failed |\n|---|---|---|\n";
-  for (const auto& [j, t] : tally) {
-    o += "| " + j + " | " + std::to_string(t.first) + " | " + std::to_string(t.second) + " |\n";
+  o += "\n## Runs\n\n| journey @ target | ok | failed | why |\n|---|---|---|---|\n";
+  for (const auto& [who, t] : SummarizeRuns(r)) {
+    o += "| " + who + " | " + std::to_string(t.ok) + " | " + std::to_string(t.failed) + " | " + t.Why() + " |\n";
   }
   return o;
 }
@@ -146,20 +181,31 @@ std::string RenderDrillHtml(const DrillRecord& r) {
   o += svg::RenderTimeline(chart);
   o += "<h2>Expectations</h2><table><tr><th>journey</th><th>check</th><th>expected</th><th>observed</th><th>result</th></tr>";
   for (const DrillCheck& c : r.checks) {
-    o += "<tr><td>" + XmlEscape(c.journey) + "</td><td>" + XmlEscape(c.name) + "</td><td>" +
+    o += "<tr><td>" + XmlEscape(CheckSubject(c)) + "</td><td>" + XmlEscape(c.name) + "</td><td>" +
          XmlEscape(c.expected) + "</td><td>" + XmlEscape(c.observed) + "</td><td class=\"" +
          (c.passed ? "pass\">pass" : "fail\">FAIL") + "</td></tr>";
   }
-  o += "</table><h2>Faults</h2><table><tr><th>fault</th><th>kind</th><th>target</th><th>action</th><th>injected</th><th>reverted</th><th>time to detect</th><th>time to recover</th><th>note</th></tr>";
+  o += "</table><h2>Faults</h2><table><tr><th>fault</th><th>kind</th><th>target</th><th>action</th><th>injected</th><th>reverted</th><th>time to detect</th><th>time to recover</th><th>affected</th><th>note</th></tr>";
   for (const DrillFaultRecord& f : r.faults) {
     o += "<tr><td>" + XmlEscape(f.name) + "</td><td>" + XmlEscape(f.kind) + "</td><td>" +
          XmlEscape(f.target) + "</td><td>" + XmlEscape(f.description) + "</td><td>" +
          Offset(r, f.inject_us) + "</td><td>" + Offset(r, f.revert_us) + "</td><td>" +
          Since(f.inject_us, f.detect_us) + "</td><td>" + Since(f.revert_us, f.recovered_us) +
-         "</td><td>" + XmlEscape(f.error) + "</td></tr>";
+         "</td><td>" + XmlEscape(f.affected.empty() ? "—" : Joined(f.affected)) + "</td><td>" +
+         XmlEscape(f.error) + "</td></tr>";
+  }
+  o += "</table><h2>Runs</h2><table><tr><th>journey @ target</th><th>ok</th><th>failed</th><th>why</th></tr>";
+  for (const auto& [who, t] : SummarizeRuns(r)) {
+    o += "<tr><td>" + XmlEscape(who) + "</td><td>" + std::to_string(t.ok) + "</td><td>" +
+         std::to_string(t.failed) + "</td><td>" + XmlEscape(t.Why()) + "</td></tr>";
   }
   o += "</table></body></html>\n";
   return o;
+}
+
+std::string RenderDrillReport(const DrillRecord& r, const std::string& path) {
+  const bool html = path.size() > 5 && path.compare(path.size() - 5, 5, ".html") == 0;
+  return html ? RenderDrillHtml(r) : RenderDrillMarkdown(r);
 }
 
 }  // namespace sonde

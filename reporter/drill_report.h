@@ -15,7 +15,10 @@ namespace sonde {
 
 struct DrillCheck {
   std::string journey;
-  std::string name;      // "min_success", "max_p95", "recover_within", "steady_state"
+  std::string target;    // the target judged; empty when its targets are pooled
+  // "min_success", "max_success", "max_p95", "recover_within"; a settle
+  // window's checks start "settle." ("settle.min_success").
+  std::string name;
   std::string expected;  // "≥ 90.000%"
   std::string observed;  // "83.333% (10 of 12 runs)"
   bool passed = false;
@@ -26,8 +29,13 @@ struct DrillFaultRecord {
   int64_t inject_us = 0;
   std::optional<int64_t> revert_us;       // nullopt: never reverted (a failed revert)
   std::optional<int64_t> detect_us;       // first failed watched run after the inject
-  std::optional<int64_t> recovered_us;    // first success of every watched journey after the revert
+  // Each affected (journey, target) succeeded again, in a run started after
+  // this fault's revert; nullopt when none was affected or one never did.
+  std::optional<int64_t> recovered_us;
   std::string error;                      // the inject or revert failure, if any
+  // What it affected: "journey @ target" for every pair with a failed run
+  // that ended after the inject and started before the revert.
+  std::vector<std::string> affected;
 };
 
 struct DrillRun {
@@ -35,6 +43,7 @@ struct DrillRun {
   int64_t started_us = 0, finished_us = 0;
   Outcome outcome = Outcome::kSuccess;
   Reason reason = Reason::kNone;
+  std::string failing_step;  // where a failed run failed
 };
 
 struct DrillRecord {
@@ -43,11 +52,20 @@ struct DrillRecord {
   std::string verdict;  // "pass", "fail", "aborted"
   std::string why;      // for aborted: the reason
   int64_t started_us = 0, hold_start_us = 0, hold_end_us = 0, ended_us = 0;
-  std::optional<int64_t> recovered_us;  // every watched journey succeeded again
+  // Every watched (journey, target) succeeded again after the last revert.
+  std::optional<int64_t> recovered_us;
+  // The last fault's actual revert; nullopt when a revert failed or nothing
+  // was injected. What recovery is measured from.
+  std::optional<int64_t> last_revert_us;
+  // The settle window, when the drill has one and got that far (0 if not).
+  int64_t settle_start_us = 0, settle_end_us = 0;
   std::vector<DrillFaultRecord> faults;
   std::vector<DrillCheck> checks;
   std::vector<DrillRun> runs;
 };
+
+// What a check judged: "journey @ target", or the journey when pooled.
+std::string CheckSubject(const DrillCheck& c);
 
 // Exit status for a verdict: 0 pass, 1 fail, 2 aborted.
 int DrillExitCode(const DrillRecord& r);
@@ -55,5 +73,7 @@ int DrillExitCode(const DrillRecord& r);
 std::string RenderDrillJUnit(const DrillRecord& r);
 std::string RenderDrillMarkdown(const DrillRecord& r);
 std::string RenderDrillHtml(const DrillRecord& r);
+// HTML when `path` ends in ".html", else Markdown.
+std::string RenderDrillReport(const DrillRecord& r, const std::string& path);
 
 }  // namespace sonde

@@ -64,12 +64,13 @@ int CommandDrill(const DrillOptions& o) {
   std::fprintf(stderr, "%s", chaos::DescribePlan(*spec, plan, config.chaos).c_str());
 
   if (o.daemon) {
-    if (o.dry_run || !o.junit.empty() || !o.report.empty()) {
+    if (o.dry_run) {
       std::fprintf(stderr, "--daemon runs the drill in the daemon: it cannot be combined with "
-                           "--dry-run, --junit or --report\n");
+                           "--dry-run (run the dry run here, without --daemon)\n");
       return 2;
     }
-    return RunRemoteDrill(config, {.drill = o.drill, .arm = o.arm, .seed = seed});
+    return RunRemoteDrill(config, {.drill = o.drill, .arm = o.arm, .seed = seed, .junit = o.junit,
+                                   .report = o.report});
   }
 
   if (o.dry_run) {
@@ -159,14 +160,13 @@ int CommandDrill(const DrillOptions& o) {
                record.why.empty() ? "" : (" (" + record.why + ")").c_str());
   for (const DrillCheck& c : record.checks) {
     std::fprintf(stderr, "  %s %s %s %s: observed %s\n", c.passed ? "pass" : "FAIL",
-                 c.journey.c_str(), c.name.c_str(), c.expected.c_str(), c.observed.c_str());
+                 CheckSubject(c).c_str(), c.name.c_str(), c.expected.c_str(), c.observed.c_str());
   }
   if (!o.junit.empty()) {
     if (auto error = WriteOutput(o.junit, RenderDrillJUnit(record))) std::fprintf(stderr, "%s\n", error->c_str());
   }
   if (!o.report.empty()) {
-    const bool html = o.report.size() > 5 && o.report.substr(o.report.size() - 5) == ".html";
-    if (auto error = WriteOutput(o.report, html ? RenderDrillHtml(record) : RenderDrillMarkdown(record)))
+    if (auto error = WriteOutput(o.report, RenderDrillReport(record, o.report)))
       std::fprintf(stderr, "%s\n", error->c_str());
   }
   return DrillExitCode(record);

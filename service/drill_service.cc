@@ -8,6 +8,7 @@
 
 #include "chaos/drill_runner.h"
 #include "chaos/injector.h"
+#include "reporter/drill_record_json.h"
 #include "reporter/json_text.h"
 #include "reporter/store_writer.h"
 #include "service/api_token.h"
@@ -120,20 +121,13 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
                               /*progress=*/false);
     const DrillRecord record = runner.Run();
     std::optional<double> recovery;
-    if (record.recovered_us && record.hold_end_us) {
-      recovery = static_cast<double>(*record.recovered_us - record.hold_end_us) / 1e6;
+    if (record.recovered_us && record.last_revert_us) {
+      recovery = static_cast<double>(*record.recovered_us - *record.last_revert_us) / 1e6;
     }
     metrics_.OnDrillDone(record.drill, record.verdict, recovery);
     spdlog::info("drill {}: {}{}", record.drill, record.verdict,
                  record.why.empty() ? "" : " (" + record.why + ")");
-    json::array checks;
-    for (const DrillCheck& c : record.checks) {
-      checks.push_back({{"journey", c.journey},
-                        {"check", c.name},
-                        {"expected", c.expected},
-                        {"observed", c.observed},
-                        {"passed", c.passed}});
-    }
+    json::value whole = DrillRecordToJson(record);
     tap_.Attach(nullptr);
     std::lock_guard done(mu_);
     json::value last = json::parse(last_json_);
@@ -141,8 +135,9 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
                                       {"verdict", record.verdict},
                                       {"why", record.why},
                                       {"seed", record.seed},
-                                      {"checks", std::move(checks)}};
+                                      {"checks", whole.at("checks")}};
     last_json_ = json::serialize(last);
+    records_[record.drill] = {run, json::serialize(whole)};
     running_.clear();
   });
   return {202, PrettyJson(json::object{
@@ -159,6 +154,17 @@ DrillService::Reply DrillService::Status() const {
   }
   out["last"] = json::parse(last_json_);
   return {200, PrettyJson(out)};
+}
+
+DrillService::Reply DrillService::Record(const std::string& drill, uint64_t run) const {
+  std::lock_guard lock(mu_);
+  auto it = records_.find(drill);
+  if (it == records_.end() || it->second.first != run) {
+    return {404, PrettyJson(json::object{
+                     {"error", "no record of run " + std::to_string(run) + " of drill " + drill +
+                                   ": the daemon keeps the last finished run of each drill"}})};
+  }
+  return {200, "{\"run\": " + std::to_string(run) + ", \"record\": " + it->second.second + "}\n"};
 }
 
 DrillService::Reply DrillService::Heal(const std::string& authorization) {

@@ -5,6 +5,11 @@
 //                                         and progress line, the runs started
 //                                         since the daemon started, the last
 //                                         verdicts (each with its run number)
+//   GET  /api/v1/drills/NAME/record?run=N the whole record of that run
+//                                         (drill_record_json.h): what
+//                                         `sonde drill --daemon` writes its
+//                                         JUnit file and report from; the
+//                                         last run of each drill is kept
 //   POST /api/v1/heal                     stops a running drill (its faults
 //                                         reverted) and reverts the journal
 // The POSTs need `Authorization: Bearer TOKEN` with the token from
@@ -16,6 +21,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,6 +57,7 @@ class DrillService {
   Reply Run(const std::string& drill, bool arm, std::optional<uint64_t> seed,
             const std::string& authorization);
   Reply Status() const;
+  Reply Record(const std::string& drill, uint64_t run) const;
   Reply Heal(const std::string& authorization);
   // Why a request with this Authorization header may not mutate (drills,
   // heal, and the daemon's POST /-/reload), against the token file of the
@@ -86,6 +93,8 @@ class DrillService {
   uint64_t run_number_ = 0;              // of the latest drill started
   std::string progress_;                 // the running drill's progress line
   std::string last_json_ = "{}";         // by drill: verdict, why, checks (JSON object text)
+  // By drill: the run number and the record of its last run, as JSON text.
+  std::map<std::string, std::pair<uint64_t, std::string>> records_;
 };
 
 }  // namespace sonde

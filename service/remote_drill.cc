@@ -7,7 +7,9 @@
 #include <fstream>
 #include <thread>
 
+#include "reporter/drill_record_json.h"
 #include "service/api_token.h"
+#include "service/output_file.h"
 
 namespace sonde {
 namespace {
@@ -85,15 +87,58 @@ int PrintVerdict(const std::string& drill, const json::value& result) {
     for (const json::value& c : checks->as_array()) {
       const bool passed = c.is_object() && c.as_object().if_contains("passed") &&
                           c.at("passed").is_bool() && c.at("passed").as_bool();
+      const std::string target = Str(c, "target");
       std::printf("  %s %s %s %s: observed %s\n", passed ? "pass" : "FAIL",
-                  Str(c, "journey").c_str(), Str(c, "check").c_str(), Str(c, "expected").c_str(),
-                  Str(c, "observed").c_str());
+                  (Str(c, "journey") + (target.empty() ? "" : " @ " + target)).c_str(),
+                  Str(c, "check").c_str(), Str(c, "expected").c_str(), Str(c, "observed").c_str());
     }
   }
   std::fflush(stdout);
   if (verdict == "pass") return 0;
   if (verdict == "fail") return 1;
   return 2;
+}
+
+// Fetches run `run`'s record and writes the JUnit file and the report the
+// options name; false (said on stderr) when it cannot.
+bool WriteFromRecord(const std::string& base, const RemoteDrillOptions& o, uint64_t run) {
+  const Reply reply =
+      Call("GET", base + "/api/v1/drills/" + o.drill + "/record?run=" + std::to_string(run), "");
+  if (reply.status != 200) {
+    std::fprintf(stderr, "cannot fetch the record of drill %s run %llu: %s\n", o.drill.c_str(),
+                 static_cast<unsigned long long>(run),
+                 reply.status ? ("HTTP " + std::to_string(reply.status) + ": " + ErrorOf(reply)).c_str()
+                              : reply.error.c_str());
+    return false;
+  }
+  boost::system::error_code ec;
+  const json::value v = json::parse(reply.body, ec);
+  std::string why = ec ? "not JSON: " + ec.message() : "";
+  std::optional<DrillRecord> record;
+  if (!ec) {
+    const json::value* inner = v.is_object() ? v.as_object().if_contains("record") : nullptr;
+    if (inner) record = DrillRecordFromJson(*inner, &why);
+    else why = "no \"record\" in the answer";
+  }
+  if (!record) {
+    std::fprintf(stderr, "the daemon's record of drill %s run %llu is unreadable: %s\n",
+                 o.drill.c_str(), static_cast<unsigned long long>(run), why.c_str());
+    return false;
+  }
+  bool ok = true;
+  if (!o.junit.empty()) {
+    if (auto error = WriteOutput(o.junit, RenderDrillJUnit(*record))) {
+      std::fprintf(stderr, "%s\n", error->c_str());
+      ok = false;
+    }
+  }
+  if (!o.report.empty()) {
+    if (auto error = WriteOutput(o.report, RenderDrillReport(*record, o.report))) {
+      std::fprintf(stderr, "%s\n", error->c_str());
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 }  // namespace
@@ -192,7 +237,11 @@ int RunRemoteDrill(const Config& config, const RemoteDrillOptions& o) {
     const json::value* last = v.as_object().if_contains("last");
     const json::value* result =
         last && last->is_object() ? last->as_object().if_contains(o.drill) : nullptr;
-    if (result && Uint(*result, "run") == run) return PrintVerdict(o.drill, *result);
+    if (result && Uint(*result, "run") == run) {
+      const int code = PrintVerdict(o.drill, *result);
+      if (o.junit.empty() && o.report.empty()) return code;
+      return WriteFromRecord(base, o, *run) ? code : 2;
+    }
     // A later run of this drill has finished (someone started it again),
     // or the daemon restarted and counts runs anew: ours is lost.
     if (result && Uint(*result, "run").value_or(0) > *run) {

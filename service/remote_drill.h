@@ -6,7 +6,8 @@
 //
 // Starts it with POST /api/v1/drills/NAME/run, follows GET /api/v1/drills
 // every second printing each new progress line, then prints the verdict and
-// every check. Exit status as for a local drill: 0 pass, 1 fail, 2 aborted
+// every check; with `junit` or `report`, fetches the run's whole record
+// (GET /api/v1/drills/NAME/record?run=N) and writes them. Exit status as for a local drill: 0 pass, 1 fail, 2 aborted
 // or could not run (daemon unreachable, refused, drill unknown).
 //
 // Thread-safety: CLI only; blocks.
@@ -24,6 +25,9 @@ struct RemoteDrillOptions {
   std::string drill;
   bool arm = false;
   std::optional<uint64_t> seed;
+  // Written from the daemon's record of the run, as a local drill writes
+  // them (empty: not written).
+  std::string junit, report;
   // Give up following after this long (the drill keeps running).
   Duration follow_timeout = std::chrono::hours(2);
 };

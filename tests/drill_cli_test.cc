@@ -129,9 +129,8 @@ TEST_F(DrillCli, AnExpectationThatHoldsPassesAndOneThatCannotFailsNamingIt) {
   EXPECT_EQ(fail.exit_code, 1) << fail.err;
   const std::string junit = ReadFile(tmp_ / "fail.xml");
   EXPECT_NE(junit.find("failures=\"1\""), std::string::npos) << junit;
-  EXPECT_NE(junit.find("<failure message=\"ping: min_success expected ≥ 99.000%, observed "),
-            std::string::npos)
-      << junit;
+  EXPECT_NE(junit.find("<failure message=\"ping @ http://127.0.0.1:"), std::string::npos) << junit;
+  EXPECT_NE(junit.find(": min_success expected ≥ 99.000%, observed "), std::string::npos) << junit;
   EXPECT_NE(ReadFile(tmp_ / "fail.md").find("# Drill impossible: fail"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(flag_));
 }
@@ -374,18 +373,37 @@ TEST_F(DrillCli, DrillDaemonFollowsTheDaemonsDrillToItsVerdict) {
       << ok.out;
   EXPECT_NE(ok.out.find("[hold "), std::string::npos) << ok.out;  // live progress
   EXPECT_NE(ok.out.find("drill ok: pass"), std::string::npos) << ok.out;
-  EXPECT_NE(ok.out.find("  pass ping recover_within"), std::string::npos) << ok.out;
+  // Judged for the journey's one target, named.
+  EXPECT_NE(ok.out.find("  pass ping @ http://127.0.0.1:"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find(" recover_within ≤ 3s: observed "), std::string::npos) << ok.out;
   EXPECT_FALSE(std::filesystem::exists(flag_));  // reverted
 
-  auto bad = RunProcess({kSonde, "drill", "-c", config, "bad", "--daemon"}, 60s);
+  // The JUnit file and the report are written here from the daemon's
+  // record of the run, as a local drill writes them.
+  auto bad = RunProcess({kSonde, "drill", "-c", config, "bad", "--daemon", "--junit",
+                         tmp_ / "bad.xml", "--report", tmp_ / "bad.md"},
+                        60s);
   EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
   EXPECT_NE(bad.out.find("(run 2, seed"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("drill bad: fail"), std::string::npos) << bad.out;
-  EXPECT_NE(bad.out.find("  FAIL ping min_success"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("  FAIL ping @ http://127.0.0.1:"), std::string::npos) << bad.out;
+  const std::string junit = ReadFile(tmp_ / "bad.xml");
+  EXPECT_NE(junit.find("failures=\"1\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<property name=\"verdict\" value=\"fail\"/>"), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<failure message=\"ping @ http://127.0.0.1:"), std::string::npos) << junit;
+  EXPECT_NE(junit.find(": min_success expected ≥ 99.000%, observed "), std::string::npos) << junit;
+  const std::string report = ReadFile(tmp_ / "bad.md");
+  EXPECT_NE(report.find("# Drill bad: fail"), std::string::npos) << report;
+  EXPECT_NE(report.find("| ping @ http://127.0.0.1:"), std::string::npos) << report;
+  // A run the daemon no longer keeps (or never had) is a 404 that says so.
+  const auto gone = Curl("GET", base + "/api/v1/drills/bad/record?run=1");
+  EXPECT_EQ(gone.first, 404);
+  EXPECT_NE(gone.second.find("keeps the last finished run of each drill"), std::string::npos) << gone.second;
+  EXPECT_EQ(Curl("GET", base + "/api/v1/drills/bad/record?run=x").first, 400);
 
-  auto unknown = RunProcess({kSonde, "drill", "-c", config, "ok", "--daemon", "--junit", "j.xml"});
-  EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("cannot be combined"), std::string::npos) << unknown.err;
+  auto dry = RunProcess({kSonde, "drill", "-c", config, "ok", "--daemon", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 2);
+  EXPECT_NE(dry.err.find("cannot be combined with --dry-run"), std::string::npos) << dry.err;
   daemon.Signal(SIGTERM);
   ASSERT_TRUE(daemon.Wait(10s));
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <set>
@@ -11,6 +12,7 @@
 #include "chaos/drill_plan.h"
 #include "chaos/drill_verdict.h"
 #include "config/loader.h"
+#include "reporter/drill_record_json.h"
 #include "reporter/drill_report.h"
 
 namespace sonde::chaos {
@@ -276,8 +278,19 @@ duration = "20s"
   EXPECT_EQ(chosen.size(), 3u);  // every target gets its turn over 40 seeds
 }
 
-DrillRun MakeRun(const std::string& journey, int64_t start_s, Outcome o, int64_t dur_ms = 100) {
-  return {journey, "t", start_s * 1'000'000, start_s * 1'000'000 + dur_ms * 1000, o, Reason::kNone};
+DrillRun MakeRun(const std::string& journey, int64_t start_s, Outcome o, int64_t dur_ms = 100,
+                 const std::string& target = "t") {
+  return {journey, target, start_s * 1'000'000, start_s * 1'000'000 + dur_ms * 1000, o, Reason::kNone, ""};
+}
+
+DrillExpectation Expect(const std::string& journey, std::optional<double> min_success,
+                        std::optional<Duration> max_p95, std::optional<Duration> recover_within) {
+  DrillExpectation x;
+  x.journey = journey;
+  x.min_success = min_success;
+  x.max_p95 = max_p95;
+  x.recover_within = recover_within;
+  return x;
 }
 
 // `exec` runs whatever command the config names: like kill and partition,
@@ -301,17 +314,17 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   DrillSpec spec;
   spec.name = "d";
   spec.journeys = {"tx"};
-  spec.expect.push_back({"tx", 0.75, std::chrono::seconds(1), std::chrono::seconds(5), {}});
+  spec.expect.push_back(Expect("tx", 0.75, std::chrono::seconds(1), std::chrono::seconds(5)));
   DrillRecord r;
   r.drill = "d";
   r.started_us = 0;
   r.hold_start_us = 10'000'000;
   r.hold_end_us = 20'000'000;
-  r.faults.push_back({"kill", "kill", "node3", "SIGKILL", 10'000'000, 20'000'000, {}, {}, ""});
+  r.faults.push_back({"kill", "kill", "node3", "SIGKILL", 10'000'000, 20'000'000, {}, {}, "", {}});
   for (int s = 0; s < 10; ++s) r.runs.push_back(MakeRun("tx", s, Outcome::kSuccess));
   // Started while the faults hold: 8 runs, 2 failed (75 %), the slowest 900 ms.
   // A run started before the inject, ending after it, does not count.
-  r.runs.push_back({"tx", "t", 9'950'000, 10'050'000, Outcome::kSuccess, Reason::kNone});
+  r.runs.push_back({"tx", "t", 9'950'000, 10'050'000, Outcome::kSuccess, Reason::kNone, ""});
   for (int s = 10; s < 18; ++s) {
     r.runs.push_back(
         MakeRun("tx", s, s < 12 ? Outcome::kFailed : Outcome::kSuccess, s == 17 ? 900 : 100));
@@ -331,7 +344,7 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   EXPECT_EQ(DrillExitCode(pass), 0);
 
   // Stricter expectations on the same runs: every one fails, each named.
-  spec.expect[0] = {"tx", 0.8, std::chrono::milliseconds(500), std::chrono::seconds(3), {}};
+  spec.expect[0] = Expect("tx", 0.8, std::chrono::milliseconds(500), std::chrono::seconds(3));
   DrillRecord fail = r;
   JudgeDrill(spec, fail);
   ASSERT_EQ(fail.checks.size(), 3u);
@@ -340,7 +353,7 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   EXPECT_EQ(DrillExitCode(fail), 1);
   const std::string junit = RenderDrillJUnit(fail);
   EXPECT_NE(junit.find("failures=\"3\""), std::string::npos) << junit;
-  EXPECT_NE(junit.find("<failure message=\"tx: min_success expected ≥ 80.000%, observed 75.000% (6 "
+  EXPECT_NE(junit.find("<failure message=\"tx @ t: min_success expected ≥ 80.000%, observed 75.000% (6 "
                        "of 8 runs)\"/>"),
             std::string::npos)
       << junit;
@@ -362,6 +375,260 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   EXPECT_EQ(DrillExitCode(aborted), 2);
   EXPECT_NE(RenderDrillJUnit(aborted).find("<error message=\"abort floor: tx at 10.000%\"/>"),
             std::string::npos);
+}
+
+// One journey over three targets; a kill of b from 10 s to 20 s (reverted
+// at 19.5 s, before the hold's end at 20 s). a never fails; b fails from
+// 11 s and is back at 21 s; c fails from 15 s (a fault b's loss caused)
+// and is back only at 30 s.
+DrillRecord ThreeTargets() {
+  DrillRecord r;
+  r.drill = "d";
+  r.hold_start_us = 10'000'000;
+  r.hold_end_us = 20'000'000;
+  r.faults.push_back({"kill_b", "kill", "b", "SIGKILL", 10'000'000, 19'500'000, {}, {}, "", {}});
+  for (int s = 0; s < 32; ++s) {
+    r.runs.push_back(MakeRun("tx", s, Outcome::kSuccess, 100, "a"));
+    r.runs.push_back(MakeRun("tx", s, s >= 11 && s < 21 ? Outcome::kFailed : Outcome::kSuccess, 100, "b"));
+    r.runs.push_back(MakeRun("tx", s, s >= 15 && s < 30 ? Outcome::kFailed : Outcome::kSuccess, 100, "c"));
+  }
+  r.ended_us = 32'000'000;
+  return r;
+}
+
+TEST(DrillVerdict, RecoveryIsJudgedForEachTargetFromTheActualRevert) {
+  DrillSpec spec;
+  spec.journeys = {"tx"};
+  spec.expect.push_back(Expect("tx", std::nullopt, std::nullopt, std::chrono::seconds(3)));
+  DrillRecord r = ThreeTargets();
+  JudgeDrill(spec, r);
+  ASSERT_EQ(r.checks.size(), 3u);
+  EXPECT_EQ(r.checks[0].target, "a");
+  EXPECT_TRUE(r.checks[0].passed) << r.checks[0].observed;
+  EXPECT_EQ(r.checks[0].observed, "0.600 s after the last revert");  // the run started at 20 s
+  EXPECT_EQ(r.checks[1].target, "b");
+  EXPECT_TRUE(r.checks[1].passed) << r.checks[1].observed;
+  EXPECT_EQ(r.checks[1].observed, "1.600 s after the last revert");
+  EXPECT_EQ(r.checks[2].target, "c");
+  EXPECT_FALSE(r.checks[2].passed);
+  EXPECT_EQ(r.checks[2].observed, "10.600 s after the last revert");
+  EXPECT_EQ(r.verdict, "fail");
+  EXPECT_EQ(r.last_revert_us, 19'500'000);
+  EXPECT_EQ(r.recovered_us, 30'100'000);
+  EXPECT_NE(RenderDrillJUnit(r).find("<failure message=\"tx @ c: recover_within expected ≤ 3s"),
+            std::string::npos)
+      << RenderDrillJUnit(r);
+
+  // The fault: detected at b's first failure; it affected b and c, not a;
+  // recovered when both are back.
+  EXPECT_EQ(r.faults[0].detect_us, 11'100'000);
+  EXPECT_EQ(r.faults[0].affected, (std::vector<std::string>{"tx @ b", "tx @ c"}));
+  EXPECT_EQ(r.faults[0].recovered_us, 30'100'000);
+  const std::string md = RenderDrillMarkdown(r);
+  EXPECT_NE(md.find("| tx @ b, tx @ c |"), std::string::npos) << md;
+
+  // Pooled, as before: any target's success is a recovery.
+  spec.expect[0].pooled = true;
+  DrillRecord pooled = ThreeTargets();
+  JudgeDrill(spec, pooled);
+  ASSERT_EQ(pooled.checks.size(), 1u);
+  EXPECT_EQ(pooled.checks[0].target, "");
+  EXPECT_TRUE(pooled.checks[0].passed);
+  EXPECT_EQ(pooled.verdict, "pass");
+}
+
+TEST(DrillVerdict, AFaultsRecoveryCountsOnlyWhatItAffected) {
+  DrillSpec spec;
+  spec.journeys = {"tx", "read"};
+  DrillRecord r;
+  r.hold_start_us = 10'000'000;
+  r.hold_end_us = 20'000'000;
+  // Two faults: one breaks tx on a (back 2 s after its revert), the other
+  // breaks nothing. `read` never fails, and its first run after the
+  // reverts comes late: it must not delay tx's recovery.
+  r.faults.push_back({"f1", "kill", "a", "", 10'000'000, 14'000'000, {}, {}, "", {}});
+  r.faults.push_back({"f2", "pause", "z", "", 15'000'000, 19'000'000, {}, {}, "", {}});
+  for (int s = 0; s < 10; ++s) r.runs.push_back(MakeRun("tx", s, Outcome::kSuccess, 100, "a"));
+  r.runs.push_back(MakeRun("tx", 11, Outcome::kFailed, 100, "a"));
+  r.runs.push_back(MakeRun("tx", 13, Outcome::kFailed, 100, "a"));
+  r.runs.push_back(MakeRun("tx", 16, Outcome::kSuccess, 100, "a"));
+  r.runs.push_back(MakeRun("read", 5, Outcome::kSuccess, 100, "a"));
+  r.runs.push_back(MakeRun("read", 40, Outcome::kSuccess, 100, "a"));
+  r.ended_us = 41'000'000;
+  JudgeDrill(spec, r);
+  EXPECT_EQ(r.faults[0].affected, (std::vector<std::string>{"tx @ a"}));
+  EXPECT_EQ(r.faults[0].recovered_us, 16'100'000);  // not read's 40 s
+  EXPECT_TRUE(r.faults[1].affected.empty());
+  EXPECT_EQ(r.faults[1].recovered_us, std::nullopt);
+  EXPECT_EQ(r.faults[1].detect_us, std::nullopt);
+  EXPECT_EQ(r.last_revert_us, 19'000'000);
+}
+
+TEST(DrillVerdict, MaxSuccessPassesWhenTheJourneyFailsAndFailsWhenItHolds) {
+  DrillSpec spec;
+  spec.journeys = {"tx"};
+  DrillExpectation x;
+  x.journey = "tx";
+  x.max_success = 0.1;
+  spec.expect.push_back(x);
+  DrillRecord broken;
+  broken.hold_start_us = 10'000'000;
+  broken.hold_end_us = 20'000'000;
+  broken.faults.push_back({"f", "kill", "a", "", 10'000'000, 20'000'000, {}, {}, "", {}});
+  DrillRecord healthy = broken;
+  for (int s = 10; s < 20; ++s) {
+    broken.runs.push_back(MakeRun("tx", s, s == 10 ? Outcome::kSuccess : Outcome::kFailed));
+    healthy.runs.push_back(MakeRun("tx", s, Outcome::kSuccess));
+  }
+  JudgeDrill(spec, broken);
+  ASSERT_EQ(broken.checks.size(), 1u);
+  EXPECT_EQ(broken.checks[0].name, "max_success");
+  EXPECT_EQ(broken.checks[0].expected, "≤ 10.000%");
+  EXPECT_EQ(broken.checks[0].observed, "10.000% (1 of 10 runs)");
+  EXPECT_TRUE(broken.checks[0].passed);
+  EXPECT_EQ(broken.verdict, "pass");
+  JudgeDrill(spec, healthy);
+  EXPECT_FALSE(healthy.checks[0].passed);
+  EXPECT_EQ(healthy.verdict, "fail");
+}
+
+TEST(DrillVerdict, TheSettleWindowHasItsOwnExpectations) {
+  DrillSpec spec;
+  spec.journeys = {"tx"};
+  spec.settle = std::chrono::seconds(10);
+  DrillExpectation during;
+  during.journey = "tx";
+  during.min_success = 0.5;
+  DrillExpectation settled = during;
+  settled.during = DrillExpectation::Window::kSettle;
+  settled.min_success = 1.0;
+  spec.expect = {during, settled};
+  DrillRecord r;
+  r.hold_start_us = 10'000'000;
+  r.hold_end_us = 20'000'000;
+  r.settle_start_us = 22'000'000;
+  r.settle_end_us = 32'000'000;
+  r.faults.push_back({"f", "partition", "a", "", 10'000'000, 20'000'000, {}, {}, "", {}});
+  // Healthy while the faults hold; after the heal, a re-election: 2 of the
+  // 10 runs in the settle window time out.
+  for (int s = 0; s < 32; ++s) {
+    r.runs.push_back(MakeRun("tx", s, s == 25 || s == 26 ? Outcome::kFailed : Outcome::kSuccess));
+  }
+  JudgeDrill(spec, r);
+  ASSERT_EQ(r.checks.size(), 2u);
+  EXPECT_EQ(r.checks[0].name, "min_success");
+  EXPECT_TRUE(r.checks[0].passed);
+  EXPECT_EQ(r.checks[1].name, "settle.min_success");
+  EXPECT_EQ(r.checks[1].observed, "80.000% (8 of 10 runs)");
+  EXPECT_FALSE(r.checks[1].passed);
+  EXPECT_EQ(r.verdict, "fail");
+
+  // A drill that never reached its settle window fails that check, named.
+  DrillRecord cut = r;
+  cut.checks.clear();
+  cut.verdict.clear();
+  cut.settle_start_us = cut.settle_end_us = 0;
+  JudgeDrill(spec, cut);
+  EXPECT_EQ(cut.checks[1].observed, "the drill ended before its settle window");
+  EXPECT_FALSE(cut.checks[1].passed);
+}
+
+TEST(DrillConfig, ExpectationsNameTheirWindowPoolingAndBounds) {
+  auto ok = Load(R"(
+[drill.k]
+journeys = ["tx"]
+settle = "20s"
+[[drill.k.fault]]
+name = "kill"
+kind = "kill"
+target = "node1"
+[[drill.k.expect]]
+journey = "tx"
+max_success = 0.1
+pooled = true
+[[drill.k.expect]]
+journey = "tx"
+during = "settle"
+min_success = 1.0
+)");
+  ASSERT_TRUE(ok.ok()) << Errors(ok);
+  const DrillSpec& d = ok.config->drills.at(0);
+  EXPECT_EQ(d.settle, std::chrono::seconds(20));
+  EXPECT_TRUE(d.expect[0].pooled);
+  EXPECT_DOUBLE_EQ(*d.expect[0].max_success, 0.1);
+  EXPECT_EQ(d.expect[0].during, DrillExpectation::Window::kFaults);
+  EXPECT_EQ(d.expect[1].during, DrillExpectation::Window::kSettle);
+  EXPECT_FALSE(d.expect[1].pooled);
+
+  auto bad = Load(R"(
+[drill.k]
+journeys = ["tx"]
+[[drill.k.fault]]
+name = "kill"
+kind = "kill"
+target = "node1"
+[[drill.k.expect]]
+journey = "tx"
+during = "after"
+min_success = 0.5
+[[drill.k.expect]]
+journey = "tx"
+during = "settle"
+recover_within = "5s"
+[[drill.k.expect]]
+journey = "tx"
+min_success = 0.9
+max_success = 0.1
+)");
+  ASSERT_FALSE(bad.ok());
+  const std::string e = Errors(bad);
+  EXPECT_NE(e.find("d.toml:27:10: drill.k.expect[0]: \"during\" must be \"faults\" or \"settle\", not \"after\""),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("\"recover_within\" is judged after the faults, not in the settle window"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("drill \"k\" has none: give it settle = \"30s\""), std::string::npos) << e;
+  EXPECT_NE(e.find("\"max_success\" is below \"min_success\""), std::string::npos) << e;
+}
+
+// What `sonde drill --daemon` writes its files from: the daemon's record
+// as JSON, read back whole.
+TEST(DrillRecordJson, EveryFieldRoundTripsAndABadFieldIsNamed) {
+  DrillSpec spec;
+  spec.journeys = {"tx"};
+  spec.expect.push_back(Expect("tx", 0.5, std::nullopt, std::chrono::seconds(3)));
+  DrillRecord r = ThreeTargets();
+  r.drill = "d<&>";
+  r.seed = 18'446'744'073'709'551'615ull;
+  r.settle_start_us = 31'000'000;
+  r.settle_end_us = 32'000'000;
+  r.runs[5].reason = Reason::kTimeout;
+  r.runs[5].failing_step = "confirm";
+  JudgeDrill(spec, r);
+  const boost::json::value v = DrillRecordToJson(r);
+  std::string why;
+  const auto back = DrillRecordFromJson(boost::json::parse(boost::json::serialize(v)), &why);
+  ASSERT_TRUE(back) << why;
+  EXPECT_EQ(boost::json::serialize(DrillRecordToJson(*back)), boost::json::serialize(v));
+  EXPECT_EQ(RenderDrillJUnit(*back), RenderDrillJUnit(r));
+  EXPECT_EQ(RenderDrillMarkdown(*back), RenderDrillMarkdown(r));
+  EXPECT_EQ(RenderDrillHtml(*back), RenderDrillHtml(r));
+  EXPECT_EQ(back->seed, r.seed);
+  EXPECT_EQ(back->faults[0].affected, r.faults[0].affected);
+
+  boost::json::value bad = v;
+  bad.at("runs").as_array()[2].as_object()["outcome"] = "fine";
+  EXPECT_FALSE(DrillRecordFromJson(bad, &why));
+  EXPECT_EQ(why, "record.runs[2].outcome: not an outcome sonde knows");
+  bad = v;
+  bad.as_object().erase("hold_end_us");
+  EXPECT_FALSE(DrillRecordFromJson(bad, &why));
+  EXPECT_EQ(why, "record.hold_end_us: missing");
+  bad = v;
+  bad.at("faults").as_array()[0].as_object()["revert_us"] = "soon";
+  EXPECT_FALSE(DrillRecordFromJson(bad, &why));
+  EXPECT_EQ(why, "record.faults[0].revert_us: expected an integer");
 }
 
 }  // namespace
