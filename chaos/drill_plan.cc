@@ -128,8 +128,10 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
     if (p.spec.kind == "exec")
       o << ": `" << p.spec.inject_command << "`, revert `" << p.spec.revert_command << "`";
     if (p.spec.kind == "http") {
-      o << ": " << p.spec.inject_http.method << " " << p.spec.inject_http.url << ", revert "
-        << p.spec.revert_http.method << " " << p.spec.revert_http.url;
+      // A request with no url goes to `path` on the target's url.
+      auto where = [](const HttpCallSpec& h) { return h.url.empty() ? h.path : h.url; };
+      o << ": " << p.spec.inject_http.method << " " << where(p.spec.inject_http) << ", revert "
+        << p.spec.revert_http.method << " " << where(p.spec.revert_http);
     }
     if (p.spec.kind == "kill") {
       o << ", signal " << p.spec.signal
@@ -142,9 +144,15 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
     o << "  abort below : " << *spec.abort_below * 100 << "% success of any watched journey\n";
   o << "  recovery    : up to " << FormatDuration(spec.recovery_timeout)
     << " after the last revert\n";
+  if (spec.settle > Duration::zero()) {
+    o << "  settle      : " << FormatDuration(spec.settle) << " watched after recovery\n";
+  }
   for (const DrillExpectation& x : spec.expect) {
-    o << "  expect      : " << x.journey;
-    if (x.min_success) o << " success >= " << *x.min_success * 100 << "% during the faults";
+    const bool settle = x.during == DrillExpectation::Window::kSettle;
+    o << "  expect      : " << x.journey << (x.pooled ? " (targets pooled)" : " (each target)")
+      << (settle ? " in the settle window:" : " while the faults hold:");
+    if (x.min_success) o << " success >= " << *x.min_success * 100 << "%";
+    if (x.max_success) o << " success <= " << *x.max_success * 100 << "%";
     if (x.max_p95) o << ", p95 <= " << FormatDuration(*x.max_p95);
     if (x.recover_within) o << ", recovered within " << FormatDuration(*x.recover_within);
     o << "\n";

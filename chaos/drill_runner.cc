@@ -196,7 +196,7 @@ DrillRecord DrillRunner::Run() {
         all_done = false;
         if (!l.id && elapsed >= l.planned->at) {
           chaos::Planned resolved = chaos::PlanFault(l.planned->spec, config_.chaos);
-          DrillFaultRecord fr{l.planned->spec.name, l.planned->spec.kind, l.planned->spec.target, "",
+          DrillFaultRecord fr{l.planned->spec.name, l.planned->spec.kind, FaultSubject(l.planned->spec), "",
                               NowUnixMicros(), std::nullopt, std::nullopt, std::nullopt, "", {}};
           if (auto* why = std::get_if<std::string>(&resolved)) {
             fr.error = *why;

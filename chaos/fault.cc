@@ -24,6 +24,16 @@ std::string DescribePartition(const FaultSpec& spec) {
   return out;
 }
 
+std::string FaultSubject(const FaultSpec& spec) {
+  if (!spec.groups.empty() || !spec.ring.empty()) return DescribePartition(spec);
+  if (!spec.links.empty()) {
+    std::string out;
+    for (const std::string& l : spec.links) out += (out.empty() ? "" : ",") + l;
+    return out;
+  }
+  return spec.target;
+}
+
 std::variant<std::vector<std::pair<std::string, std::string>>, std::string> PartitionCuts(
     const FaultSpec& spec, const ChaosConfig& chaos) {
   const std::string who = "fault \"" + spec.name + "\": ";

@@ -58,6 +58,10 @@ using Planned = std::variant<FaultAction, std::string>;  // the action, or why i
 // "node1,node2 | node3": a partition's groups (or its ring), for plans and logs.
 std::string DescribePartition(const FaultSpec& spec);
 
+// What the fault acts on, as reports, the store and the `target` label name
+// it: a partition's groups (or ring), a link fault's links, else the target.
+std::string FaultSubject(const FaultSpec& spec);
+
 // The directed links a partition cuts: every (a, b) in different groups, or
 // for a ring every pair that are not neighbours. Or why it cannot be (an
 // undeclared target, one in two groups, fewer than two groups).

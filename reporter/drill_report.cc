@@ -112,29 +112,32 @@ std::string RenderDrillJUnit(const DrillRecord& r) {
 }
 
 std::string RenderDrillMarkdown(const DrillRecord& r) {
-  std::string o = "# Drill " + r.drill + ": " + r.verdict + "\n\n";
+  std::string o = "# Drill " + MarkdownText(r.drill) + ": " + r.verdict + "\n\n";
   o += "- started: " + FormatTimestamp(r.started_us) + ", seed " + std::to_string(r.seed) + "\n";
   o += "- faults held: " + Offset(r, r.hold_start_us) + " to " + Offset(r, r.hold_end_us) + "\n";
   o += "- last revert: " + Offset(r, r.last_revert_us) + "; recovered: " + Offset(r, r.recovered_us) + "\n";
   if (r.settle_end_us) {
     o += "- settle window: " + Offset(r, r.settle_start_us) + " to " + Offset(r, r.settle_end_us) + "\n";
   }
-  if (!r.why.empty()) o += "- " + r.why + "\n";
+  if (!r.why.empty()) o += "- " + MarkdownText(r.why) + "\n";
   o += "\n## Expectations\n\n| journey | check | expected | observed | result |\n|---|---|---|---|---|\n";
   for (const DrillCheck& c : r.checks) {
-    o += "| " + CheckSubject(c) + " | " + c.name + " | " + c.expected + " | " + c.observed + " | " +
+    o += "| " + MarkdownText(CheckSubject(c)) + " | " + MarkdownText(c.name) + " | " +
+         MarkdownText(c.expected) + " | " + MarkdownText(c.observed) + " | " +
          (c.passed ? "pass" : "**FAIL**") + " |\n";
   }
   o += "\n## Faults\n\n| fault | kind | target | injected | reverted | time to detect | time to recover | affected | note |\n|---|---|---|---|---|---|---|---|---|\n";
   for (const DrillFaultRecord& f : r.faults) {
-    o += "| " + f.name + " | " + f.kind + " | " + f.target + " | " + Offset(r, f.inject_us) + " | " +
-         Offset(r, f.revert_us) + " | " + Since(f.inject_us, f.detect_us) + " | " +
-         Since(f.revert_us, f.recovered_us) + " | " + (f.affected.empty() ? "—" : Joined(f.affected)) +
-         " | " + f.error + " |\n";
+    o += "| " + MarkdownText(f.name) + " | " + MarkdownText(f.kind) + " | " + MarkdownText(f.target) +
+         " | " + Offset(r, f.inject_us) + " | " + Offset(r, f.revert_us) + " | " +
+         Since(f.inject_us, f.detect_us) + " | " + Since(f.revert_us, f.recovered_us) + " | " +
+         (f.affected.empty() ? "—" : MarkdownText(Joined(f.affected))) + " | " + MarkdownText(f.error) +
+         " |\n";
   }
   o += "\n## Runs\n\n| journey @ target | ok | failed | why |\n|---|---|---|---|\n";
   for (const auto& [who, t] : SummarizeRuns(r)) {
-    o += "| " + who + " | " + std::to_string(t.ok) + " | " + std::to_string(t.failed) + " | " + t.Why() + " |\n";
+    o += "| " + MarkdownText(who) + " | " + std::to_string(t.ok) + " | " + std::to_string(t.failed) +
+         " | " + MarkdownText(t.Why()) + " |\n";
   }
   return o;
 }

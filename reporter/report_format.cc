@@ -117,4 +117,45 @@ double TidyDecimal(double v) {
   return std::strtod(out, nullptr);
 }
 
+namespace {
+bool IsAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+}  // namespace
+
+std::string MarkdownText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    switch (c) {
+      case '\n':
+      case '\r':
+      case '\t':
+        out += ' ';
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '&':
+      case '~':
+        out += '\\';
+        out += c;
+        break;
+      case '_':
+        if (i == 0 || i + 1 == s.size() || !IsAlnum(s[i - 1]) || !IsAlnum(s[i + 1])) out += '\\';
+        out += c;
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace sonde

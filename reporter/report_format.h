@@ -16,6 +16,10 @@ std::string_view ToString(ReportFormat f);
 
 // "2026-11-21T12:34:56Z" (UTC, whole seconds: reports are about minutes).
 std::string FormatTimestamp(int64_t unix_us);
+// Inline Markdown text: one line, Markdown punctuation backslash-escaped
+// (a '|' cannot end a table cell). An underscore inside a word cannot start
+// emphasis, so `eth_transfer` stays as it is.
+std::string MarkdownText(std::string_view s);
 // "2026-11-21"
 std::string FormatDay(int64_t unix_us);
 // A ratio as a percentage with 3 decimals: 0.99912 -> "99.912%"; "n/a" for nullopt.

@@ -15,47 +15,7 @@ namespace {
 
 std::string Count(int64_t v) { return FormatCount(v); }
 
-bool IsAlnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Inline text: one line, Markdown punctuation backslash-escaped. An
-// underscore inside a word cannot start emphasis, so `eth_transfer` stays
-// as it is.
-std::string Md(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    switch (c) {
-      case '\n':
-      case '\r':
-      case '\t':
-        out += ' ';
-        break;
-      case '\\':
-      case '`':
-      case '*':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '|':
-      case '&':
-      case '~':
-        out += '\\';
-        out += c;
-        break;
-      case '_':
-        if (i == 0 || i + 1 == s.size() || !IsAlnum(s[i - 1]) || !IsAlnum(s[i + 1])) out += '\\';
-        out += c;
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Md(std::string_view s) { return MarkdownText(s); }
 
 bool IsWebUrl(std::string_view url) {
   auto starts = [&](std::string_view p) {

@@ -159,11 +159,11 @@ void ChaosScheduler::Loop() {
     const std::string id = std::get<0>(injected);
     spdlog::info("chaos schedule: injected {}: {} for {}", f.spec.name, description,
                  FormatDuration(f.duration));
-    metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, f.spec.target, true);
+    metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, chaos::FaultSubject(f.spec), true);
     if (store_) {
       store_->Enqueue(FaultEvent{.at_us = NowUnixMicros(), .event = FaultEventKind::kInject,
                                  .drill = "", .fault = f.spec.name, .kind = f.spec.kind,
-                                 .target = f.spec.target, .detail = description});
+                                 .target = chaos::FaultSubject(f.spec), .detail = description});
     }
     const auto until = std::chrono::steady_clock::now() + f.duration;
     std::string early;
@@ -186,11 +186,11 @@ void ChaosScheduler::Loop() {
       continue;
     }
     spdlog::info("chaos schedule: reverted {}{}", f.spec.name, early.empty() ? "" : " early: " + early);
-    metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, f.spec.target, false);
+    metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, chaos::FaultSubject(f.spec), false);
     if (store_) {
       store_->Enqueue(FaultEvent{.at_us = NowUnixMicros(), .event = FaultEventKind::kRevert,
                                  .drill = "", .fault = f.spec.name, .kind = f.spec.kind,
-                                 .target = f.spec.target, .detail = early});
+                                 .target = chaos::FaultSubject(f.spec), .detail = early});
     }
   }
   // Stop() while a fault holds: the inner loop ended; it was reverted above.

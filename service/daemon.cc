@@ -11,6 +11,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <malloc.h>
+
 #include <csignal>
 
 #include "config/loader.h"
@@ -37,7 +39,25 @@ namespace sonde {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Large buffers come and go all day — a /metrics page of every journey's
+// histograms (megabytes with a few hundred journeys), a page of runs. With
+// glibc's default, the first such buffer freed raises the mmap threshold
+// to its size, later ones are carved from the heap, and the space they
+// leave stays with the process: a 10-minute soak grew the main arena by
+// 7 MiB with its live heap flat. A fixed threshold (which also fixes the
+// trim threshold) keeps buffers over 256 KiB in their own mappings, given
+// back when freed.
+void KeepLargeBuffersOutOfTheHeap() {
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+}
+
+}  // namespace
+
 int CommandRun(const RunOptions& options) {
+  KeepLargeBuffersOutOfTheHeap();
   LoadedConfig setup = LoadOrReport(options.config_path, stderr);
   if (!setup.ok()) return 2;
   const std::shared_ptr<const Config> config = setup.config;

@@ -56,7 +56,8 @@ class DevnetDrill : public ::testing::Test {
 
   testing::ProcessResult Run(const std::string& drill) {
     return testing::RunProcess({SONDE_BINARY, "drill", "-c", config_, drill, "--arm", "--junit",
-                                devnet_->dir() + "/" + drill + ".xml"},
+                                devnet_->dir() + "/" + drill + ".xml", "--report",
+                                devnet_->dir() + "/" + drill + ".md"},
                                110s);
   }
 
@@ -76,6 +77,10 @@ TEST_F(DevnetDrill, PartitioningAMinorityKeepsConfirmationsAndPasses) {
   auto r = Run("t_partition_minority");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("drill t_partition_minority: pass"), std::string::npos) << r.err;
+  // The partition is named by its groups, not by its first member.
+  const std::string report = ReadFile(devnet_->dir() + "/t_partition_minority.md");
+  EXPECT_NE(report.find("| f | partition | node1,node2,node3 \\| node4,node5 |"), std::string::npos)
+      << report;
 }
 
 TEST_F(DevnetDrill, KillingTheMajorityStopsConfirmationsAndTheDrillFails) {
@@ -91,6 +96,10 @@ TEST_F(DevnetDrill, KillingTheMajorityStopsConfirmationsAndTheDrillFails) {
       << junit << r.err;
   EXPECT_NE(junit.find(": min_success expected ≥ 99.000%"), std::string::npos) << junit << r.err;
   EXPECT_NE(junit.find("max_success ≤ 50.000%"), std::string::npos) << junit << r.err;
+  // The report names who failed and why.
+  const std::string report = ReadFile(devnet_->dir() + "/t_kill_majority.md");
+  EXPECT_NE(report.find("| tx_submit_confirm @ http://127.0.0.1:"), std::string::npos) << report;
+  EXPECT_NE(report.find(" ×"), std::string::npos) << report;  // "timeout at confirm ×2"
 }
 
 }  // namespace

@@ -135,6 +135,34 @@ TEST_F(DrillCli, AnExpectationThatHoldsPassesAndOneThatCannotFailsNamingIt) {
   EXPECT_FALSE(std::filesystem::exists(flag_));
 }
 
+// A relapse after the heal (a re-election a healed member forces, say):
+// recovery is quick, so only the settle window's expectation sees it.
+TEST_F(DrillCli, TheSettleWindowCatchesFailuresAfterTheHeal) {
+  std::string drill = BreakServer("relapse", "journey = \"ping\"\nrecover_within = \"3s\"\n"
+                                             "[[drill.relapse.expect]]\njourney = \"ping\"\n"
+                                             "during = \"settle\"\nmin_success = 1.0\n");
+  // The revert heals at once, then breaks the server again 1.5 s later for
+  // 1 s, in the background.
+  const std::string revert = "revert_command = \"rm -f '" + flag_ + "'\"";
+  drill.replace(drill.find(revert), revert.size(),
+                "revert_command = \"rm -f '" + flag_ + "'; (sleep 1.5; touch '" + flag_ +
+                    "'; sleep 1; rm -f '" + flag_ + "') >/dev/null 2>&1 &\"");
+  drill.replace(drill.find("recovery_timeout"), 0, "settle = \"4s\"\n");
+  const std::string config = Config(drill);
+  auto r = RunProcess({kSonde, "drill", "-c", config, "relapse", "--junit", tmp_ / "relapse.xml",
+                       "--report", tmp_ / "relapse.md"},
+                      60s);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("  pass ping @ http://127.0.0.1:"), std::string::npos) << r.err;
+  const std::string junit = ReadFile(tmp_ / "relapse.xml");
+  EXPECT_NE(junit.find("failures=\"1\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find(": settle.min_success expected ≥ 100.000%, observed "), std::string::npos)
+      << junit;
+  const std::string report = ReadFile(tmp_ / "relapse.md");
+  EXPECT_NE(report.find("- settle window: +"), std::string::npos) << report;
+  EXPECT_NE(report.find("http_status at get ×"), std::string::npos) << report;  // why the runs failed
+}
+
 TEST_F(DrillCli, UnarmedAndDryRunsTouchNothing) {
   const std::string config = Config(PauseDrill("5s"));
   auto unarmed = RunProcess({kSonde, "drill", "-c", config, "hold"});
