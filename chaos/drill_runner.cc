@@ -9,6 +9,7 @@
 
 #include "chaos/drill_verdict.h"
 #include "chaos/injector.h"
+#include "chaos/proxy_links.h"
 #include "core/unix_time.h"
 #include "reporter/report_format.h"
 #include "reporter/store_writer.h"
@@ -133,14 +134,22 @@ DrillRecord DrillRunner::Run() {
     record.why = std::move(why);
   };
 
+  // 0. Every link the faults need is at the proxy, or nothing starts.
+  if (auto missing = CheckPlannedLinks(plan_, config_.chaos)) {
+    abort(*missing + "; nothing was injected");
+  }
+
   // 1. Steady state: nothing is injected unless every watched journey is healthy.
   const auto steady_start = std::chrono::steady_clock::now();
-  const bool steady_ok = SleepUntil(steady_start + spec_.steady_duration, [&] {
+  const bool preflight_ok = record.verdict != "aborted";
+  const bool steady_ok = preflight_ok && SleepUntil(steady_start + spec_.steady_duration, [&] {
     progress.Show("steady", std::chrono::steady_clock::now() - steady_start, spec_.steady_duration,
                   SuccessSince(runs_, spec_.journeys, record.started_us));
   });
   progress.Done();
-  if (!steady_ok) {
+  if (!preflight_ok) {
+    // Said above.
+  } else if (!steady_ok) {
     abort(StopReason(stop_) + " before any fault");
   } else {
     for (const auto& [j, r] : SuccessSince(runs_, spec_.journeys, record.started_us)) {

@@ -82,15 +82,29 @@ std::optional<std::string> RunShell(const std::string& command, std::chrono::mil
   return "`" + command + "` " + how + (stderr_tail.empty() ? "" : ": " + stderr_tail);
 }
 
+// Keeps an answer's body, refusing (0: curl fails the request) past 4 MiB.
+static size_t Keep(char* data, size_t size, size_t n, void* out) {
+  auto* body = static_cast<std::string*>(out);
+  if (body->size() + size * n > 4 * 1024 * 1024) return 0;
+  body->append(data, size * n);
+  return size * n;
+}
+
 std::optional<std::string> HttpCall(const std::string& method, const std::string& url,
-                                    const std::string& body, bool missing_ok) {
+                                    const std::string& body, bool missing_ok,
+                                    std::string* response) {
   CURL* curl = curl_easy_init();
   if (!curl) return "cannot start an HTTP request";
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  if (response) {
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Keep);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, response);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  }
   curl_slist* headers = nullptr;
   if (!body.empty()) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());

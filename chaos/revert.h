@@ -30,8 +30,10 @@ std::optional<std::string> RunShell(const std::string& command,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // One HTTP request (libcurl, 10 s timeout); nullopt on 2xx (and on 404
-// when `missing_ok`), else the reason.
+// when `missing_ok`), else the reason. The answer's body goes to `response`
+// when given (up to 4 MiB; more is an error).
 std::optional<std::string> HttpCall(const std::string& method, const std::string& url,
-                                    const std::string& body, bool missing_ok);
+                                    const std::string& body, bool missing_ok,
+                                    std::string* response = nullptr);
 
 }  // namespace sonde::chaos

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "chaos/drill_plan.h"
+#include "chaos/proxy_links.h"
 #include "chaos/drill_runner.h"
 #include "chaos/fault.h"
 #include "probes/http_client.h"
@@ -85,6 +86,10 @@ int CommandDrill(const DrillOptions& o) {
       } else {
         std::fprintf(stderr, "  would do    : %s\n", std::get<chaos::FaultAction>(resolved).description.c_str());
       }
+    }
+    if (auto problem = chaos::CheckPlannedLinks(plan, config.chaos)) {
+      std::fprintf(stderr, "  would refuse: %s\n", problem->c_str());
+      ++refused;
     }
     std::fprintf(stderr, "dry run: nothing was touched\n");
     return refused ? 2 : 0;

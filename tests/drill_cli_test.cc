@@ -439,6 +439,63 @@ TEST_F(DrillCli, DrillDaemonFollowsTheDaemonsDrillToItsVerdict) {
 // kill -9 of sonde while a drill holds a pause and a partition at a real
 // fault proxy: both stay broken until `sonde heal`, which resumes the
 // process and removes every toxic.
+// A partition over a link the proxy lacks is refused by `sonde check`, by
+// --dry-run and by the drill itself before anything is touched (the pause
+// that comes first in the drill never happens).
+TEST_F(DrillCli, ALinkTheProxyLacksIsRefusedBeforeAnyAction) {
+  const uint16_t api = testing::UnusedLoopbackPort();
+  const uint16_t link1 = testing::UnusedLoopbackPort();
+  const std::string proxies = tmp_ / "proxies.json";
+  std::ofstream(proxies) << "[{\"name\": \"svc_to_peer\", \"listen\": \"127.0.0.1:" << link1
+                         << "\", \"upstream\": \"127.0.0.1:9\"}]";
+  const std::string api_url = "http://127.0.0.1:" + std::to_string(api);
+  Subprocess proxy(
+      {kSonde, "proxy", "--listen", "127.0.0.1:" + std::to_string(api), "--config", proxies});
+  for (int i = 0; i < 100 && Curl("GET", api_url + "/version").first != 200; ++i)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(Curl("GET", api_url + "/version").first, 200) << proxy.StderrSoFar();
+
+  const std::string config =
+      Config("[chaos]\nproxy_api = \"" + api_url +
+             "\"\n[chaos.targets.peer]\nurl = \"http://127.0.0.1:9\"\n"
+             "[drill.split]\njourneys = [\"ping\"]\narmed = true\n"
+             "steady_state = { duration = \"500ms\" }\n"
+             "[[drill.split.fault]]\nname = \"freeze\"\nkind = \"pause\"\ntarget = \"svc\"\n"
+             "duration = \"2s\"\n"
+             "[[drill.split.fault]]\nname = \"cut\"\nkind = \"partition\"\nat = \"1s\"\n"
+             "groups = [[\"svc\"], [\"peer\"]]\nduration = \"1s\"\n");
+  const std::string missing =
+      "needs link peer_to_svc, which the proxy at " + api_url + " does not have";
+  auto check = RunProcess({kSonde, "check", "-c", config});
+  EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+  EXPECT_NE(check.out.find("error: fault \"split.cut\" " + missing), std::string::npos) << check.out;
+
+  auto dry = RunProcess({kSonde, "drill", "-c", config, "split", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 2) << dry.err;
+  EXPECT_NE(dry.err.find("would refuse: fault \"cut\" " + missing), std::string::npos) << dry.err;
+
+  auto run = RunProcess({kSonde, "drill", "-c", config, "split", "--junit", tmp_ / "split.xml"}, 30s);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("drill split: aborted (fault \"cut\" " + missing + "; nothing was injected)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(State(), 'T');  // the pause never happened
+  EXPECT_EQ(Curl("GET", api_url + "/proxies/svc_to_peer/toxics").second, "[]\n");
+
+  // With the link added at the proxy, the same config checks.
+  const uint16_t link2 = testing::UnusedLoopbackPort();
+  auto added = RunProcess({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X",
+                          "POST", "-d",
+                          "{\"name\": \"peer_to_svc\", \"listen\": \"127.0.0.1:" +
+                              std::to_string(link2) + "\", \"upstream\": \"127.0.0.1:9\"}",
+                          api_url + "/proxies"});
+  ASSERT_EQ(added.out, "201") << added.err;
+  auto again = RunProcess({kSonde, "check", "-c", config});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  proxy.Signal(SIGTERM);
+  ASSERT_TRUE(proxy.Wait(5s));
+}
+
 TEST_F(DrillCli, KillDashNineHoldingAPauseAndAPartitionIsHealedWhole) {
   const uint16_t api = testing::UnusedLoopbackPort();
   const uint16_t link1 = testing::UnusedLoopbackPort();
