@@ -1,5 +1,7 @@
-// The drill's own clock: steady state -> inject (at offsets) -> hold ->
-// revert -> recovery, on the caller's thread, reading the watched journeys'
+// The drill's own clock: links checked at the proxy -> steady state ->
+// inject (at offsets) -> hold -> revert -> recovery (every (journey, target)
+// seen succeeding again after the last actual revert) -> settle window, on
+// the caller's thread, reading the watched journeys'
 // runs from a DrillRunLog that the scheduler feeds (on its own thread).
 // Faults go through the journal (injector.h); `stop` (a signal, the halt
 // button) reverts everything at the next tick. Used by `sonde drill` and by

@@ -32,6 +32,10 @@ using testing::Subprocess;
 
 constexpr const char* kSonde = SONDE_BINARY;
 
+// curl: status code, then the body.
+std::pair<int, std::string> Curl(const std::string& method, const std::string& url,
+                                 const std::string& token = "");
+
 class DrillCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -86,6 +90,30 @@ pidfile = ")" << pidfile_
            "[[drill.hold.fault]]\nname = \"freeze\"\nkind = \"pause\"\ntarget = \"svc\"\n"
            "duration = \"" +
            duration + "\"\n";
+  }
+
+  // `sonde proxy` with these links (each to a closed port), its API
+  // answering at `api_url`; nullptr (said) when it does not come up.
+  std::unique_ptr<Subprocess> StartProxy(const std::vector<std::string>& links,
+                                         std::string& api_url) {
+    const uint16_t api = testing::UnusedLoopbackPort();
+    std::string list;
+    for (const std::string& name : links) {
+      list += std::string(list.empty() ? "" : ", ") + "{\"name\": \"" + name +
+              "\", \"listen\": \"127.0.0.1:" + std::to_string(testing::UnusedLoopbackPort()) +
+              "\", \"upstream\": \"127.0.0.1:9\"}";
+    }
+    std::ofstream(tmp_ / "proxies.json") << "[" << list << "]";
+    api_url = "http://127.0.0.1:" + std::to_string(api);
+    auto proxy = std::make_unique<Subprocess>(std::vector<std::string>{
+        kSonde, "proxy", "--listen", "127.0.0.1:" + std::to_string(api), "--config",
+        tmp_ / "proxies.json"});
+    for (int i = 0; i < 100; ++i) {
+      if (Curl("GET", api_url + "/version").first == 200) return proxy;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "the fault proxy did not come up: " << proxy->StderrSoFar();
+    return nullptr;
   }
 
   char State() {
@@ -252,9 +280,8 @@ TEST_F(DrillCli, KillDashNineMidDrillIsHealedBySondeHeal) {
             (std::vector<std::tuple<std::string, std::string, bool>>{{"hold", "aborted", true}}));
 }
 
-// curl: status code, then the body.
 std::pair<int, std::string> Curl(const std::string& method, const std::string& url,
-                                 const std::string& token = "") {
+                                 const std::string& token) {
   std::vector<std::string> argv = {"/usr/bin/curl",  "-s", "-X", method, "-w",
                                    "\n%{http_code}", url};
   if (!token.empty()) {
@@ -436,24 +463,14 @@ TEST_F(DrillCli, DrillDaemonFollowsTheDaemonsDrillToItsVerdict) {
   ASSERT_TRUE(daemon.Wait(10s));
 }
 
-// kill -9 of sonde while a drill holds a pause and a partition at a real
-// fault proxy: both stay broken until `sonde heal`, which resumes the
-// process and removes every toxic.
 // A partition over a link the proxy lacks is refused by `sonde check`, by
 // --dry-run and by the drill itself before anything is touched (the pause
 // that comes first in the drill never happens).
 TEST_F(DrillCli, ALinkTheProxyLacksIsRefusedBeforeAnyAction) {
-  const uint16_t api = testing::UnusedLoopbackPort();
-  const uint16_t link1 = testing::UnusedLoopbackPort();
-  const std::string proxies = tmp_ / "proxies.json";
-  std::ofstream(proxies) << "[{\"name\": \"svc_to_peer\", \"listen\": \"127.0.0.1:" << link1
-                         << "\", \"upstream\": \"127.0.0.1:9\"}]";
-  const std::string api_url = "http://127.0.0.1:" + std::to_string(api);
-  Subprocess proxy(
-      {kSonde, "proxy", "--listen", "127.0.0.1:" + std::to_string(api), "--config", proxies});
-  for (int i = 0; i < 100 && Curl("GET", api_url + "/version").first != 200; ++i)
-    std::this_thread::sleep_for(50ms);
-  ASSERT_EQ(Curl("GET", api_url + "/version").first, 200) << proxy.StderrSoFar();
+  std::string proxy_url;
+  auto proxy = StartProxy({"svc_to_peer"}, proxy_url);
+  ASSERT_TRUE(proxy);
+  const std::string api_url = proxy_url;
 
   const std::string config =
       Config("[chaos]\nproxy_api = \"" + api_url +
@@ -492,25 +509,18 @@ TEST_F(DrillCli, ALinkTheProxyLacksIsRefusedBeforeAnyAction) {
   ASSERT_EQ(added.out, "201") << added.err;
   auto again = RunProcess({kSonde, "check", "-c", config});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
-  proxy.Signal(SIGTERM);
-  ASSERT_TRUE(proxy.Wait(5s));
+  proxy->Signal(SIGTERM);
+  ASSERT_TRUE(proxy->Wait(5s));
 }
 
+// kill -9 of sonde while a drill holds a pause and a partition at a real
+// fault proxy: both stay broken until `sonde heal`, which resumes the
+// process and removes every toxic.
 TEST_F(DrillCli, KillDashNineHoldingAPauseAndAPartitionIsHealedWhole) {
-  const uint16_t api = testing::UnusedLoopbackPort();
-  const uint16_t link1 = testing::UnusedLoopbackPort();
-  const uint16_t link2 = testing::UnusedLoopbackPort();
-  const std::string proxies = tmp_ / "proxies.json";
-  std::ofstream(proxies) << "[{\"name\": \"svc_to_peer\", \"listen\": \"127.0.0.1:" << link1
-                         << "\", \"upstream\": \"127.0.0.1:9\"},"
-                         << " {\"name\": \"peer_to_svc\", \"listen\": \"127.0.0.1:" << link2
-                         << "\", \"upstream\": \"127.0.0.1:9\"}]";
-  const std::string api_url = "http://127.0.0.1:" + std::to_string(api);
-  Subprocess proxy(
-      {kSonde, "proxy", "--listen", "127.0.0.1:" + std::to_string(api), "--config", proxies});
-  for (int i = 0; i < 100 && Curl("GET", api_url + "/version").first != 200; ++i)
-    std::this_thread::sleep_for(50ms);
-  ASSERT_EQ(Curl("GET", api_url + "/version").first, 200) << proxy.StderrSoFar();
+  std::string proxy_url;
+  auto proxy = StartProxy({"svc_to_peer", "peer_to_svc"}, proxy_url);
+  ASSERT_TRUE(proxy);
+  const std::string api_url = proxy_url;
 
   const std::string config =
       Config("[chaos]\nproxy_api = \"" + api_url +
@@ -545,8 +555,8 @@ TEST_F(DrillCli, KillDashNineHoldingAPauseAndAPartitionIsHealedWhole) {
   for (const char* link : {"svc_to_peer", "peer_to_svc"}) {
     EXPECT_EQ(Curl("GET", api_url + "/proxies/" + link + "/toxics").second, "[]\n") << link;
   }
-  proxy.Signal(SIGTERM);
-  auto p = proxy.Wait(5s);
+  proxy->Signal(SIGTERM);
+  auto p = proxy->Wait(5s);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->exit_code, 0);
 }
