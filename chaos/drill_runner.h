@@ -15,7 +15,7 @@
 
 #include "chaos/drill_plan.h"
 #include "config/model.h"
-#include "reporter/drill_report.h"
+#include "chaos/drill_report.h"
 #include "scenarios/run_observer.h"
 
 namespace sonde {

@@ -21,7 +21,7 @@
 #pragma once
 
 #include "config/model.h"
-#include "reporter/drill_report.h"
+#include "chaos/drill_report.h"
 
 namespace sonde::chaos {
 

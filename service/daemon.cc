@@ -28,7 +28,7 @@
 #include "scenarios/runner.h"
 #include "scenarios/scheduler.h"
 #include "service/admin_server.h"
-#include "service/chaos_schedule.h"
+#include "chaos/chaos_schedule.h"
 #include "service/commands.h"
 #include "service/drill_routes.h"
 #include "service/drill_service.h"
@@ -100,7 +100,7 @@ int CommandRun(const RunOptions& options) {
   StatusView status(config, std::chrono::seconds(5));
   DrillService drills(config, metrics, store.get());
   observers.Add(drills.Tap());
-  ChaosScheduler chaos_schedule(config, metrics, store.get());
+  chaos::ChaosScheduler chaos_schedule(config, metrics, store.get());
   observers.Add(chaos_schedule.Tap());
   Scheduler scheduler(io.get_executor(), config, runner, observers);
   // What must not stall the event loop — reading a config and its keys,

@@ -25,7 +25,7 @@
 #include "chaos/fault.h"
 #include "probes/http_client.h"
 #include "probes/wallets.h"
-#include "reporter/drill_report.h"
+#include "chaos/drill_report.h"
 #include "reporter/report_format.h"
 #include "reporter/sqlite_db.h"
 #include "reporter/store_writer.h"

@@ -8,7 +8,7 @@
 
 #include "chaos/drill_runner.h"
 #include "chaos/injector.h"
-#include "reporter/drill_record_json.h"
+#include "chaos/drill_record_json.h"
 #include "reporter/json_text.h"
 #include "reporter/store_writer.h"
 #include "service/api_token.h"

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "reporter/drill_record_json.h"
+#include "chaos/drill_record_json.h"
 #include "service/api_token.h"
 #include "service/output_file.h"
 

@@ -12,8 +12,8 @@
 #include "chaos/drill_plan.h"
 #include "chaos/drill_verdict.h"
 #include "config/loader.h"
-#include "reporter/drill_record_json.h"
-#include "reporter/drill_report.h"
+#include "chaos/drill_record_json.h"
+#include "chaos/drill_report.h"
 
 namespace sonde::chaos {
 namespace {

@@ -1,4 +1,4 @@
-#include "reporter/drill_report.h"
+#include "chaos/drill_report.h"
 
 #include <map>
 

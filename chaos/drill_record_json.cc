@@ -1,4 +1,4 @@
-#include "reporter/drill_record_json.h"
+#include "chaos/drill_record_json.h"
 
 #include <boost/json.hpp>
 #include <stdexcept>

@@ -19,8 +19,10 @@
 #include "scenarios/run_observer.h"
 
 namespace sonde {
-
 class StoreWriter;
+}
+
+namespace sonde::chaos {
 
 class ChaosScheduler {
  public:
@@ -59,4 +61,4 @@ class ChaosScheduler {
   std::thread thread_;
 };
 
-}  // namespace sonde
+}  // namespace sonde::chaos

@@ -1,4 +1,4 @@
-#include "service/chaos_schedule.h"
+#include "chaos/chaos_schedule.h"
 
 #include <spdlog/spdlog.h>
 
@@ -13,7 +13,7 @@
 #include "reporter/sla_report.h"
 #include "reporter/store_writer.h"
 
-namespace sonde {
+namespace sonde::chaos {
 namespace {
 
 bool InWindow(const ChaosSchedule& s, std::chrono::system_clock::time_point now) {
@@ -196,4 +196,4 @@ void ChaosScheduler::Loop() {
   // Stop() while a fault holds: the inner loop ended; it was reverted above.
 }
 
-}  // namespace sonde
+}  // namespace sonde::chaos

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "reporter/drill_report.h"
+#include "chaos/drill_report.h"
 
 namespace sonde {
 
