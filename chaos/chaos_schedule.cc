@@ -146,12 +146,12 @@ void ChaosScheduler::Loop() {
     chaos::Planned resolved = chaos::PlanFault(f.spec, config.chaos);
     if (auto* why = std::get_if<std::string>(&resolved)) {
       spdlog::warn("chaos schedule: {}", *why);
-      metrics_.OnInjection(f.spec.kind, false);
+      metrics_.OnInjection(chaos::KindName(f.spec), false);
       continue;
     }
     const std::string description = std::get<chaos::FaultAction>(resolved).description;
     auto injected = session.Inject(f.spec, std::move(std::get<chaos::FaultAction>(resolved)));
-    metrics_.OnInjection(f.spec.kind, injected.index() == 0);
+    metrics_.OnInjection(chaos::KindName(f.spec), injected.index() == 0);
     if (injected.index() == 1) {
       spdlog::warn("chaos schedule: {}", std::get<1>(injected));
       continue;
@@ -159,10 +159,10 @@ void ChaosScheduler::Loop() {
     const std::string id = std::get<0>(injected);
     spdlog::info("chaos schedule: injected {}: {} for {}", f.spec.name, description,
                  FormatDuration(f.duration));
-    metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, chaos::FaultSubject(f.spec), true);
+    metrics_.OnFaultActive("schedule", f.spec.name, chaos::KindName(f.spec), chaos::FaultSubject(f.spec), true);
     if (store_) {
       store_->Enqueue(FaultEvent{.at_us = NowUnixMicros(), .event = FaultEventKind::kInject,
-                                 .drill = "", .fault = f.spec.name, .kind = f.spec.kind,
+                                 .drill = "", .fault = f.spec.name, .kind = chaos::KindName(f.spec),
                                  .target = chaos::FaultSubject(f.spec), .detail = description});
     }
     const auto until = std::chrono::steady_clock::now() + f.duration;
@@ -186,10 +186,10 @@ void ChaosScheduler::Loop() {
       continue;
     }
     spdlog::info("chaos schedule: reverted {}{}", f.spec.name, early.empty() ? "" : " early: " + early);
-    metrics_.OnFaultActive("schedule", f.spec.name, f.spec.kind, chaos::FaultSubject(f.spec), false);
+    metrics_.OnFaultActive("schedule", f.spec.name, chaos::KindName(f.spec), chaos::FaultSubject(f.spec), false);
     if (store_) {
       store_->Enqueue(FaultEvent{.at_us = NowUnixMicros(), .event = FaultEventKind::kRevert,
-                                 .drill = "", .fault = f.spec.name, .kind = f.spec.kind,
+                                 .drill = "", .fault = f.spec.name, .kind = chaos::KindName(f.spec),
                                  .target = chaos::FaultSubject(f.spec), .detail = early});
     }
   }

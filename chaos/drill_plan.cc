@@ -16,23 +16,32 @@ void SeededShuffle(std::vector<std::string>& v, std::mt19937_64& rng) {
   }
 }
 
-// A named shape's groups (or ring) over `f`'s targets, chosen with `rng`.
-void ApplyShape(const DrillFault& f, std::mt19937_64& rng, FaultSpec& spec) {
-  std::vector<std::string> t = f.targets;
-  if (f.shape != "ring") SeededShuffle(t, rng);
-  if (f.shape == "isolate") {
-    spec.groups = {{t[0]}, {t.begin() + 1, t.end()}};
-  } else if (f.shape == "majority_minority") {
-    const auto majority = static_cast<long>(t.size() / 2 + 1);
-    spec.groups = {{t.begin(), t.begin() + majority}, {t.begin() + majority, t.end()}};
-  } else if (f.shape == "bridge") {
-    // t[0] bridges: in no group, so linked to both halves.
-    const auto half = static_cast<long>(1 + (t.size() - 1) / 2);
-    spec.groups = {{t.begin() + 1, t.begin() + half}, {t.begin() + half, t.end()}};
-  } else if (f.shape == "ring") {
-    spec.ring = t;
+// A named shape's groups (or ring) over `targets`, chosen with `rng`.
+void ApplyShape(std::vector<std::string> t, std::mt19937_64& rng, PartitionFault& p) {
+  using Shape = PartitionFault::Shape;
+  if (p.shape != Shape::kRing) SeededShuffle(t, rng);
+  switch (p.shape) {
+    case Shape::kIsolate:
+      p.groups = {{t[0]}, {t.begin() + 1, t.end()}};
+      break;
+    case Shape::kMajorityMinority: {
+      const auto majority = static_cast<long>(t.size() / 2 + 1);
+      p.groups = {{t.begin(), t.begin() + majority}, {t.begin() + majority, t.end()}};
+      break;
+    }
+    case Shape::kBridge: {
+      // t[0] bridges: in no group, so linked to both halves.
+      const auto half = static_cast<long>(1 + (t.size() - 1) / 2);
+      p.groups = {{t.begin() + 1, t.begin() + half}, {t.begin() + half, t.end()}};
+      break;
+    }
+    case Shape::kRing:
+      p.ring = t;
+      break;
+    case Shape::kGroups:
+      break;
   }
-  for (auto& g : spec.groups) std::sort(g.begin(), g.end());
+  for (auto& g : p.groups) std::sort(g.begin(), g.end());
 }
 
 }  // namespace
@@ -44,33 +53,20 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
   std::mt19937_64 rng(seed);
   for (const DrillFault& f : spec.faults) {
     plan.destructive = plan.destructive || IsDestructive(f.kind);
-    auto planned = [&f](const std::string& name, const std::string& target) {
-      PlannedFault p;
-      p.spec.name = name;
-      p.spec.kind = f.kind;
-      p.spec.target = target;
-      p.at = f.at;
-      p.duration = f.duration;
-      return p;
+    auto planned = [&f](const std::string& name, const std::string& target, FaultKind kind) {
+      return PlannedFault{FaultSpec{name, target, std::move(kind)}, f.at, f.duration};
     };
     const std::string first = f.targets.empty() ? "" : f.targets.front();
-    if (IsLinkKind(f.kind)) {
+    if (std::holds_alternative<LinkFault>(f.kind)) {
       // One fault over all its links.
-      PlannedFault p = planned(f.name, first);
-      p.spec.links = f.links;
-      p.spec.stream = f.stream;
-      p.spec.toxicity = f.toxicity;
-      p.spec.attributes = f.attributes;
-      plan.faults.push_back(std::move(p));
+      plan.faults.push_back(planned(f.name, first, f.kind));
       continue;
     }
-    if (f.kind == "partition") {
-      // One fault over all its groups.
-      PlannedFault p = planned(f.name, first);
-      p.spec.groups = f.groups;
-      p.spec.backend = f.backend;
-      if (!f.shape.empty()) ApplyShape(f, rng, p.spec);
-      plan.faults.push_back(std::move(p));
+    if (const auto* partition = std::get_if<PartitionFault>(&f.kind)) {
+      // One fault over all its groups; a shape drawn with the seed.
+      PartitionFault drawn = *partition;
+      if (drawn.shape != PartitionFault::Shape::kGroups) ApplyShape(f.targets, rng, drawn);
+      plan.faults.push_back(planned(f.name, first, std::move(drawn)));
       continue;
     }
     std::vector<std::string> targets = f.targets;
@@ -80,13 +76,8 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
       std::sort(targets.begin(), targets.end());
     }
     for (const std::string& target : targets) {
-      PlannedFault p = planned(targets.size() > 1 ? f.name + "@" + target : f.name, target);
-      p.spec.signal = f.signal;
-      p.spec.inject_command = f.command;
-      p.spec.revert_command = f.revert_command;
-      p.spec.inject_http = {f.method, f.url, f.path, f.body};
-      p.spec.revert_http = {f.revert_method, f.revert_url, f.revert_path, f.revert_body};
-      plan.faults.push_back(std::move(p));
+      plan.faults.push_back(
+          planned(targets.size() > 1 ? f.name + "@" + target : f.name, target, f.kind));
     }
   }
   std::stable_sort(plan.faults.begin(), plan.faults.end(),
@@ -94,6 +85,53 @@ DrillPlan PlanDrill(const DrillSpec& spec, uint64_t seed) {
   for (const PlannedFault& p : plan.faults) plan.hold = std::max(plan.hold, p.at + p.duration);
   return plan;
 }
+
+namespace {
+
+// What one planned fault does, after "name = kind".
+struct DescribeKind {
+  const FaultSpec& spec;
+  const ChaosConfig& chaos;
+  std::ostringstream& o;
+
+  void Target() const {
+    o << " on " << spec.target;
+    auto t = chaos.targets.find(spec.target);
+    if (t == chaos.targets.end()) return;
+    if (!t->second.pidfile.empty()) o << " (pidfile " << t->second.pidfile << ")";
+    if (!t->second.url.empty()) o << " " << t->second.url;
+  }
+  void operator()(const PartitionFault& p) const {
+    o << " of " << DescribePartition(p)
+      << (p.backend == PartitionFault::Backend::kNftables ? " with nftables" : " at " + chaos.proxy_api);
+  }
+  void operator()(const LinkFault& l) const {
+    o << " on";
+    for (const std::string& link : l.links) o << " " << link;
+    o << " (" << StreamName(l.stream) << ", toxicity " << l.toxicity << ") at " << chaos.proxy_api;
+  }
+  void operator()(const KillFault& k) const {
+    Target();
+    auto t = chaos.targets.find(spec.target);
+    o << ", signal " << k.signal
+      << (t != chaos.targets.end() && !t->second.restart.empty() ? ", restart on revert"
+                                                                 : ", no restart declared");
+  }
+  void operator()(const PauseFault&) const { Target(); }
+  void operator()(const ExecFault& e) const {
+    Target();
+    o << ": `" << e.command << "`, revert `" << e.revert_command << "`";
+  }
+  void operator()(const HttpFault& h) const {
+    Target();
+    // A request with no url goes to `path` on the target's url.
+    auto where = [](const FaultRequest& r) { return r.url.empty() ? r.path : r.url; };
+    o << ": " << h.inject.method << " " << where(h.inject) << ", revert " << h.revert.method << " "
+      << where(h.revert);
+  }
+};
+
+}  // namespace
 
 std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const ChaosConfig& chaos) {
   std::ostringstream o;
@@ -105,39 +143,9 @@ std::string DescribePlan(const DrillSpec& spec, const DrillPlan& plan, const Cha
     << ", every journey >= " << spec.steady_min_success * 100
     << "% success, else nothing is injected\n";
   for (const PlannedFault& p : plan.faults) {
-    auto t = chaos.targets.find(p.spec.target);
     o << "  +" << FormatDuration(p.at) << " for " << FormatDuration(p.duration) << ": "
-      << p.spec.name << " = " << p.spec.kind;
-    if (p.spec.kind == "partition") {
-      o << " of " << DescribePartition(p.spec);
-      o << (p.spec.backend == "nftables" ? " with nftables\n" : " at " + chaos.proxy_api + "\n");
-      continue;
-    }
-    if (!p.spec.links.empty()) {
-      o << " on";
-      for (const std::string& l : p.spec.links) o << " " << l;
-      o << " (" << p.spec.stream << ", toxicity " << p.spec.toxicity << ") at " << chaos.proxy_api
-        << "\n";
-      continue;
-    }
-    o << " on " << p.spec.target;
-    if (t != chaos.targets.end()) {
-      if (!t->second.pidfile.empty()) o << " (pidfile " << t->second.pidfile << ")";
-      if (!t->second.url.empty()) o << " " << t->second.url;
-    }
-    if (p.spec.kind == "exec")
-      o << ": `" << p.spec.inject_command << "`, revert `" << p.spec.revert_command << "`";
-    if (p.spec.kind == "http") {
-      // A request with no url goes to `path` on the target's url.
-      auto where = [](const HttpCallSpec& h) { return h.url.empty() ? h.path : h.url; };
-      o << ": " << p.spec.inject_http.method << " " << where(p.spec.inject_http) << ", revert "
-        << p.spec.revert_http.method << " " << where(p.spec.revert_http);
-    }
-    if (p.spec.kind == "kill") {
-      o << ", signal " << p.spec.signal
-        << (t != chaos.targets.end() && !t->second.restart.empty() ? ", restart on revert"
-                                                                   : ", no restart declared");
-    }
+      << p.spec.name << " = " << KindName(p.spec);
+    std::visit(DescribeKind{p.spec, chaos, o}, p.spec.kind);
     o << "\n";
   }
   if (spec.abort_below)

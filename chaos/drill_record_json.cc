@@ -106,7 +106,7 @@ json::value DrillRecordToJson(const DrillRecord& r) {
   }
   return {{"drill", r.drill},
           {"seed", r.seed},
-          {"verdict", r.verdict},
+          {"verdict", VerdictName(r.verdict)},
           {"why", r.why},
           {"started_us", r.started_us},
           {"hold_start_us", r.hold_start_us},
@@ -131,7 +131,12 @@ std::optional<DrillRecord> DrillRecordFromJson(const json::value& v, std::string
       throw BadField(root + ".seed: expected an unsigned integer");
     }
     r.seed = seed.is_uint64() ? seed.as_uint64() : static_cast<uint64_t>(seed.as_int64());
-    r.verdict = Str(v, root, "verdict");
+    const std::string verdict = Str(v, root, "verdict");
+    if (auto named = VerdictNamed(verdict)) {
+      r.verdict = *named;
+    } else {
+      throw BadField(root + ".verdict: \"" + verdict + "\" is not pass, fail or aborted");
+    }
     r.why = Str(v, root, "why");
     r.started_us = Int(v, root, "started_us");
     r.hold_start_us = Int(v, root, "hold_start_us");

@@ -72,16 +72,38 @@ std::string CheckSubject(const DrillCheck& c) {
   return c.target.empty() ? c.journey : c.journey + " @ " + c.target;
 }
 
-int DrillExitCode(const DrillRecord& r) {
-  if (r.verdict == "pass") return 0;
-  if (r.verdict == "fail") return 1;
+std::string_view VerdictName(DrillVerdict v) {
+  switch (v) {
+    case DrillVerdict::kPass: return "pass";
+    case DrillVerdict::kFail: return "fail";
+    case DrillVerdict::kAborted: return "aborted";
+    case DrillVerdict::kPending: break;
+  }
+  return "";
+}
+
+std::optional<DrillVerdict> VerdictNamed(std::string_view name) {
+  for (DrillVerdict v : {DrillVerdict::kPending, DrillVerdict::kPass, DrillVerdict::kFail,
+                         DrillVerdict::kAborted}) {
+    if (VerdictName(v) == name) return v;
+  }
+  return std::nullopt;
+}
+
+int VerdictExitCode(DrillVerdict v) {
+  switch (v) {
+    case DrillVerdict::kPass: return 0;
+    case DrillVerdict::kFail: return 1;
+    case DrillVerdict::kAborted:
+    case DrillVerdict::kPending: break;
+  }
   return 2;
 }
 
 std::string RenderDrillJUnit(const DrillRecord& r) {
   int failures = 0;
   for (const DrillCheck& c : r.checks) failures += c.passed ? 0 : 1;
-  const bool aborted = r.verdict == "aborted";
+  const bool aborted = r.verdict == DrillVerdict::kAborted;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"sonde drill\" tests=\"" + std::to_string(r.checks.size() + (aborted ? 1 : 0)) +
          "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + (aborted ? "1" : "0") + "\">\n";
@@ -91,7 +113,7 @@ std::string RenderDrillJUnit(const DrillRecord& r) {
          Seconds(r.ended_us - r.started_us) + "\" timestamp=\"" + FormatTimestamp(r.started_us) +
          "\">\n";
   out += "    <properties><property name=\"seed\" value=\"" + std::to_string(r.seed) +
-         "\"/><property name=\"verdict\" value=\"" + r.verdict + "\"/></properties>\n";
+         "\"/><property name=\"verdict\" value=\"" + std::string(VerdictName(r.verdict)) + "\"/></properties>\n";
   if (aborted) {
     out += "    <testcase classname=\"" + XmlEscape(r.drill) + "\" name=\"drill completes\">\n";
     out += "      <error message=\"" + XmlEscape(r.why) + "\"/>\n    </testcase>\n";
@@ -112,7 +134,7 @@ std::string RenderDrillJUnit(const DrillRecord& r) {
 }
 
 std::string RenderDrillMarkdown(const DrillRecord& r) {
-  std::string o = "# Drill " + MarkdownText(r.drill) + ": " + r.verdict + "\n\n";
+  std::string o = "# Drill " + MarkdownText(r.drill) + ": " + std::string(VerdictName(r.verdict)) + "\n\n";
   o += "- started: " + FormatTimestamp(r.started_us) + ", seed " + std::to_string(r.seed) + "\n";
   o += "- faults held: " + Offset(r, r.hold_start_us) + " to " + Offset(r, r.hold_end_us) + "\n";
   o += "- last revert: " + Offset(r, r.last_revert_us) + "; recovered: " + Offset(r, r.recovered_us) + "\n";
@@ -175,8 +197,8 @@ std::string RenderDrillHtml(const DrillRecord& r) {
       "table{border-collapse:collapse;margin:8px 0 20px}th,td{border-bottom:1px solid #e2e8f0;"
       "padding:4px 10px;text-align:left}th{font-size:12px;color:#4a5568}.pass{color:#2f855a}"
       ".fail,.aborted{color:#c53030}</style></head><body>";
-  o += "<h1>Drill " + XmlEscape(r.drill) + ": <span class=\"" + XmlEscape(r.verdict) + "\">" +
-       XmlEscape(r.verdict) + "</span></h1>";
+  o += "<h1>Drill " + XmlEscape(r.drill) + ": <span class=\"" + XmlEscape(VerdictName(r.verdict)) + "\">" +
+       XmlEscape(VerdictName(r.verdict)) + "</span></h1>";
   o += "<p>Started " + FormatTimestamp(r.started_us) + " · seed " + std::to_string(r.seed) +
        " · faults held " + Offset(r, r.hold_start_us) + " to " + Offset(r, r.hold_end_us) +
        " · recovered " + Offset(r, r.recovered_us) + "</p>";

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -46,10 +47,22 @@ struct DrillRun {
   std::string failing_step;  // where a failed run failed
 };
 
+// A drill's verdict: pending until judged; aborted when it could not run
+// its course (a failed preflight, an abort threshold, a failed revert, a
+// stop), whatever its checks would have said.
+enum class DrillVerdict { kPending, kPass, kFail, kAborted };
+
+// "pass", "fail", "aborted" ("" while pending): as stored, exported and sent.
+std::string_view VerdictName(DrillVerdict v);
+// The verdict named so, or nullopt for an unknown name.
+std::optional<DrillVerdict> VerdictNamed(std::string_view name);
+// Exit status for a verdict: 0 pass, 1 fail, 2 aborted (or pending).
+int VerdictExitCode(DrillVerdict v);
+
 struct DrillRecord {
   std::string drill;
   uint64_t seed = 0;
-  std::string verdict;  // "pass", "fail", "aborted"
+  DrillVerdict verdict = DrillVerdict::kPending;
   std::string why;      // for aborted: the reason
   int64_t started_us = 0, hold_start_us = 0, hold_end_us = 0, ended_us = 0;
   // Every watched (journey, target) succeeded again after the last revert.
@@ -67,8 +80,8 @@ struct DrillRecord {
 // What a check judged: "journey @ target", or the journey when pooled.
 std::string CheckSubject(const DrillCheck& c);
 
-// Exit status for a verdict: 0 pass, 1 fail, 2 aborted.
-int DrillExitCode(const DrillRecord& r);
+// VerdictExitCode of the record's verdict.
+inline int DrillExitCode(const DrillRecord& r) { return VerdictExitCode(r.verdict); }
 
 std::string RenderDrillJUnit(const DrillRecord& r);
 std::string RenderDrillMarkdown(const DrillRecord& r);

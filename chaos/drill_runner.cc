@@ -130,7 +130,7 @@ DrillRecord DrillRunner::Run() {
   chaos::Journal journal(config_.chaos.journal);
   chaos::FaultSession session(journal, spec_.name);
   auto abort = [&](std::string why) {
-    record.verdict = "aborted";
+    record.verdict = DrillVerdict::kAborted;
     record.why = std::move(why);
   };
 
@@ -141,7 +141,7 @@ DrillRecord DrillRunner::Run() {
 
   // 1. Steady state: nothing is injected unless every watched journey is healthy.
   const auto steady_start = std::chrono::steady_clock::now();
-  const bool preflight_ok = record.verdict != "aborted";
+  const bool preflight_ok = record.verdict != DrillVerdict::kAborted;
   const bool steady_ok = preflight_ok && SleepUntil(steady_start + spec_.steady_duration, [&] {
     progress.Show("steady", std::chrono::steady_clock::now() - steady_start, spec_.steady_duration,
                   SuccessSince(runs_, spec_.journeys, record.started_us));
@@ -163,7 +163,7 @@ DrillRecord DrillRunner::Run() {
   }
 
   // 2-4. Inject at offsets, hold, revert at the ends of the durations.
-  if (record.verdict != "aborted") {
+  if (record.verdict != DrillVerdict::kAborted) {
     record.hold_start_us = NowUnixMicros();
     const auto hold_start = std::chrono::steady_clock::now();
     struct Live {
@@ -205,7 +205,7 @@ DrillRecord DrillRunner::Run() {
         all_done = false;
         if (!l.id && elapsed >= l.planned->at) {
           chaos::Planned resolved = chaos::PlanFault(l.planned->spec, config_.chaos);
-          DrillFaultRecord fr{l.planned->spec.name, l.planned->spec.kind, FaultSubject(l.planned->spec), "",
+          DrillFaultRecord fr{l.planned->spec.name, KindName(l.planned->spec), FaultSubject(l.planned->spec), "",
                               NowUnixMicros(), std::nullopt, std::nullopt, std::nullopt, "", {}};
           if (auto* why = std::get_if<std::string>(&resolved)) {
             fr.error = *why;
@@ -239,7 +239,7 @@ DrillRecord DrillRunner::Run() {
         }
         if (l.id && elapsed >= l.planned->at + l.planned->duration) revert(l);
       }
-      if (record.verdict == "aborted") break;
+      if (record.verdict == DrillVerdict::kAborted) break;
       const auto success = SuccessSince(runs_, spec_.journeys, record.hold_start_us);
       if (spec_.abort_below) {
         for (const auto& [j, r] : success) {
@@ -250,7 +250,7 @@ DrillRecord DrillRunner::Run() {
             break;
           }
         }
-        if (record.verdict == "aborted") break;
+        if (record.verdict == DrillVerdict::kAborted) break;
       }
       progress.Show("hold", elapsed, plan_.hold, success);
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -288,7 +288,7 @@ DrillRecord DrillRunner::Run() {
   // recovery, for the expectations judged then (a re-election forced by a
   // healed member shows here). Runs that started in the window and finished
   // before it closed are what is judged.
-  if (record.hold_end_us > 0 && !stop_ && spec_.settle > Duration::zero() && record.verdict != "aborted") {
+  if (record.hold_end_us > 0 && !stop_ && spec_.settle > Duration::zero() && record.verdict != DrillVerdict::kAborted) {
     record.settle_start_us = NowUnixMicros();
     const auto settle_start = std::chrono::steady_clock::now();
     if (SleepUntil(settle_start + spec_.settle, [&] {
@@ -307,7 +307,7 @@ DrillRecord DrillRunner::Run() {
   JudgeDrill(spec_, record);
   if (hooks_.store) {
     hooks_.store->Enqueue(DrillEvent{.at_us = record.ended_us, .event = DrillEventKind::kEnd,
-                                     .drill = spec_.name, .verdict = record.verdict,
+                                     .drill = spec_.name, .verdict = std::string(VerdictName(record.verdict)),
                                      .seed = static_cast<int64_t>(plan_.seed), .detail = record.why});
   }
   return record;

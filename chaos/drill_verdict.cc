@@ -167,10 +167,10 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
       }
     }
   }
-  if (r.verdict != "aborted") {
+  if (r.verdict != DrillVerdict::kAborted) {
     const bool pass = std::all_of(r.checks.begin(), r.checks.end(),
                                   [](const DrillCheck& c) { return c.passed; });
-    r.verdict = pass ? "pass" : "fail";
+    r.verdict = pass ? DrillVerdict::kPass : DrillVerdict::kFail;
   }
 }
 

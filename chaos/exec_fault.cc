@@ -6,14 +6,14 @@
 
 namespace sonde::chaos {
 
-Planned PlanExec(const FaultSpec& spec, const ChaosTarget& target) {
-  if (spec.inject_command.empty() || spec.revert_command.empty()) {
-    return "fault \"" + spec.name + "\": exec needs both an inject and a revert command";
+Planned PlanExec(const std::string& fault, const ExecFault& exec, const ChaosTarget& target) {
+  if (exec.command.empty() || exec.revert_command.empty()) {
+    return "fault \"" + fault + "\": exec needs both an inject and a revert command";
   }
   FaultAction action;
-  action.description = "`" + spec.inject_command + "` on " + target.name;
-  action.inject = [command = spec.inject_command] { return RunShell(command); };
-  action.revert = {{"action", "exec"}, {"command", spec.revert_command}};
+  action.description = "`" + exec.command + "` on " + target.name;
+  action.inject = [command = exec.command] { return RunShell(command); };
+  action.revert = {{"action", "exec"}, {"command", exec.revert_command}};
   return action;
 }
 

@@ -17,26 +17,28 @@ std::string DescribeGroups(const std::vector<std::vector<std::string>>& groups) 
 
 }  // namespace
 
-std::string DescribePartition(const FaultSpec& spec) {
-  if (spec.ring.empty()) return DescribeGroups(spec.groups);
+std::string DescribePartition(const PartitionFault& partition) {
+  if (partition.ring.empty()) return DescribeGroups(partition.groups);
   std::string out = "ring";
-  for (const std::string& t : spec.ring) out += " " + t;
+  for (const std::string& t : partition.ring) out += " " + t;
   return out;
 }
 
 std::string FaultSubject(const FaultSpec& spec) {
-  if (!spec.groups.empty() || !spec.ring.empty()) return DescribePartition(spec);
-  if (!spec.links.empty()) {
+  if (const auto* partition = std::get_if<PartitionFault>(&spec.kind)) {
+    return DescribePartition(*partition);
+  }
+  if (const auto* link = std::get_if<LinkFault>(&spec.kind)) {
     std::string out;
-    for (const std::string& l : spec.links) out += (out.empty() ? "" : ",") + l;
+    for (const std::string& l : link->links) out += (out.empty() ? "" : ",") + l;
     return out;
   }
   return spec.target;
 }
 
 std::variant<std::vector<std::pair<std::string, std::string>>, std::string> PartitionCuts(
-    const FaultSpec& spec, const ChaosConfig& chaos) {
-  const std::string who = "fault \"" + spec.name + "\": ";
+    const std::string& fault, const PartitionFault& spec, const ChaosConfig& chaos) {
+  const std::string who = "fault \"" + fault + "\": ";
   std::vector<std::pair<std::string, std::string>> cuts;
   std::set<std::string> seen;
   auto check = [&](const std::string& t) -> std::optional<std::string> {
@@ -81,32 +83,42 @@ std::variant<std::vector<std::pair<std::string, std::string>>, std::string> Part
   return cuts;
 }
 
-bool IsDestructive(const std::string& kind) {
-  // exec runs whatever command the config names (kubectl with a Chaos Mesh
-  // manifest, a firewall rule): as destructive as anything sonde does.
-  return kind == "kill" || kind == "pause" || kind == "partition" || kind == "blackhole" ||
-         kind == "reset_peer" || kind == "limit_data" || kind == "exec";
-}
-
 Planned PlanFault(const FaultSpec& spec, const ChaosConfig& chaos) {
-  if (spec.kind == "partition") {
-    return spec.backend == "nftables" ? PlanNftPartition(spec, chaos) : PlanPartition(spec, chaos);
-  }
-  if (IsLinkKind(spec.kind)) return PlanLinkToxic(spec, chaos);
-  auto it = chaos.targets.find(spec.target);
-  if (it == chaos.targets.end()) {
+  // The kinds that act on one target: resolved here, for all of them.
+  auto target = [&]() -> std::variant<const ChaosTarget*, std::string> {
+    auto it = chaos.targets.find(spec.target);
+    if (it != chaos.targets.end()) return &it->second;
     std::string declared;
     for (const auto& [name, t] : chaos.targets) declared += (declared.empty() ? "" : ", ") + name;
     return "fault \"" + spec.name + "\": target \"" + spec.target +
            "\" is not declared under [chaos.targets] (declared: " +
            (declared.empty() ? "none" : declared) + "); refusing to touch it";
-  }
-  if (spec.kind == "kill") return PlanKill(spec, it->second);
-  if (spec.kind == "pause") return PlanPause(spec, it->second);
-  if (spec.kind == "exec") return PlanExec(spec, it->second);
-  if (spec.kind == "http") return PlanHttp(spec, it->second);
-  return "fault \"" + spec.name + "\": unknown kind \"" + spec.kind +
-         "\" (use kill, pause, exec, http or partition)";
+  };
+  auto on_target = [&](auto plan) -> Planned {
+    auto resolved = target();
+    if (auto* why = std::get_if<std::string>(&resolved)) return *why;
+    return plan(*std::get<const ChaosTarget*>(resolved));
+  };
+  auto visitor = [&](const auto& kind) -> Planned {
+    using Kind = std::decay_t<decltype(kind)>;
+    if constexpr (std::is_same_v<Kind, PartitionFault>) {
+      return kind.backend == PartitionFault::Backend::kNftables
+                 ? PlanNftPartition(spec.name, kind, chaos)
+                 : PlanPartition(spec.name, kind, chaos);
+    } else if constexpr (std::is_same_v<Kind, LinkFault>) {
+      return PlanLinkToxic(spec.name, kind, chaos);
+    } else if constexpr (std::is_same_v<Kind, KillFault>) {
+      return on_target([&](const ChaosTarget& t) { return PlanKill(spec.name, kind, t); });
+    } else if constexpr (std::is_same_v<Kind, PauseFault>) {
+      return on_target([&](const ChaosTarget& t) { return PlanPause(spec.name, kind, t); });
+    } else if constexpr (std::is_same_v<Kind, ExecFault>) {
+      return on_target([&](const ChaosTarget& t) { return PlanExec(spec.name, kind, t); });
+    } else {
+      static_assert(std::is_same_v<Kind, HttpFault>, "a fault kind without a planner");
+      return on_target([&](const ChaosTarget& t) { return PlanHttp(spec.name, kind, t); });
+    }
+  };
+  return std::visit(visitor, spec.kind);
 }
 
 }  // namespace sonde::chaos

@@ -5,26 +5,26 @@
 
 namespace sonde::chaos {
 
-Planned PlanHttp(const FaultSpec& spec, const ChaosTarget& target) {
-  auto url_of = [&](const HttpCallSpec& call) {
+Planned PlanHttp(const std::string& fault, const HttpFault& http, const ChaosTarget& target) {
+  auto url_of = [&](const FaultRequest& call) {
     return call.url.empty() && !call.path.empty() && !target.url.empty() ? target.url + call.path
                                                                          : call.url;
   };
-  const std::string inject_url = url_of(spec.inject_http);
-  const std::string revert_url = url_of(spec.revert_http);
+  const std::string inject_url = url_of(http.inject);
+  const std::string revert_url = url_of(http.revert);
   if (inject_url.empty() || revert_url.empty()) {
-    return "fault \"" + spec.name + "\": http needs both an inject and a revert request (a url, or "
+    return "fault \"" + fault + "\": http needs both an inject and a revert request (a url, or "
            "a path on the target's url)";
   }
   FaultAction action;
-  action.description = spec.inject_http.method + " " + inject_url + " (" + target.name + ")";
-  action.inject = [method = spec.inject_http.method, inject_url, body = spec.inject_http.body] {
+  action.description = http.inject.method + " " + inject_url + " (" + target.name + ")";
+  action.inject = [method = http.inject.method, inject_url, body = http.inject.body] {
     return HttpCall(method, inject_url, body, /*missing_ok=*/false);
   };
   action.revert = {{"action", "http"},
-                   {"method", spec.revert_http.method},
+                   {"method", http.revert.method},
                    {"url", revert_url},
-                   {"body", spec.revert_http.body}};
+                   {"body", http.revert.body}};
   return action;
 }
 

@@ -14,7 +14,7 @@ std::variant<std::string, std::string> FaultSession::Inject(const FaultSpec& spe
                                                             FaultAction action) {
   using Out = std::variant<std::string, std::string>;
   JournalEntry entry{NewEntryId(), NowUnixMicros(), drill_,       spec.name,
-                     spec.kind,    spec.target,     action.revert};
+                     KindName(spec), spec.target,     action.revert};
   if (auto why = journal_.RecordInject(entry)) {
     return Out(std::in_place_index<1>, "not injected: " + *why);
   }

@@ -9,24 +9,24 @@
 
 namespace sonde::chaos {
 
-Planned PlanLinkToxic(const FaultSpec& spec, const ChaosConfig& chaos) {
-  if (chaos.proxy_api.empty()) return "fault \"" + spec.name + "\": needs [chaos] proxy_api";
-  if (spec.links.empty()) return "fault \"" + spec.name + "\": no links";
+Planned PlanLinkToxic(const std::string& fault, const LinkFault& spec, const ChaosConfig& chaos) {
+  if (chaos.proxy_api.empty()) return "fault \"" + fault + "\": needs [chaos] proxy_api";
+  if (spec.links.empty()) return "fault \"" + fault + "\": no links";
   for (const std::string& link : spec.links) {
     const size_t sep = link.find("_to_");
     if (sep == std::string::npos || !chaos.targets.count(link.substr(0, sep)) ||
         !chaos.targets.count(link.substr(sep + 4))) {
-      return "fault \"" + spec.name + "\": link \"" + link +
+      return "fault \"" + fault + "\": link \"" + link +
              "\" is not between declared targets; refusing to touch it";
     }
   }
-  const std::string type = spec.kind == "blackhole" ? "timeout" : spec.kind;
+  const std::string type(spec.ToxiproxyType());
   boost::json::object attributes;
   for (const auto& [k, v] : spec.attributes) attributes[k] = v;
-  if (spec.kind == "blackhole") attributes["timeout"] = 0;
+  if (spec.toxic == LinkFault::Toxic::kBlackhole) attributes["timeout"] = 0;
   std::vector<std::string> streams;
-  if (spec.stream == "both" || spec.stream == "upstream") streams.push_back("upstream");
-  if (spec.stream == "both" || spec.stream == "downstream") streams.push_back("downstream");
+  if (spec.stream != LinkFault::Stream::kDownstream) streams.push_back("upstream");
+  if (spec.stream != LinkFault::Stream::kUpstream) streams.push_back("downstream");
   struct Toxic {
     std::string proxy, name, stream;
   };
@@ -34,7 +34,7 @@ Planned PlanLinkToxic(const FaultSpec& spec, const ChaosConfig& chaos) {
   boost::json::array undo;
   for (const std::string& link : spec.links) {
     for (const std::string& stream : streams) {
-      Toxic t{link, "sonde_" + spec.name + "_" + stream, stream};
+      Toxic t{link, "sonde_" + fault + "_" + stream, stream};
       undo.push_back({{"action", "http"},
                       {"method", "DELETE"},
                       {"url", chaos.proxy_api + "/proxies/" + t.proxy + "/toxics/" + t.name},
@@ -45,8 +45,8 @@ Planned PlanLinkToxic(const FaultSpec& spec, const ChaosConfig& chaos) {
   FaultAction action;
   std::string links;
   for (const std::string& l : spec.links) links += (links.empty() ? "" : ", ") + l;
-  action.description = spec.kind + " " + boost::json::serialize(attributes) + " on " + links + " (" +
-                       spec.stream + ")";
+  action.description = std::string(FaultKindName(spec)) + " " + boost::json::serialize(attributes) +
+                       " on " + links + " (" + std::string(StreamName(spec.stream)) + ")";
   action.inject = [api = chaos.proxy_api, toxics, type, attributes,
                    toxicity = spec.toxicity]() -> std::optional<std::string> {
     for (const Toxic& t : toxics) {

@@ -12,11 +12,12 @@
 
 namespace sonde::chaos {
 
-Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
+Planned PlanPartition(const std::string& fault, const PartitionFault& partition,
+                      const ChaosConfig& chaos) {
   if (chaos.proxy_api.empty()) {
-    return "fault \"" + spec.name + "\": a partition needs [chaos] proxy_api";
+    return "fault \"" + fault + "\": a partition needs [chaos] proxy_api";
   }
-  auto cuts = PartitionCuts(spec, chaos);
+  auto cuts = PartitionCuts(fault, partition, chaos);
   if (auto* why = std::get_if<std::string>(&cuts)) return *why;
   struct Toxic {
     std::string proxy, name, stream;
@@ -24,7 +25,7 @@ Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
   std::vector<Toxic> toxics;
   for (const auto& [from, to] : std::get<0>(cuts)) {
     for (const char* stream : {"upstream", "downstream"}) {
-      toxics.push_back({from + "_to_" + to, "sonde_" + spec.name + "_" + stream, stream});
+      toxics.push_back({from + "_to_" + to, "sonde_" + fault + "_" + stream, stream});
     }
   }
   const std::string api = chaos.proxy_api;
@@ -36,7 +37,7 @@ Planned PlanPartition(const FaultSpec& spec, const ChaosConfig& chaos) {
                     {"body", ""}});
   }
   FaultAction action;
-  const std::string shape = DescribePartition(spec);
+  const std::string shape = DescribePartition(partition);
   action.description = "partition " + shape + " (" + std::to_string(toxics.size() / 2) +
                        " links cut at " + api + ")";
   action.inject = [api, toxics]() -> std::optional<std::string> {

@@ -1,6 +1,7 @@
 // pause: SIGSTOP to the target's process (through a pidfd); the revert is a
 // SIGCONT to that same process, checked by PID and start time, so a heal
 // long after a crash cannot resume a stranger.
+#include <csignal>
 #include <memory>
 
 #include "chaos/fault.h"
@@ -8,12 +9,12 @@
 
 namespace sonde::chaos {
 
-Planned PlanPause(const FaultSpec& spec, const ChaosTarget& target) {
+Planned PlanPause(const std::string& fault, const PauseFault&, const ChaosTarget& target) {
   if (target.pidfile.empty()) {
-    return "fault \"" + spec.name + "\": target \"" + target.name + "\" has no pidfile to pause by";
+    return "fault \"" + fault + "\": target \"" + target.name + "\" has no pidfile to pause by";
   }
   auto opened = ProcessHandle::FromPidfile(target.pidfile);
-  if (auto* why = std::get_if<std::string>(&opened)) return "fault \"" + spec.name + "\": " + *why;
+  if (auto* why = std::get_if<std::string>(&opened)) return "fault \"" + fault + "\": " + *why;
   auto process = std::make_shared<ProcessHandle>(std::move(std::get<ProcessHandle>(opened)));
   FaultAction action;
   action.description =

@@ -7,10 +7,11 @@
 namespace sonde::chaos {
 
 std::vector<std::string> LinksNeeded(const FaultSpec& spec, const ChaosConfig& chaos) {
-  if (IsLinkKind(spec.kind)) return spec.links;
-  if (spec.kind != "partition" || spec.backend == "nftables") return {};
+  if (const auto* link = std::get_if<LinkFault>(&spec.kind)) return link->links;
+  const auto* partition = std::get_if<PartitionFault>(&spec.kind);
+  if (!partition || partition->backend == PartitionFault::Backend::kNftables) return {};
   std::vector<std::string> out;
-  auto cuts = PartitionCuts(spec, chaos);
+  auto cuts = PartitionCuts(spec.name, *partition, chaos);
   if (auto* pairs = std::get_if<0>(&cuts)) {
     for (const auto& [from, to] : *pairs) out.push_back(from + "_to_" + to);
   }
@@ -18,15 +19,12 @@ std::vector<std::string> LinksNeeded(const FaultSpec& spec, const ChaosConfig& c
 }
 
 std::vector<std::string> LinksNeeded(const DrillFault& fault, const ChaosConfig& chaos) {
-  if (IsLinkKind(fault.kind)) return fault.links;
-  if (fault.kind != "partition" || fault.backend == "nftables") return {};
-  if (fault.shape.empty()) {
-    FaultSpec spec;
-    spec.name = fault.name;
-    spec.kind = fault.kind;
-    spec.groups = fault.groups;
-    return LinksNeeded(spec, chaos);
+  const auto* partition = std::get_if<PartitionFault>(&fault.kind);
+  if (!partition || partition->shape == PartitionFault::Shape::kGroups) {
+    return LinksNeeded(FaultSpec{fault.name, "", fault.kind}, chaos);
   }
+  if (partition->backend == PartitionFault::Backend::kNftables) return {};
+  // A shape is drawn with the seed: any two of its targets may be cut.
   std::vector<std::string> out;
   for (const std::string& a : fault.targets) {
     for (const std::string& b : fault.targets) {

@@ -13,10 +13,6 @@
 
 namespace sonde {
 
-// One [[...fault]] table (drills and the chaos schedule's menu).
-DrillFault ParseDrillFault(ParseContext& ctx, const toml::table& table, const std::string& path,
-                           const ChaosConfig& chaos);
-
 std::vector<DrillSpec> ParseDrills(ParseContext& ctx, const toml::table& drills,
                                    const std::vector<Journey>& journeys, const ChaosConfig& chaos);
 

@@ -13,6 +13,7 @@
 
 #include "config/diagnostics.h"
 #include "config/drill_parser.h"
+#include "config/fault_parser.h"
 #include "config/fields.h"
 #include "config/journey_parser.h"
 #include "config/maintenance_parser.h"

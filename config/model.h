@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/fault_kinds.h"
 #include "config/template.h"
 #include "core/duration.h"
 #include "core/regex.h"
@@ -471,40 +472,19 @@ struct ChaosTarget {
   SourceLocation where;
 };
 
-// Fault kinds that act on the fault proxy's named links (toxics).
-inline bool IsLinkKind(const std::string& kind) {
-  return kind == "latency" || kind == "bandwidth" || kind == "blackhole" || kind == "reset_peer" ||
-         kind == "slicer" || kind == "limit_data";
-}
-
-// One fault of a drill, as written in [[drill.NAME.fault]].
+// One fault of a drill or of the chaos schedule's menu, as written in
+// [[drill.NAME.fault]]: the header every kind shares, and the kind's own
+// (config/fault_kinds.h).
 struct DrillFault {
   std::string name;
-  std::string kind;                  // kill, pause, exec, http
-  std::vector<std::string> targets;  // declared [chaos.targets]; `pick` of them at random
-  int pick = 0;                      // 0: all of `targets`; else this many, chosen with the seed
-  Duration at{};                     // offset from the start of the inject phase
+  // Declared [chaos.targets]; `pick` of them at random. A partition's are
+  // every target in its groups (or the targets its shape is drawn over), a
+  // link fault's the receiving end of each link.
+  std::vector<std::string> targets;
+  int pick = 0;   // 0: all of `targets`; else this many, chosen with the seed
+  Duration at{};  // offset from the start of the inject phase
   Duration duration = std::chrono::seconds(30);
-  int signal = 9;                                // kill: SIGKILL unless told
-  std::vector<std::vector<std::string>> groups;  // partition: links between groups are cut
-  std::string backend = "proxy";                 // partition: "proxy" or "nftables"
-  // partition: "" for explicit groups, else a named shape over `targets`:
-  // isolate (one, chosen with the seed, from the rest), majority_minority,
-  // bridge (two halves cut apart, one node linked to both), ring (each
-  // linked only to its neighbours, in the order given).
-  std::string shape;
-  // Link kinds (latency, bandwidth, blackhole, reset_peer, slicer,
-  // limit_data): proxies named "A_to_B" after declared targets, a stream
-  // ("upstream", "downstream" or "both"), a toxicity and Toxiproxy's
-  // attributes for the toxic (e.g. latency = 300, jitter = 50).
-  std::vector<std::string> links;
-  std::string stream = "both";
-  double toxicity = 1.0;
-  std::map<std::string, int64_t> attributes;
-  std::string command, revert_command;  // exec
-  // http: a full URL, or a path on the target's `url`.
-  std::string method = "POST", url, path, body;                              // inject
-  std::string revert_method = "POST", revert_url, revert_path, revert_body;  // revert
+  FaultKind kind;
   SourceLocation where;
 };
 

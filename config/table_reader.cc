@@ -85,19 +85,54 @@ std::optional<Template> CompileTemplate(ParseContext& ctx, const toml::node& nod
 TableReader::TableReader(ParseContext& ctx, const toml::table& table, std::string path,
                          std::string label, std::initializer_list<std::string_view> known)
     : ctx_(ctx), table_(table), path_(std::move(path)), label_(std::move(label)) {
-  CheckKeys(known);
+  CheckKeys(std::vector<std::string_view>(known), "");
 }
 
-void TableReader::CheckKeys(std::initializer_list<std::string_view> known) {
+TableReader::TableReader(ParseContext& ctx, const toml::table& table, std::string path,
+                         std::string label, const std::vector<std::string_view>& known,
+                         std::string_view owner)
+    : ctx_(ctx), table_(table), path_(std::move(path)), label_(std::move(label)) {
+  CheckKeys(known, owner);
+}
+
+void TableReader::CheckKeys(const std::vector<std::string_view>& known, std::string_view owner) {
   std::vector<std::string> candidates(known.begin(), known.end());
   for (auto [key, node] : InFileOrder(table_)) {
     if (std::find(known.begin(), known.end(), key->str()) != known.end()) continue;
     std::string message = "unknown key \"" + std::string(key->str()) + "\"";
+    if (!owner.empty()) message += " for " + std::string(owner);
     if (auto guess = ClosestMatch(key->str(), candidates)) {
       message += " (did you mean \"" + *guess + "\"?)";
+    } else if (!owner.empty()) {
+      std::string keys;
+      for (std::string_view k : known) keys += (keys.empty() ? "" : ", ") + std::string(k);
+      message += " (its keys: " + keys + ")";
     }
     Error(Where(*key), message);
   }
+}
+
+std::vector<std::string> TableReader::Strings(std::string_view key, bool required) {
+  std::vector<std::string> out;
+  const toml::node* n = Get(key, required);
+  if (!n) return out;
+  if (const auto* s = n->as_string()) {
+    out.push_back(s->get());
+    return out;
+  }
+  const auto* a = n->as_array();
+  if (!a) {
+    WrongType(*n, key, "a string or an array of strings");
+    return out;
+  }
+  for (const toml::node& e : *a) {
+    if (const auto* s = e.as_string()) {
+      out.push_back(s->get());
+    } else {
+      Error(Where(e), "\"" + std::string(key) + "\" must hold strings");
+    }
+  }
+  return out;
 }
 
 std::string TableReader::PathOf(std::string_view key) const {

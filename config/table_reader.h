@@ -64,6 +64,11 @@ class TableReader {
   // \"tx\""); `known` are its allowed keys, the rest are reported here.
   TableReader(ParseContext& ctx, const toml::table& table, std::string path, std::string label,
               std::initializer_list<std::string_view> known);
+  // As above, for a table whose keys depend on what it is (a fault's on its
+  // kind): an unknown key is reported as not one of `owner`'s ("a kill
+  // fault"), with the keys it does take.
+  TableReader(ParseContext& ctx, const toml::table& table, std::string path, std::string label,
+              const std::vector<std::string_view>& known, std::string_view owner);
 
   ParseContext& ctx() { return ctx_; }
   const toml::table& table() const { return table_; }
@@ -84,6 +89,8 @@ class TableReader {
   std::optional<Duration> ReadDuration(std::string_view key, bool required = false);
   const toml::table* Table(std::string_view key, bool required = false);
   const toml::array* Array(std::string_view key, bool required = false);
+  // A string or an array of strings (`target = "a"`, `targets = ["a", "b"]`).
+  std::vector<std::string> Strings(std::string_view key, bool required = false);
   std::optional<Template> ReadTemplate(std::string_view key, std::vector<VariableUse>* uses,
                                        bool required = false);
 
@@ -92,7 +99,7 @@ class TableReader {
   void WrongType(const toml::node& node, std::string_view key, std::string_view expected);
 
  private:
-  void CheckKeys(std::initializer_list<std::string_view> known);
+  void CheckKeys(const std::vector<std::string_view>& known, std::string_view owner);
 
   ParseContext& ctx_;
   const toml::table& table_;

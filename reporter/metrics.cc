@@ -285,7 +285,7 @@ void Metrics::OnInjection(const std::string& kind, bool ok) {
   impl_->injections.Add({{"kind", kind}, {"outcome", ok ? "ok" : "failed"}}).Increment();
 }
 
-void Metrics::OnDrillDone(const std::string& drill, const std::string& verdict,
+void Metrics::OnDrillDone(const std::string& drill, std::string_view verdict,
                           std::optional<double> recovery_seconds) {
   impl_->drill_verdict.Add({{"drill", drill}}).Set(verdict == "pass" ? 1 : verdict == "fail" ? 0 : -1);
   if (recovery_seconds) impl_->drill_recovery.Add({{"drill", drill}}).Set(*recovery_seconds);

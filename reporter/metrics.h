@@ -39,7 +39,7 @@ class Metrics : public RunObserver {
   void OnFaultActive(const std::string& drill, const std::string& fault, const std::string& kind,
                      const std::string& target, bool active);
   void OnInjection(const std::string& kind, bool ok);
-  void OnDrillDone(const std::string& drill, const std::string& verdict,
+  void OnDrillDone(const std::string& drill, std::string_view verdict,
                    std::optional<double> recovery_seconds);
 
   // The result store's writer (any thread).

@@ -161,7 +161,7 @@ int CommandDrill(const DrillOptions& o) {
 
   if (store) store->Stop();
 
-  std::fprintf(stderr, "drill %s: %s%s\n", spec->name.c_str(), record.verdict.c_str(),
+  std::fprintf(stderr, "drill %s: %s%s\n", spec->name.c_str(), std::string(VerdictName(record.verdict)).c_str(),
                record.why.empty() ? "" : (" (" + record.why + ")").c_str());
   for (const DrillCheck& c : record.checks) {
     std::fprintf(stderr, "  %s %s %s %s: observed %s\n", c.passed ? "pass" : "FAIL",

@@ -124,15 +124,15 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
     if (record.recovered_us && record.last_revert_us) {
       recovery = static_cast<double>(*record.recovered_us - *record.last_revert_us) / 1e6;
     }
-    metrics_.OnDrillDone(record.drill, record.verdict, recovery);
-    spdlog::info("drill {}: {}{}", record.drill, record.verdict,
+    metrics_.OnDrillDone(record.drill, VerdictName(record.verdict), recovery);
+    spdlog::info("drill {}: {}{}", record.drill, VerdictName(record.verdict),
                  record.why.empty() ? "" : " (" + record.why + ")");
     json::value whole = DrillRecordToJson(record);
     tap_.Attach(nullptr);
     std::lock_guard done(mu_);
     json::value last = json::parse(last_json_);
     last.as_object()[record.drill] = {{"run", run},
-                                      {"verdict", record.verdict},
+                                      {"verdict", VerdictName(record.verdict)},
                                       {"why", record.why},
                                       {"seed", record.seed},
                                       {"checks", whole.at("checks")}};

@@ -94,9 +94,7 @@ int PrintVerdict(const std::string& drill, const json::value& result) {
     }
   }
   std::fflush(stdout);
-  if (verdict == "pass") return 0;
-  if (verdict == "fail") return 1;
-  return 2;
+  return VerdictExitCode(VerdictNamed(verdict).value_or(DrillVerdict::kAborted));
 }
 
 // Fetches run `run`'s record and writes the JUnit file and the report the

@@ -59,12 +59,8 @@ ChaosConfig Targets(const std::string& pidfile, const std::string& restart = "")
   return c;
 }
 
-FaultSpec Spec(std::string kind, std::string target = "svc") {
-  FaultSpec s;
-  s.name = kind + "_svc";
-  s.kind = std::move(kind);
-  s.target = std::move(target);
-  return s;
+FaultSpec Spec(FaultKind kind, std::string target = "svc") {
+  return FaultSpec{std::string(FaultKindName(kind)) + "_svc", std::move(target), std::move(kind)};
 }
 
 TEST(Chaos, APauseLeftByACrashIsResumedBySondeHeal) {
@@ -75,9 +71,9 @@ TEST(Chaos, APauseLeftByACrashIsResumedBySondeHeal) {
   Journal journal(tmp / "chaos.journal");
   {
     FaultSession session(journal, "drill1");
-    Planned plan = PlanFault(Spec("pause"), chaos);
+    Planned plan = PlanFault(Spec(PauseFault{}), chaos);
     ASSERT_TRUE(std::holds_alternative<FaultAction>(plan)) << std::get<std::string>(plan);
-    auto id = session.Inject(Spec("pause"), std::get<FaultAction>(plan));
+    auto id = session.Inject(Spec(PauseFault{}), std::get<FaultAction>(plan));
     ASSERT_EQ(id.index(), 0u) << std::get<1>(id);
     ASSERT_TRUE(WaitForState(pidfile, [](char s) { return s == 'T'; }, 2s));
     // The session ends without reverting: a crash, as far as the journal knows.
@@ -106,9 +102,9 @@ TEST(Chaos, SondeRunHealsAtStart) {
   Journal journal(tmp / "sonde-chaos.journal");  // the default name, beside the config
   {
     FaultSession session(journal, "");
-    Planned plan = PlanFault(Spec("pause"), Targets(pidfile));
+    Planned plan = PlanFault(Spec(PauseFault{}), Targets(pidfile));
     ASSERT_TRUE(std::holds_alternative<FaultAction>(plan));
-    ASSERT_EQ(session.Inject(Spec("pause"), std::get<FaultAction>(plan)).index(), 0u);
+    ASSERT_EQ(session.Inject(Spec(PauseFault{}), std::get<FaultAction>(plan)).index(), 0u);
   }
   ASSERT_TRUE(WaitForState(pidfile, [](char s) { return s == 'T'; }, 2s));
   const std::string config = tmp / "sonde.toml";
@@ -133,7 +129,7 @@ TEST(Chaos, UndeclaredTargetsAreRefusedBeforeAnything) {
   const std::string pidfile = tmp / "svc.pid";
   auto sleeper = StartSleeper(pidfile);
   Journal journal(tmp / "chaos.journal");
-  Planned plan = PlanFault(Spec("kill", "db"), Targets(pidfile));
+  Planned plan = PlanFault(Spec(KillFault{}, "db"), Targets(pidfile));
   ASSERT_TRUE(std::holds_alternative<std::string>(plan));
   EXPECT_NE(std::get<std::string>(plan).find(
                 "target \"db\" is not declared under [chaos.targets] (declared: svc)"),
@@ -176,10 +172,10 @@ TEST(Chaos, KillSignalsThroughThePidfdAndRevertRestarts) {
   Journal journal(tmp / "chaos.journal");
   FaultSession session(journal, "d");
   const ChaosConfig chaos = Targets(pidfile, "touch '" + restarted + "'");
-  Planned plan = PlanFault(Spec("kill"), chaos);
+  Planned plan = PlanFault(Spec(KillFault{}), chaos);
   ASSERT_TRUE(std::holds_alternative<FaultAction>(plan));
   EXPECT_NE(std::get<FaultAction>(plan).description.find("SIGKILL to svc (pid"), std::string::npos);
-  auto id = session.Inject(Spec("kill"), std::get<FaultAction>(plan));
+  auto id = session.Inject(Spec(KillFault{}), std::get<FaultAction>(plan));
   ASSERT_EQ(id.index(), 0u) << std::get<1>(id);
   auto r = sleeper->Wait(5s);
   ASSERT_TRUE(r);
@@ -189,7 +185,7 @@ TEST(Chaos, KillSignalsThroughThePidfdAndRevertRestarts) {
   EXPECT_TRUE(std::filesystem::exists(restarted));
   EXPECT_TRUE(journal.Outstanding(nullptr).empty());
   // Killing a process that is gone: refused at planning, with the pidfile named.
-  Planned gone = PlanFault(Spec("kill"), chaos);
+  Planned gone = PlanFault(Spec(KillFault{}), chaos);
   ASSERT_TRUE(std::holds_alternative<std::string>(gone));
   EXPECT_NE(std::get<std::string>(gone).find("is not running"), std::string::npos)
       << std::get<std::string>(gone);
@@ -200,10 +196,9 @@ TEST(Chaos, ExecRevertsAndAFailedInjectIsUndoneAtOnce) {
   Journal journal(tmp / "chaos.journal");
   FaultSession session(journal, "d");
   ChaosConfig chaos = Targets(tmp / "none.pid");
-  FaultSpec spec = Spec("exec");
   const std::string marker = tmp / "broken";
-  spec.inject_command = "touch '" + marker + "'";
-  spec.revert_command = "rm -f '" + marker + "'";
+  FaultSpec spec = Spec(ExecFault{.command = "touch '" + marker + "'",
+                                  .revert_command = "rm -f '" + marker + "'"});
   Planned plan = PlanFault(spec, chaos);
   ASSERT_TRUE(std::holds_alternative<FaultAction>(plan));
   auto id = session.Inject(spec, std::get<FaultAction>(plan));
@@ -213,7 +208,7 @@ TEST(Chaos, ExecRevertsAndAFailedInjectIsUndoneAtOnce) {
   EXPECT_FALSE(std::filesystem::exists(marker));
 
   // An inject that fails half-way: its revert runs before Inject returns.
-  spec.inject_command = "touch '" + marker + "'; echo broken pipe >&2; exit 3";
+  std::get<ExecFault>(spec.kind).command = "touch '" + marker + "'; echo broken pipe >&2; exit 3";
   plan = PlanFault(spec, chaos);
   auto failed = session.Inject(spec, std::get<FaultAction>(plan));
   ASSERT_EQ(failed.index(), 1u);
@@ -236,9 +231,8 @@ TEST(Chaos, HttpFaultsAndAFailingRevertStaysInTheJournal) {
   });
   Journal journal(tmp / "chaos.journal");
   FaultSession session(journal, "d");
-  FaultSpec spec = Spec("http");
-  spec.inject_http = {"POST", server.base_url() + "/stall", "", "{}"};
-  spec.revert_http = {"POST", server.base_url() + "/broken", "", ""};
+  FaultSpec spec = Spec(HttpFault{.inject = {"POST", server.base_url() + "/stall", "", "{}"},
+                                  .revert = {"POST", server.base_url() + "/broken", "", ""}});
   Planned plan = PlanFault(spec, Targets(tmp / "x.pid"));
   ASSERT_TRUE(std::holds_alternative<FaultAction>(plan));
   auto id = session.Inject(spec, std::get<FaultAction>(plan));

@@ -85,14 +85,16 @@ recover_within = "15s"
   EXPECT_DOUBLE_EQ(*d.abort_below, 0.1);
   EXPECT_EQ(d.recovery_timeout, std::chrono::seconds(30));
   ASSERT_EQ(d.faults.size(), 2u);
-  EXPECT_EQ(d.faults[0].signal, SIGTERM);
+  EXPECT_EQ(std::get<KillFault>(d.faults[0].kind).signal, SIGTERM);
   EXPECT_EQ(d.faults[0].targets, (std::vector<std::string>{"node1", "node2", "node3"}));
   EXPECT_EQ(d.faults[0].at, std::chrono::seconds(5));
   EXPECT_EQ(d.faults[0].duration, std::chrono::seconds(20));
-  EXPECT_EQ(d.faults[1].revert_url, "http://127.0.0.1:2/x");
+  const auto& hook = std::get<HttpFault>(d.faults[1].kind);
+  EXPECT_EQ(hook.revert.url, "http://127.0.0.1:2/x");
   EXPECT_EQ(d.faults[0].pick, 2);
-  EXPECT_EQ(d.faults[1].path, "/v1/admin/faults");
-  EXPECT_EQ(d.faults[1].revert_method, "DELETE");
+  EXPECT_EQ(hook.inject.path, "/v1/admin/faults");
+  EXPECT_EQ(hook.inject.method, "POST");
+  EXPECT_EQ(hook.revert.method, "DELETE");
   ASSERT_EQ(d.expect.size(), 1u);
   EXPECT_EQ(*d.expect[0].max_p95, std::chrono::seconds(2));
   EXPECT_DOUBLE_EQ(*d.expect[0].min_success, 0.9);
@@ -105,13 +107,17 @@ TEST(DrillConfig, RefusesUndeclaredTargetsAndOtherMistakesWithPositions) {
 journeys = ["tz"]
 [[drill.k.fault]]
 name = "kill"
-kind = "kil"
+kind = "kill"
 target = "node9"
 pick = 3
 signal = "SIGNOPE"
 [[drill.k.expect]]
 journey = "tx"
 min_success = 90
+[[drill.k.fault]]
+name = "typo"
+kind = "kil"
+target = "node1"
 )");
   ASSERT_FALSE(r.ok());
   const std::string e = Errors(r);
@@ -132,6 +138,69 @@ min_success = 90
   EXPECT_NE(e.find("journey \"tx\" is not among the drill's \"journeys\""), std::string::npos) << e;
 }
 
+// Each kind reads its own keys: one that belongs to another kind is an
+// error at its line and column, not a setting silently ignored.
+TEST(DrillConfig, AKeyOfAnotherKindIsRefusedWhereItIsWritten) {
+  const std::string drills = R"(
+[drill.k]
+journeys = ["tx"]
+[[drill.k.fault]]
+name = "kill"
+kind = "kill"
+target = "node1"
+toxicity = 0.5
+[[drill.k.fault]]
+name = "split"
+kind = "partition"
+groups = [["node1"], ["node2"]]
+signal = "SIGTERM"
+[[drill.k.fault]]
+name = "pause"
+kind = "pause"
+target = "node2"
+comand = "true"
+)";
+  auto r = Load(drills);
+  ASSERT_FALSE(r.ok());
+  const std::string e = Errors(r);
+  const std::string text = std::string(kBase) + drills;
+  // "d.toml:LINE:1: ..." for the line on which `key` starts.
+  auto at = [&](const std::string& key) {
+    const size_t pos = text.find("\n" + key + " = ");
+    return "d.toml:" + std::to_string(std::count(text.begin(), text.begin() + pos + 1, '\n') + 1) +
+           ":1: ";
+  };
+  EXPECT_NE(e.find(at("toxicity") +
+                   "drill.k.fault[0]: unknown key \"toxicity\" for a kill fault (its keys: name, "
+                   "kind, at, duration, target, targets, pick, signal)"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find(at("signal") + "drill.k.fault[1]: unknown key \"signal\" for a partition fault"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find(at("comand") + "drill.k.fault[2]: unknown key \"comand\" for a pause fault"),
+            std::string::npos)
+      << e;
+  // The same keys where they belong load.
+  auto ok = Load(R"(
+[drill.k]
+journeys = ["tx"]
+armed = true
+[[drill.k.fault]]
+name = "kill"
+kind = "kill"
+target = "node1"
+signal = "SIGTERM"
+[[drill.k.fault]]
+name = "run"
+kind = "exec"
+target = "node2"
+command = "true"
+revert_command = "true"
+)");
+  EXPECT_TRUE(ok.ok()) << Errors(ok);
+}
+
 TEST(DrillConfig, PartitionsAndLinkFaultsNeedTheProxyAndDeclaredEnds) {
   auto missing = Load(R"(
 [drill.p]
@@ -148,7 +217,7 @@ attributes = { latency = 300 }
 )");
   ASSERT_FALSE(missing.ok());
   const std::string e = Errors(missing);
-  EXPECT_NE(e.find("a partition needs [chaos] proxy_api"), std::string::npos) << e;
+  EXPECT_NE(e.find("a partition fault needs [chaos] proxy_api"), std::string::npos) << e;
   EXPECT_NE(
       e.find("link \"node1_to_db\" must be \"A_to_B\" with A and B declared under [chaos.targets]"),
       std::string::npos)
@@ -173,9 +242,12 @@ attributes = { latency = 300, jitter = 50 }
   const DrillPlan plan = PlanDrill(ok.config->drills.at(0), 1);
   ASSERT_EQ(plan.faults.size(), 2u);
   EXPECT_TRUE(plan.destructive);
-  EXPECT_EQ(plan.faults[0].spec.groups.size(), 2u);
-  EXPECT_EQ(plan.faults[1].spec.attributes.at("jitter"), 50);
-  EXPECT_EQ(plan.faults[1].spec.stream, "downstream");
+  EXPECT_EQ(std::get<PartitionFault>(plan.faults[0].spec.kind).groups.size(), 2u);
+  const auto& slow = std::get<LinkFault>(plan.faults[1].spec.kind);
+  EXPECT_EQ(slow.toxic, LinkFault::Toxic::kLatency);
+  EXPECT_EQ(slow.attributes.at("jitter"), 50);
+  EXPECT_EQ(slow.stream, LinkFault::Stream::kDownstream);
+  EXPECT_EQ(slow.toxicity, 0.5);
   // Both plan without touching anything: the proxy is only called on inject.
   for (const PlannedFault& f : plan.faults) {
     Planned p = PlanFault(f.spec, ok.config->chaos);
@@ -204,16 +276,19 @@ TEST(DrillPlan, NamedPartitionShapes) {
   for (uint64_t seed : {1u, 2u, 3u}) {
     const DrillPlan plan = PlanDrill(r.config->drills.at(0), seed);
     ASSERT_EQ(plan.faults.size(), 4u);
-    auto cuts = [&](size_t i) { return std::get<0>(PartitionCuts(plan.faults[i].spec, chaos)); };
+    auto partition = [&](size_t i) -> const PartitionFault& {
+      return std::get<PartitionFault>(plan.faults[i].spec.kind);
+    };
+    auto cuts = [&](size_t i) { return std::get<0>(PartitionCuts("f", partition(i), chaos)); };
     // isolate: one node alone, cut both ways from the other four.
-    EXPECT_EQ(plan.faults[0].spec.groups.at(0).size(), 1u);
+    EXPECT_EQ(partition(0).groups.at(0).size(), 1u);
     EXPECT_EQ(cuts(0).size(), 8u);
     // majority/minority: 3 | 2.
-    EXPECT_EQ(plan.faults[1].spec.groups.at(0).size(), 3u);
-    EXPECT_EQ(plan.faults[1].spec.groups.at(1).size(), 2u);
+    EXPECT_EQ(partition(1).groups.at(0).size(), 3u);
+    EXPECT_EQ(partition(1).groups.at(1).size(), 2u);
     EXPECT_EQ(cuts(1).size(), 12u);
     // bridge: 2 | 2 cut apart, the fifth linked to all.
-    EXPECT_EQ(plan.faults[2].spec.groups.at(0).size() + plan.faults[2].spec.groups.at(1).size(),
+    EXPECT_EQ(partition(2).groups.at(0).size() + partition(2).groups.at(1).size(),
               4u);
     EXPECT_EQ(cuts(2).size(), 8u);
     // ring of 5: each node keeps its two neighbours, loses the other two.
@@ -227,7 +302,9 @@ TEST(DrillPlan, NamedPartitionShapes) {
   // The seed chooses which node is isolated.
   std::set<std::string> isolated;
   for (uint64_t seed = 0; seed < 40; ++seed) {
-    isolated.insert(PlanDrill(r.config->drills.at(0), seed).faults[0].spec.groups.at(0).at(0));
+    isolated.insert(std::get<PartitionFault>(PlanDrill(r.config->drills.at(0), seed).faults[0].spec.kind)
+                        .groups.at(0)
+                        .at(0));
   }
   EXPECT_EQ(isolated.size(), 5u);
   auto small = LoadConfigString(text + R"(
@@ -296,14 +373,15 @@ DrillExpectation Expect(const std::string& journey, std::optional<double> min_su
 // `exec` runs whatever command the config names: like kill and partition,
 // it needs the drill armed. Requests and toxics that only slow things do not.
 TEST(DrillPlan, ExecFaultsNeedArming) {
-  const std::pair<const char*, bool> kinds[] = {
-      {"exec", true}, {"kill", true}, {"partition", true}, {"http", false}, {"latency", false}};
+  const std::pair<const char*, bool> kinds[] = {{"exec", true},       {"kill", true},
+                                                {"partition", true},  {"http", false},
+                                                {"latency", false},   {"blackhole", true}};
   for (const auto& [kind, destructive] : kinds) {
     DrillSpec spec;
     spec.name = "d";
     DrillFault f;
     f.name = "f";
-    f.kind = kind;
+    f.kind = *FaultKindNamed(kind);
     f.targets = {"svc"};
     spec.faults.push_back(f);
     EXPECT_EQ(PlanDrill(spec, 1).destructive, destructive) << kind;
@@ -340,7 +418,7 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   for (const DrillCheck& c : pass.checks) EXPECT_TRUE(c.passed) << c.name << ": " << c.observed;
   EXPECT_EQ(pass.faults[0].detect_us, 10'100'000);
   EXPECT_EQ(pass.faults[0].recovered_us, 23'100'000);
-  EXPECT_EQ(pass.verdict, "pass");
+  EXPECT_EQ(pass.verdict, DrillVerdict::kPass);
   EXPECT_EQ(DrillExitCode(pass), 0);
 
   // Stricter expectations on the same runs: every one fails, each named.
@@ -349,7 +427,7 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   JudgeDrill(spec, fail);
   ASSERT_EQ(fail.checks.size(), 3u);
   for (const DrillCheck& c : fail.checks) EXPECT_FALSE(c.passed) << c.name;
-  EXPECT_EQ(fail.verdict, "fail");
+  EXPECT_EQ(fail.verdict, DrillVerdict::kFail);
   EXPECT_EQ(DrillExitCode(fail), 1);
   const std::string junit = RenderDrillJUnit(fail);
   EXPECT_NE(junit.find("failures=\"3\""), std::string::npos) << junit;
@@ -364,14 +442,14 @@ TEST(DrillVerdict, PassesFailsAndNamesTheExpectation) {
   JudgeDrill(spec, empty);
   ASSERT_FALSE(empty.checks.empty());
   EXPECT_EQ(empty.checks[0].observed, "no runs started while the faults held");
-  EXPECT_EQ(empty.verdict, "fail");
+  EXPECT_EQ(empty.verdict, DrillVerdict::kFail);
 
   // An aborted drill stays aborted, and JUnit reports it as an error.
   DrillRecord aborted = r;
-  aborted.verdict = "aborted";
+  aborted.verdict = DrillVerdict::kAborted;
   aborted.why = "abort floor: tx at 10.000%";
   JudgeDrill(spec, aborted);
-  EXPECT_EQ(aborted.verdict, "aborted");
+  EXPECT_EQ(aborted.verdict, DrillVerdict::kAborted);
   EXPECT_EQ(DrillExitCode(aborted), 2);
   EXPECT_NE(RenderDrillJUnit(aborted).find("<error message=\"abort floor: tx at 10.000%\"/>"),
             std::string::npos);
@@ -412,7 +490,7 @@ TEST(DrillVerdict, RecoveryIsJudgedForEachTargetFromTheActualRevert) {
   EXPECT_EQ(r.checks[2].target, "c");
   EXPECT_FALSE(r.checks[2].passed);
   EXPECT_EQ(r.checks[2].observed, "10.600 s after the last revert");
-  EXPECT_EQ(r.verdict, "fail");
+  EXPECT_EQ(r.verdict, DrillVerdict::kFail);
   EXPECT_EQ(r.last_revert_us, 19'500'000);
   EXPECT_EQ(r.recovered_us, 30'100'000);
   EXPECT_NE(RenderDrillJUnit(r).find("<failure message=\"tx @ c: recover_within expected ≤ 3s"),
@@ -434,7 +512,7 @@ TEST(DrillVerdict, RecoveryIsJudgedForEachTargetFromTheActualRevert) {
   ASSERT_EQ(pooled.checks.size(), 1u);
   EXPECT_EQ(pooled.checks[0].target, "");
   EXPECT_TRUE(pooled.checks[0].passed);
-  EXPECT_EQ(pooled.verdict, "pass");
+  EXPECT_EQ(pooled.verdict, DrillVerdict::kPass);
 }
 
 TEST(DrillVerdict, AFaultsRecoveryCountsOnlyWhatItAffected) {
@@ -486,10 +564,10 @@ TEST(DrillVerdict, MaxSuccessPassesWhenTheJourneyFailsAndFailsWhenItHolds) {
   EXPECT_EQ(broken.checks[0].expected, "≤ 10.000%");
   EXPECT_EQ(broken.checks[0].observed, "10.000% (1 of 10 runs)");
   EXPECT_TRUE(broken.checks[0].passed);
-  EXPECT_EQ(broken.verdict, "pass");
+  EXPECT_EQ(broken.verdict, DrillVerdict::kPass);
   JudgeDrill(spec, healthy);
   EXPECT_FALSE(healthy.checks[0].passed);
-  EXPECT_EQ(healthy.verdict, "fail");
+  EXPECT_EQ(healthy.verdict, DrillVerdict::kFail);
 }
 
 TEST(DrillVerdict, TheSettleWindowHasItsOwnExpectations) {
@@ -521,12 +599,12 @@ TEST(DrillVerdict, TheSettleWindowHasItsOwnExpectations) {
   EXPECT_EQ(r.checks[1].name, "settle.min_success");
   EXPECT_EQ(r.checks[1].observed, "80.000% (8 of 10 runs)");
   EXPECT_FALSE(r.checks[1].passed);
-  EXPECT_EQ(r.verdict, "fail");
+  EXPECT_EQ(r.verdict, DrillVerdict::kFail);
 
   // A drill that never reached its settle window fails that check, named.
   DrillRecord cut = r;
   cut.checks.clear();
-  cut.verdict.clear();
+  cut.verdict = DrillVerdict::kPending;
   cut.settle_start_us = cut.settle_end_us = 0;
   JudgeDrill(spec, cut);
   EXPECT_EQ(cut.checks[1].observed, "the drill ended before its settle window");
