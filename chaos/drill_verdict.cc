@@ -106,7 +106,10 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
     if (f.revert_us && !affected.empty()) f.recovered_us = AllSucceededAfter(r, affected, *f.revert_us);
   }
 
-  const std::map<Pair, Tally> during = TallyWindow(r, r.hold_start_us, r.hold_end_us);
+  // While the faults held: up to the last actual revert (the hold loop
+  // notices a tick later), or the end of the hold when a revert failed.
+  const std::map<Pair, Tally> during =
+      TallyWindow(r, r.hold_start_us, r.last_revert_us.value_or(r.hold_end_us));
   const std::map<Pair, Tally> settled = r.settle_end_us
                                             ? TallyWindow(r, r.settle_start_us, r.settle_end_us)
                                             : std::map<Pair, Tally>{};

@@ -27,6 +27,8 @@ PACKAGES=(
   # real peers in the demo and tests: Prometheus (promtool checks and
   # unit-tests the generated SLO rules) and Alertmanager
   prometheus prometheus-alertmanager
+  # a real Raft cluster for the drill over the fault proxy's unix sockets
+  etcd-server
   # used by the scripts and tests themselves
   curl python3 procps
 )

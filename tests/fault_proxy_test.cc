@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -23,6 +24,9 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -77,6 +81,20 @@ class Client {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      connect_errno_ = errno;
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  }
+  // A client of a unix socket.
+  explicit Client(const std::string& unix_path) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", unix_path.c_str());
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
       connect_errno_ = errno;
       ::close(fd_);
@@ -620,6 +638,74 @@ TEST_F(FaultProxyTest, LatencyDelaysLiveConnectionsAndRemovalRestoresSpeed) {
   const double after = c.RoundTrip("ping");
   ASSERT_GE(after, 0);
   EXPECT_LT(after, slowed / 4) << "before: " << before << " slowed: " << slowed;
+}
+
+// Members that share one peer address can only be given a proxy per link
+// through unix sockets: the proxy listens on one and dials one. Here a TCP
+// client reaches the echo through two proxies, "front" (TCP in, unix out)
+// and "peer" (unix in, TCP out), and a toxic on "peer" slows the whole path.
+TEST_F(FaultProxyTest, UnixSocketsCarryTrafficAndTakeToxics) {
+  TempDir dir("sonde-proxy-unix");
+  const std::string path = dir / "peer.sock";
+  Upstream echo(Upstream::Echo);
+  HttpResponse peer = Call("POST", "/proxies",
+                           R"({"name":"peer","listen":"unix:)" + path +
+                               R"(","upstream":"127.0.0.1:)" + std::to_string(echo.port()) + R"("})");
+  ASSERT_EQ(peer.status, 201) << peer.body;
+  EXPECT_EQ(Body(peer).at("listen").as_string(), "unix:" + path);
+  ASSERT_TRUE(std::filesystem::is_socket(path));
+  HttpResponse front = Call("POST", "/proxies",
+                            R"({"name":"front","listen":"127.0.0.1:0","upstream":"unix:)" + path +
+                                R"("})");
+  ASSERT_EQ(front.status, 201) << front.body;
+
+  // Bytes flow unchanged through both, both ways.
+  Client c(ListenPort(Body(front)));
+  ASSERT_TRUE(c.connected());
+  const std::string payload = RandomBytes(256 * 1024);
+  std::thread sender([&] { EXPECT_TRUE(c.Send(payload)); });
+  const Client::Read got = c.ReadN(payload.size(), 20s);
+  sender.join();
+  EXPECT_TRUE(got.data == payload) << got.data.size() << " of " << payload.size() << " bytes";
+  const double before = c.RoundTrip("ping");
+  ASSERT_GE(before, 0);
+
+  // A toxic on the unix-socket proxy reaches the open connection.
+  AddToxic("peer", R"({"type":"latency","attributes":{"latency":200}})");
+  const double slowed = c.RoundTrip("ping");
+  EXPECT_GE(slowed, 180) << "before: " << before;
+  Client direct(path);  // a unix client of "peer" itself
+  ASSERT_TRUE(direct.connected()) << std::strerror(direct.connect_errno());
+  EXPECT_GE(direct.RoundTrip("pong"), 180);
+  RemoveToxic("peer", "latency_downstream");
+  const double after = c.RoundTrip("ping");
+  ASSERT_GE(after, 0);
+  EXPECT_LT(after, slowed / 4) << "before: " << before << " slowed: " << slowed;
+
+  // A live socket is not taken over; disabling removes the file, and a file
+  // left behind by a crash is replaced.
+  ExpectError(Call("POST", "/proxies",
+                   R"({"name":"twin","listen":"unix:)" + path + R"(","upstream":"127.0.0.1:1"})"),
+              500, "address already in use");
+  ASSERT_EQ(Call("POST", "/proxies/peer", R"({"enabled":false})").status, 200);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  {
+    const int stale = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    ASSERT_EQ(::bind(stale, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ::close(stale);  // bound, never listened: what a crashed listener leaves
+  }
+  ASSERT_EQ(Call("POST", "/proxies/peer", R"({"enabled":true})").status, 200);
+  Client again(path);
+  ASSERT_TRUE(again.connected()) << std::strerror(again.connect_errno());
+  EXPECT_GE(again.RoundTrip("back"), 0);
+  // Bad unix addresses are named.
+  ExpectError(Call("POST", "/proxies", R"({"name":"x","listen":"unix:","upstream":"127.0.0.1:1"})"),
+              400, "a unix socket path must be 1 to 107 bytes");
+  ExpectError(Call("POST", "/proxies", R"({"name":"y","listen":"127.0.0.1:0","upstream":"unix:"})"),
+              400, "upstream \"unix:\": a unix socket path must be 1 to 107 bytes");
 }
 
 TEST_F(FaultProxyTest, LatencyDelaysAnHttpRequest) {

@@ -28,7 +28,26 @@ ApiError ParseHostPort(std::string_view text, std::string_view field, HostPort* 
   return {};
 }
 
+namespace {
+
+// "unix:PATH" into out->unix_path; false when `text` is not a unix address.
+bool ParseUnixPath(std::string_view text, std::string_view field, HostPort* out, ApiError* error) {
+  if (text.substr(0, kUnixPrefix.size()) != kUnixPrefix) return false;
+  const std::string_view path = text.substr(kUnixPrefix.size());
+  // sockaddr_un's sun_path holds 108 bytes with the terminating NUL.
+  if (path.empty() || path.size() > 107 || path.find('\0') != std::string_view::npos) {
+    *error = BadRequest(std::string(field) + " \"" + std::string(text) +
+                        "\": a unix socket path must be 1 to 107 bytes");
+  } else {
+    *out = HostPort{.host = "", .port = 0, .unix_path = std::string(path)};
+  }
+  return true;
+}
+
+}  // namespace
+
 ApiError ParseListenAddress(std::string_view text, HostPort* out) {
+  if (ApiError e; ParseUnixPath(text, "listen", out, &e)) return e;
   HostPort hp;
   if (auto e = ParseHostPort(text, "listen", &hp); !e.ok()) return e;
   if (hp.host.empty()) {
@@ -48,6 +67,7 @@ ApiError ParseListenAddress(std::string_view text, HostPort* out) {
 }
 
 ApiError ParseUpstreamAddress(std::string_view text, HostPort* out) {
+  if (ApiError e; ParseUnixPath(text, "upstream", out, &e)) return e;
   HostPort hp;
   if (auto e = ParseHostPort(text, "upstream", &hp); !e.ok()) return e;
   if (hp.host.empty()) return BadRequest("upstream \"" + std::string(text) + "\" has no host");

@@ -7,6 +7,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <sys/socket.h>
 
 namespace sonde::fault_proxy {
 
@@ -17,12 +18,10 @@ namespace {
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 }  // namespace
 
-Link::Link(tcp::socket client, std::string upstream_host, uint16_t upstream_port,
-           OnClosed on_closed)
+Link::Link(StreamSocket client, HostPort upstream, OnClosed on_closed)
     : client_(std::move(client)),
       upstream_(client_.get_executor()),
-      upstream_host_(std::move(upstream_host)),
-      upstream_port_(upstream_port),
+      upstream_address_(std::move(upstream)),
       on_closed_(std::move(on_closed)),
       connect_timer_(client_.get_executor()),
       up_(*this, client_, upstream_, Stream::kUpstream),
@@ -45,22 +44,28 @@ asio::awaitable<void> Link::Connect(std::shared_ptr<Link> self) {
     }
   });
 
-  std::vector<tcp::endpoint> endpoints;
+  // Every address to try, in order, as the generic endpoints the socket takes.
+  std::vector<asio::generic::stream_protocol::endpoint> endpoints;
+  const HostPort& to = upstream_address_;
+  const std::string shown = to.unix_path.empty() ? JoinHostPort(to.host, to.port)
+                                                 : std::string(kUnixPrefix) + to.unix_path;
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(upstream_host_, ec);
-  if (!ec) {
-    endpoints.emplace_back(address, upstream_port_);
+  const auto address = asio::ip::make_address(to.host, ec);
+  if (!to.unix_path.empty()) {
+    endpoints.emplace_back(asio::local::stream_protocol::endpoint(to.unix_path));
+  } else if (!ec) {
+    endpoints.emplace_back(tcp::endpoint(address, to.port));
   } else {
     resolver_.emplace(client_.get_executor());
     auto [rec, results] = co_await resolver_->async_resolve(
-        upstream_host_, std::to_string(upstream_port_), asio::as_tuple(asio::use_awaitable));
+        to.host, std::to_string(to.port), asio::as_tuple(asio::use_awaitable));
     if (closed_) co_return;
     if (rec) {
-      spdlog::warn("fault proxy: cannot resolve upstream {}: {}", upstream_host_, rec.message());
+      spdlog::warn("fault proxy: cannot resolve upstream {}: {}", to.host, rec.message());
       Close();
       co_return;
     }
-    for (const auto& r : results) endpoints.push_back(r.endpoint());
+    for (const auto& r : results) endpoints.emplace_back(r.endpoint());
   }
 
   auto [cec, endpoint] =
@@ -68,14 +73,16 @@ asio::awaitable<void> Link::Connect(std::shared_ptr<Link> self) {
   connect_timer_.cancel();
   if (closed_) co_return;
   if (cec) {
-    spdlog::warn("fault proxy: cannot connect to upstream {}:{}: {}", upstream_host_,
-                 upstream_port_, cec.message());
+    spdlog::warn("fault proxy: cannot connect to upstream {}: {}", shown, cec.message());
     Close();
     co_return;
   }
-  // Small writes go out at once in both directions, as Go's sockets do.
-  client_.set_option(tcp::no_delay(true), ec);
-  upstream_.set_option(tcp::no_delay(true), ec);
+  // Small writes go out at once in both directions, as Go's sockets do (TCP
+  // only: a unix socket has no Nagle to turn off).
+  if (client_.local_endpoint(ec).protocol().family() != AF_UNIX) {
+    client_.set_option(tcp::no_delay(true), ec);
+  }
+  if (to.unix_path.empty()) upstream_.set_option(tcp::no_delay(true), ec);
   asio::co_spawn(client_.get_executor(), up_.Run(self), asio::detached);
   asio::co_spawn(client_.get_executor(), down_.Run(self), asio::detached);
 }

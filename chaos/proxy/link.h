@@ -9,10 +9,14 @@
 // toxic, the proxy or the registry closes it; it then tells its owner once
 // (OnClosed) and goes when its last coroutine does.
 //
+// Both ends are stream sockets of any family: TCP, or a unix socket when the
+// proxy listens on or dials "unix:PATH".
+//
 // Thread-safety: everything on the io_context's one thread.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
@@ -21,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "chaos/proxy/address.h"
 #include "chaos/proxy/pipe.h"
 
 namespace sonde::fault_proxy {
@@ -29,8 +34,7 @@ class Link : public std::enable_shared_from_this<Link> {
  public:
   using OnClosed = std::function<void(Link*)>;
 
-  Link(boost::asio::ip::tcp::socket client, std::string upstream_host, uint16_t upstream_port,
-       OnClosed on_closed);
+  Link(StreamSocket client, HostPort upstream, OnClosed on_closed);
   ~Link();
   Link(const Link&) = delete;
   Link& operator=(const Link&) = delete;
@@ -59,10 +63,9 @@ class Link : public std::enable_shared_from_this<Link> {
   boost::asio::awaitable<void> Connect(std::shared_ptr<Link> self);
   Pipe& PipeFor(Stream stream) { return stream == Stream::kUpstream ? up_ : down_; }
 
-  boost::asio::ip::tcp::socket client_;
-  boost::asio::ip::tcp::socket upstream_;
-  const std::string upstream_host_;
-  const uint16_t upstream_port_;
+  StreamSocket client_;
+  StreamSocket upstream_;
+  const HostPort upstream_address_;
   OnClosed on_closed_;
   std::optional<boost::asio::ip::tcp::resolver> resolver_;
   boost::asio::steady_timer connect_timer_;

@@ -26,7 +26,7 @@ std::mt19937_64& Rng() {
 
 }  // namespace
 
-Pipe::Pipe(Link& link, tcp::socket& from, tcp::socket& to, Stream stream)
+Pipe::Pipe(Link& link, StreamSocket& from, StreamSocket& to, Stream stream)
     : link_(link),
       from_(from),
       to_(to),
@@ -184,7 +184,7 @@ void Pipe::EnterToxicMode(const std::shared_ptr<Link>& self) {
 
 void Pipe::PassEof() {
   boost::system::error_code ignored;
-  to_.shutdown(tcp::socket::shutdown_send, ignored);
+  to_.shutdown(asio::socket_base::shutdown_send, ignored);
   link_.DirectionDone();
 }
 

@@ -22,7 +22,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <deque>
@@ -35,13 +35,16 @@ namespace sonde::fault_proxy {
 
 class Link;
 
+// A connected stream socket of any family (TCP, unix).
+using StreamSocket = boost::asio::generic::stream_protocol::socket;
+
 class Pipe {
  public:
   static constexpr size_t kBufferSize = 64 * 1024;
   // Per direction, so a connection holds at most twice this (plus buffers).
   static constexpr size_t kMaxQueuedBytes = 2 * 1024 * 1024;
 
-  Pipe(Link& link, boost::asio::ip::tcp::socket& from, boost::asio::ip::tcp::socket& to,
+  Pipe(Link& link, StreamSocket& from, StreamSocket& to,
        Stream stream);
   Pipe(const Pipe&) = delete;
   Pipe& operator=(const Pipe&) = delete;
@@ -75,8 +78,8 @@ class Pipe {
   void PassEof();
 
   Link& link_;
-  boost::asio::ip::tcp::socket& from_;
-  boost::asio::ip::tcp::socket& to_;
+  StreamSocket& from_;
+  StreamSocket& to_;
   const Stream stream_;
   std::unique_ptr<char[]> buffer_;
 

@@ -7,10 +7,16 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <unordered_map>
+#include <variant>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "chaos/proxy/address.h"
 #include "chaos/proxy/link.h"
@@ -19,6 +25,8 @@ namespace sonde::fault_proxy {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+// A listener of any family (TCP, unix): it accepts StreamSockets.
+using Acceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
 
 class Proxy::Impl : public std::enable_shared_from_this<Impl> {
  public:
@@ -31,31 +39,68 @@ class Proxy::Impl : public std::enable_shared_from_this<Impl> {
     HostPort to;
     if (auto e = ParseListenAddress(listen, &where); !e.ok()) return e;
     if (auto e = ParseUpstreamAddress(upstream, &to); !e.ok()) return e;
-    boost::system::error_code ec;
-    const tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
-    auto acc = std::make_shared<tcp::acceptor>(io);
-    const char* step = "listen";
-    acc->open(endpoint.protocol(), ec);
-    if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) {
-      step = "bind";
-      acc->bind(endpoint, ec);
-    }
-    if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      // Toxiproxy passes Go's net.Listen error on: "listen tcp ADDR: bind: ..."
-      return InternalError("listen tcp " + JoinHostPort(where.host, where.port) + ": " + step +
-                           ": " + ec.message());
-    }
-    const tcp::endpoint bound = acc->local_endpoint(ec);
-    listen = JoinHostPort(bound.address().to_string(), bound.port());
-    upstream_host = to.host;
-    upstream_port = to.port;
+    auto bound = where.unix_path.empty() ? ListenTcp(where) : ListenUnix(where.unix_path);
+    if (auto* e = std::get_if<ApiError>(&bound)) return *e;
+    auto acc = std::make_shared<Acceptor>(std::move(std::get<Acceptor>(bound)));
+    upstream_address = to;
+    unix_path = where.unix_path;
     acceptor = acc;
     enabled = true;
     spdlog::info("fault proxy {}: listening on {}, upstream {}", name, listen, upstream);
     asio::co_spawn(io, Accept(shared_from_this(), acc), asio::detached);
     return {};
+  }
+
+  // Listens on TCP; `listen` becomes the bound address (the port the kernel
+  // chose for port 0).
+  std::variant<Acceptor, ApiError> ListenTcp(const HostPort& where) {
+    boost::system::error_code ec;
+    const tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
+    tcp::acceptor acc(io);
+    const char* step = "listen";
+    acc.open(endpoint.protocol(), ec);
+    if (!ec) acc.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) {
+      step = "bind";
+      acc.bind(endpoint, ec);
+    }
+    if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      // Toxiproxy passes Go's net.Listen error on: "listen tcp ADDR: bind: ..."
+      return InternalError("listen tcp " + JoinHostPort(where.host, where.port) + ": " + step +
+                           ": " + ec.message());
+    }
+    const tcp::endpoint bound = acc.local_endpoint(ec);
+    listen = JoinHostPort(bound.address().to_string(), bound.port());
+    return Acceptor(std::move(acc));
+  }
+
+  // Listens on a unix socket. A socket file nobody answers on (left by a
+  // crash) is replaced; one with a live listener is refused, as a bound TCP
+  // port would be.
+  std::variant<Acceptor, ApiError> ListenUnix(const std::string& path) {
+    using local = asio::local::stream_protocol;
+    boost::system::error_code ec;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+      if (!S_ISSOCK(st.st_mode)) {
+        return InternalError("listen unix " + path + ": bind: the path exists and is not a socket");
+      }
+      local::socket probe(io);
+      probe.connect(local::endpoint(path), ec);
+      if (!ec) return InternalError("listen unix " + path + ": bind: address already in use");
+      ::unlink(path.c_str());
+    }
+    local::acceptor acc(io);
+    const char* step = "listen";
+    acc.open(local(), ec);
+    if (!ec) {
+      step = "bind";
+      acc.bind(local::endpoint(path), ec);
+    }
+    if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return InternalError("listen unix " + path + ": " + step + ": " + ec.message());
+    return Acceptor(std::move(acc));
   }
 
   void Stop() {
@@ -64,6 +109,8 @@ class Proxy::Impl : public std::enable_shared_from_this<Impl> {
     boost::system::error_code ignored;
     acceptor->close(ignored);
     acceptor.reset();
+    // The socket file goes with the listener, as a closed port does.
+    if (!unix_path.empty()) ::unlink(unix_path.c_str());
     auto open = std::move(links);
     links.clear();
     for (auto& [raw, link] : open) link->Close();
@@ -71,7 +118,7 @@ class Proxy::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<void> Accept([[maybe_unused]] std::shared_ptr<Impl> self,
-                               std::shared_ptr<tcp::acceptor> acc) {
+                               std::shared_ptr<Acceptor> acc) {
     for (;;) {
       auto [ec, socket] = co_await acc->async_accept(asio::as_tuple(asio::use_awaitable));
       if (!acc->is_open()) co_return;
@@ -83,7 +130,7 @@ class Proxy::Impl : public std::enable_shared_from_this<Impl> {
         if (!acc->is_open()) co_return;
         continue;
       }
-      auto link = std::make_shared<Link>(std::move(socket), upstream_host, upstream_port,
+      auto link = std::make_shared<Link>(std::move(socket), upstream_address,
                                          [weak = weak_from_this()](Link* closed) {
                                            if (auto impl = weak.lock()) impl->links.erase(closed);
                                          });
@@ -101,10 +148,10 @@ class Proxy::Impl : public std::enable_shared_from_this<Impl> {
   std::string name;
   std::string listen;
   std::string upstream;
-  std::string upstream_host;
-  uint16_t upstream_port = 0;
+  HostPort upstream_address;
+  std::string unix_path;  // the socket file listened on, if any
   bool enabled = false;
-  std::shared_ptr<tcp::acceptor> acceptor;
+  std::shared_ptr<Acceptor> acceptor;
   std::unordered_map<Link*, std::shared_ptr<Link>> links;
   std::vector<std::shared_ptr<const ToxicEntry>> entries;  // in the order added
   uint64_t next_toxic_id = 1;

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "chaos/proxy/address.h"
 #include "chaos/proxy/api_server.h"
 #include "chaos/proxy/registry.h"
 #include "chaos/proxy/wire.h"
@@ -72,7 +73,11 @@ int CommandProxy(const ProxyOptions& options) {
     std::cerr << "sonde proxy: API " << problem << "\n";
     return 2;
   }
-  spdlog::info("fault proxy: API on http://{} (Toxiproxy-compatible)", options.listen);
+  // The bound port, so `--listen 127.0.0.1:0` says where it landed.
+  fault_proxy::HostPort bound;
+  (void)fault_proxy::ParseListenAddress(options.listen, &bound);
+  spdlog::info("fault proxy: API on http://{} (Toxiproxy-compatible)",
+               fault_proxy::JoinHostPort(bound.host, api.port()));
 
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
