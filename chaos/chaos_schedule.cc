@@ -2,11 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <ctime>
 #include <random>
 
 #include "chaos/drill_plan.h"
 #include "chaos/injector.h"
+#include "core/off_loop.h"
 #include "core/unix_time.h"
 #include "reporter/report_source.h"
 #include "reporter/result_store.h"
@@ -15,6 +21,11 @@
 
 namespace sonde::chaos {
 namespace {
+
+namespace asio = boost::asio;
+
+// How often the schedule looks at its clock, the burn rate and a stop.
+constexpr auto kTick = std::chrono::milliseconds(200);
 
 bool InWindow(const ChaosSchedule& s, std::chrono::system_clock::time_point now) {
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
@@ -74,29 +85,39 @@ std::pair<int64_t, int64_t> ChaosScheduler::BurnTap::BadOfTotal(Duration window)
 }
 
 ChaosScheduler::ChaosScheduler(std::shared_ptr<const Config> config, Metrics& metrics,
-                               StoreWriter* store)
-    : config_(std::move(config)), metrics_(metrics), store_(store) {}
+                               StoreWriter* store, asio::any_io_executor loop)
+    : config_(std::move(config)), metrics_(metrics), store_(store), loop_(std::move(loop)) {}
 
-ChaosScheduler::~ChaosScheduler() { Stop(); }
+ChaosScheduler::~ChaosScheduler() {
+  RequestStop();
+  blocking_.join();
+}
 
 void ChaosScheduler::Start() {
   if (!config_->chaos.schedule) return;
-  thread_ = std::thread([this] { Loop(); });
+  busy_ = true;
+  asio::co_spawn(loop_, Loop(), [this](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& what) {
+        spdlog::error("chaos schedule: ended by an error: {}", what.what());
+      } catch (...) {
+        spdlog::error("chaos schedule: ended by an unknown error");
+      }
+    }
+    busy_ = false;
+  });
 }
 
-void ChaosScheduler::Stop() {
-  stop_ = true;
-  if (thread_.joinable()) thread_.join();
-}
-
-void ChaosScheduler::Loop() {
+asio::awaitable<void> ChaosScheduler::Loop() {
   const Config& config = *config_;
   const ChaosSchedule& s = *config.chaos.schedule;
   const SloSpec* slo = nullptr;
   for (const SloSpec& x : config.slos) {
     if (x.name == s.slo) slo = &x;
   }
-  if (!slo) return;
+  if (!slo) co_return;
   tap_.Watch(slo, s.burn_window * 2);
   std::mt19937_64 rng(s.seed ? *s.seed : std::random_device{}());
   auto next_gap = [&] {
@@ -109,13 +130,16 @@ void ChaosScheduler::Loop() {
   spdlog::info("chaos schedule: a fault about every {} while {} has >= {:.0f}% of its budget left",
                FormatDuration(s.every), s.slo, s.min_budget_remaining * 100);
   std::string last_skip;
+  asio::steady_timer tick(co_await asio::this_coro::executor);
   while (!stop_) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    if (std::chrono::steady_clock::now() < next_at) continue;
+    tick.expires_after(kTick);
+    co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (stop_ || std::chrono::steady_clock::now() < next_at) continue;
     next_at = std::chrono::steady_clock::now() + next_gap();
     if (!InWindow(s, std::chrono::system_clock::now())) continue;
     std::string skip;
-    auto budget = BudgetLeft(config, *slo);
+    auto reading = OffLoop(blocking_, [&config, slo] { return BudgetLeft(config, *slo); });
+    auto budget = co_await std::move(reading);
     if (auto* why = std::get_if<std::string>(&budget)) {
       skip = "no fault: " + *why;
     } else if (std::get<double>(budget) < s.min_budget_remaining) {
@@ -143,14 +167,18 @@ void ChaosScheduler::Loop() {
                    f.spec.name);
       continue;
     }
-    chaos::Planned resolved = chaos::PlanFault(f.spec, config.chaos);
+    auto planning = OffLoop(blocking_, [&f, &config] { return chaos::PlanFault(f.spec, config.chaos); });
+    chaos::Planned resolved = co_await std::move(planning);
     if (auto* why = std::get_if<std::string>(&resolved)) {
       spdlog::warn("chaos schedule: {}", *why);
       metrics_.OnInjection(chaos::KindName(f.spec), false);
       continue;
     }
     const std::string description = std::get<chaos::FaultAction>(resolved).description;
-    auto injected = session.Inject(f.spec, std::move(std::get<chaos::FaultAction>(resolved)));
+    auto injecting = OffLoop(blocking_, [&session, &f, &resolved] {
+      return session.Inject(f.spec, std::move(std::get<chaos::FaultAction>(resolved)));
+    });
+    auto injected = co_await std::move(injecting);
     metrics_.OnInjection(chaos::KindName(f.spec), injected.index() == 0);
     if (injected.index() == 1) {
       spdlog::warn("chaos schedule: {}", std::get<1>(injected));
@@ -168,7 +196,8 @@ void ChaosScheduler::Loop() {
     const auto until = std::chrono::steady_clock::now() + f.duration;
     std::string early;
     while (!stop_ && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      tick.expires_after(kTick);
+      co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
       if (!s.abort_burn_rate) continue;
       const auto [bad, total] = tap_.BadOfTotal(s.burn_window);
       const double budget = (100.0 - slo->objective) / 100.0;
@@ -181,7 +210,8 @@ void ChaosScheduler::Loop() {
         break;
       }
     }
-    if (auto why = session.Revert(id)) {
+    auto reverting = OffLoop(blocking_, [&session, &id] { return session.Revert(id); });
+    if (auto why = co_await std::move(reverting)) {
       spdlog::error("chaos schedule: {} (kept in the journal; `sonde heal` retries)", *why);
       continue;
     }

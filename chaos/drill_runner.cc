@@ -3,19 +3,29 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <map>
 #include <set>
-#include <thread>
 
 #include "chaos/drill_verdict.h"
 #include "chaos/injector.h"
 #include "chaos/proxy_links.h"
+#include "core/off_loop.h"
 #include "core/unix_time.h"
 #include "reporter/report_format.h"
 #include "reporter/store_writer.h"
 
 namespace sonde::chaos {
 namespace {
+
+namespace asio = boost::asio;
+
+// How often the drill looks at its runs, its faults' clocks and a stop.
+constexpr auto kTick = std::chrono::milliseconds(100);
 
 struct Ratio {
   int64_t ok = 0, total = 0;
@@ -104,19 +114,21 @@ DrillRunner::DrillRunner(const Config& config, const DrillSpec& spec, DrillPlan 
       stop_(stop),
       progress_(progress) {}
 
-DrillRecord DrillRunner::Run() {
-  // Sleeps in small steps until `until`, a stop, or `done`; false on a stop.
-  auto SleepUntil = [this](std::chrono::steady_clock::time_point until,
-                           const std::function<void()>& each,
-                           const std::function<bool()>& done = nullptr) {
-    while (std::chrono::steady_clock::now() < until) {
-      if (stop_) return false;
-      if (each) each();
-      if (done && done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return stop_ == 0;
-  };
+asio::awaitable<bool> DrillRunner::SleepUntil(std::chrono::steady_clock::time_point until,
+                                              std::function<void()> each,
+                                              std::function<bool()> done) {
+  asio::steady_timer tick(co_await asio::this_coro::executor);
+  while (std::chrono::steady_clock::now() < until) {
+    if (stop_) co_return false;
+    if (each) each();
+    if (done && done()) co_return true;
+    tick.expires_after(kTick);
+    co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  co_return stop_ == 0;
+}
+
+asio::awaitable<DrillRecord> DrillRunner::Run(asio::thread_pool& blocking) {
   DrillRecord record;
   record.drill = spec_.name;
   record.seed = plan_.seed;
@@ -135,17 +147,20 @@ DrillRecord DrillRunner::Run() {
   };
 
   // 0. Every link the faults need is at the proxy, or nothing starts.
-  if (auto missing = CheckPlannedLinks(plan_, config_.chaos)) {
-    abort(*missing + "; nothing was injected");
-  }
+  auto asking = OffLoop(blocking, [this] { return CheckPlannedLinks(plan_, config_.chaos); });
+  if (auto missing = co_await std::move(asking)) abort(*missing + "; nothing was injected");
 
   // 1. Steady state: nothing is injected unless every watched journey is healthy.
   const auto steady_start = std::chrono::steady_clock::now();
   const bool preflight_ok = record.verdict != DrillVerdict::kAborted;
-  const bool steady_ok = preflight_ok && SleepUntil(steady_start + spec_.steady_duration, [&] {
-    progress.Show("steady", std::chrono::steady_clock::now() - steady_start, spec_.steady_duration,
-                  SuccessSince(runs_, spec_.journeys, record.started_us));
-  });
+  bool steady_ok = false;
+  if (preflight_ok) {
+    auto steady = SleepUntil(steady_start + spec_.steady_duration, [&] {
+      progress.Show("steady", std::chrono::steady_clock::now() - steady_start, spec_.steady_duration,
+                    SuccessSince(runs_, spec_.journeys, record.started_us));
+    }, nullptr);
+    steady_ok = co_await std::move(steady);
+  }
   progress.Done();
   if (!preflight_ok) {
     // Said above.
@@ -174,14 +189,15 @@ DrillRecord DrillRunner::Run() {
     };
     std::vector<Live> live;
     for (const chaos::PlannedFault& p : plan_.faults) live.push_back({&p, std::nullopt, false, 0});
-    auto revert = [&](Live& l) {
-      if (!l.id || l.done) return;
+    auto revert = [&](Live& l) -> asio::awaitable<void> {
+      if (!l.id || l.done) co_return;
       l.done = true;
       DrillFaultRecord& fr = record.faults[l.record_index];
-      if (auto why = session.Revert(*l.id)) {
+      auto reverting = OffLoop(blocking, [&session, id = *l.id] { return session.Revert(id); });
+      if (auto why = co_await std::move(reverting)) {
         fr.error = *why;
         spdlog::error("drill: {}", *why);
-        return;
+        co_return;
       }
       fr.revert_us = NowUnixMicros();
       spdlog::info("drill: reverted {}", l.planned->spec.name);
@@ -192,6 +208,7 @@ DrillRecord DrillRunner::Run() {
                                   .target = fr.target, .detail = fr.description});
       }
     };
+    asio::steady_timer tick(co_await asio::this_coro::executor);
     bool all_done = false;
     while (!all_done) {
       if (stop_) {
@@ -204,7 +221,8 @@ DrillRecord DrillRunner::Run() {
         if (l.done) continue;
         all_done = false;
         if (!l.id && elapsed >= l.planned->at) {
-          chaos::Planned resolved = chaos::PlanFault(l.planned->spec, config_.chaos);
+          auto planning = OffLoop(blocking, [this, &l] { return chaos::PlanFault(l.planned->spec, config_.chaos); });
+          chaos::Planned resolved = co_await std::move(planning);
           DrillFaultRecord fr{l.planned->spec.name, KindName(l.planned->spec), FaultSubject(l.planned->spec), "",
                               NowUnixMicros(), std::nullopt, std::nullopt, std::nullopt, "", {}};
           if (auto* why = std::get_if<std::string>(&resolved)) {
@@ -216,7 +234,10 @@ DrillRecord DrillRunner::Run() {
           }
           auto& action = std::get<chaos::FaultAction>(resolved);
           fr.description = action.description;
-          auto injected = session.Inject(l.planned->spec, std::move(action));
+          auto injecting = OffLoop(blocking, [&session, &l, &action] {
+            return session.Inject(l.planned->spec, std::move(action));
+          });
+          auto injected = co_await std::move(injecting);
           if (hooks_.injected) hooks_.injected(fr.kind, injected.index() == 0);
           if (injected.index() == 1) {
             fr.error = std::get<1>(injected);
@@ -237,7 +258,10 @@ DrillRecord DrillRunner::Run() {
                                       .target = fr.target, .detail = fr.description});
           }
         }
-        if (l.id && elapsed >= l.planned->at + l.planned->duration) revert(l);
+        if (l.id && elapsed >= l.planned->at + l.planned->duration) {
+          auto reverting = revert(l);
+          co_await std::move(reverting);
+        }
       }
       if (record.verdict == DrillVerdict::kAborted) break;
       const auto success = SuccessSince(runs_, spec_.journeys, record.hold_start_us);
@@ -253,11 +277,16 @@ DrillRecord DrillRunner::Run() {
         if (record.verdict == DrillVerdict::kAborted) break;
       }
       progress.Show("hold", elapsed, plan_.hold, success);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      tick.expires_after(kTick);
+      co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     progress.Done();
-    for (Live& l : live) revert(l);  // what an abort or a signal left
-    for (const std::string& why : session.RevertAll()) spdlog::error("drill: {}", why);
+    for (Live& l : live) {  // what an abort or a signal left
+      auto reverting = revert(l);
+      co_await std::move(reverting);
+    }
+    auto rest = OffLoop(blocking, [&session] { return session.RevertAll(); });
+    for (const std::string& why : co_await std::move(rest)) spdlog::error("drill: {}", why);
     record.hold_end_us = NowUnixMicros();
   }
 
@@ -269,7 +298,7 @@ DrillRecord DrillRunner::Run() {
     if (record.faults.empty()) since = record.hold_end_us;
     const auto recovery_start = std::chrono::steady_clock::now();
     bool recovered = false;
-    SleepUntil(recovery_start + spec_.recovery_timeout, [&] {
+    auto recovering = SleepUntil(recovery_start + spec_.recovery_timeout, [&] {
       std::set<std::pair<std::string, std::string>> seen, back;
       for (const DrillRun& r : runs_.Snapshot()) {
         seen.insert({r.journey, r.target});
@@ -281,6 +310,7 @@ DrillRecord DrillRunner::Run() {
                     spec_.recovery_timeout, SuccessSince(runs_, spec_.journeys, since));
       recovered = !seen.empty() && back == seen;
     }, [&] { return recovered; });
+    co_await std::move(recovering);
     progress.Done();
   }
 
@@ -291,10 +321,11 @@ DrillRecord DrillRunner::Run() {
   if (record.hold_end_us > 0 && !stop_ && spec_.settle > Duration::zero() && record.verdict != DrillVerdict::kAborted) {
     record.settle_start_us = NowUnixMicros();
     const auto settle_start = std::chrono::steady_clock::now();
-    if (SleepUntil(settle_start + spec_.settle, [&] {
-          progress.Show("settle", std::chrono::steady_clock::now() - settle_start, spec_.settle,
-                        SuccessSince(runs_, spec_.journeys, record.settle_start_us));
-        })) {
+    auto settling = SleepUntil(settle_start + spec_.settle, [&] {
+      progress.Show("settle", std::chrono::steady_clock::now() - settle_start, spec_.settle,
+                    SuccessSince(runs_, spec_.journeys, record.settle_start_us));
+    }, nullptr);
+    if (co_await std::move(settling)) {
       record.settle_end_us = NowUnixMicros();
     } else {
       abort(StopReason(stop_) + " in the settle window; every fault was already reverted");
@@ -310,7 +341,7 @@ DrillRecord DrillRunner::Run() {
                                      .drill = spec_.name, .verdict = std::string(VerdictName(record.verdict)),
                                      .seed = static_cast<int64_t>(plan_.seed), .detail = record.why});
   }
-  return record;
+  co_return record;
 }
 
 }  // namespace sonde::chaos

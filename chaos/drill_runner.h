@@ -1,14 +1,18 @@
 // The drill's own clock: links checked at the proxy -> steady state ->
 // inject (at offsets) -> hold -> revert -> recovery (every (journey, target)
-// seen succeeding again after the last actual revert) -> settle window, on
-// the caller's thread, reading the watched journeys'
-// runs from a DrillRunLog that the scheduler feeds (on its own thread).
+// seen succeeding again after the last actual revert) -> settle window. A
+// coroutine on the event loop that runs the journeys: its waits are timers,
+// and what blocks (asking the proxy, an inject, a revert, the journal's
+// fsync) runs on a worker pool while the loop goes on probing. It reads the
+// watched journeys' runs from a DrillRunLog that the scheduler feeds.
 // Faults go through the journal (injector.h); `stop` (a signal, the halt
-// button) reverts everything at the next tick. Used by `sonde drill` and by
-// the daemon's POST /api/v1/drills/NAME/run.
+// button) reverts everything at the next tick (100 ms). Used by `sonde
+// drill` and by the daemon's POST /api/v1/drills/NAME/run.
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -17,6 +21,10 @@
 #include "config/model.h"
 #include "chaos/drill_report.h"
 #include "scenarios/run_observer.h"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace sonde {
 class StoreWriter;
@@ -62,10 +70,18 @@ class DrillRunner {
   DrillRunner(const Config& config, const DrillSpec& spec, DrillPlan plan, const DrillRunLog& runs,
               DrillHooks hooks, std::atomic<int>& stop, bool progress);
 
-  // Blocks until the drill is over; the record is judged (verdict set).
-  DrillRecord Run();
+  // Runs the drill on the awaiting coroutine's executor, the blocking acts
+  // on `blocking` (which must not be what that executor waits on); the
+  // record is judged (verdict set). The runner outlives the call.
+  boost::asio::awaitable<DrillRecord> Run(boost::asio::thread_pool& blocking);
 
  private:
+  // Ticks until `until`, a stop, or `done`; false on a stop. The functions
+  // are taken by value: they must outlive the coroutine's suspensions.
+  boost::asio::awaitable<bool> SleepUntil(std::chrono::steady_clock::time_point until,
+                                          std::function<void()> each,
+                                          std::function<bool()> done);
+
   const Config& config_;
   const DrillSpec& spec_;
   DrillPlan plan_;

@@ -33,7 +33,8 @@
 #include "service/drill_routes.h"
 #include "service/drill_service.h"
 #include "service/load.h"
-#include "service/off_loop.h"
+#include "chaos/drill_runner.h"
+#include "core/off_loop.h"
 
 namespace sonde {
 
@@ -98,9 +99,9 @@ int CommandRun(const RunOptions& options) {
                  config->chaos.journal);
   }
   StatusView status(config, std::chrono::seconds(5));
-  DrillService drills(config, metrics, store.get());
+  DrillService drills(config, metrics, store.get(), io.get_executor());
   observers.Add(drills.Tap());
-  chaos::ChaosScheduler chaos_schedule(config, metrics, store.get());
+  chaos::ChaosScheduler chaos_schedule(config, metrics, store.get(), io.get_executor());
   observers.Add(chaos_schedule.Tap());
   Scheduler scheduler(io.get_executor(), config, runner, observers);
   // What must not stall the event loop — reading a config and its keys,
@@ -229,6 +230,14 @@ int CommandRun(const RunOptions& options) {
               co_await tick.async_wait(asio::use_awaitable);
             }
           }
+          // A drill and scheduled chaos revert their faults before the loop
+          // they run on stops.
+          drills.RequestStop(chaos::kStopShutdown);
+          chaos_schedule.RequestStop();
+          for (int i = 0; i < 6000 && (drills.Busy() || chaos_schedule.Busy()); ++i) {
+            tick.expires_after(std::chrono::milliseconds(20));
+            co_await tick.async_wait(asio::use_awaitable);
+          }
           admin.Stop();
           signals.cancel();
           hangups.cancel();
@@ -251,8 +260,19 @@ int CommandRun(const RunOptions& options) {
   chaos_schedule.Start();
   io.run();
   status.Stop();
-  drills.Stop();  // a drill's faults are reverted before anything else goes
-  chaos_schedule.Stop();
+  // A drill or scheduled fault still running (the loop stopped some other
+  // way) reverts its faults before anything else goes: the loop turns again
+  // for them alone.
+  if (drills.Busy() || chaos_schedule.Busy()) {
+    drills.RequestStop(chaos::kStopShutdown);
+    chaos_schedule.RequestStop();
+    io.restart();
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while ((drills.Busy() || chaos_schedule.Busy()) &&
+           std::chrono::steady_clock::now() < give_up) {
+      io.run_one_for(std::chrono::milliseconds(100));
+    }
+  }
   if (store) {
     // Every result recorded before the loop stopped is written before exit.
     store->Stop();

@@ -13,7 +13,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -147,7 +149,13 @@ int CommandDrill(const DrillOptions& o) {
                             .injected = nullptr,
                             .progress = nullptr},
                            g_stop, /*progress=*/true);
-  DrillRecord record = drill.Run();
+  // The drill runs on the journeys' loop; its reverts and injects on this
+  // pool, so the journeys go on being probed while a command or a call
+  // blocks. This thread only waits for the verdict.
+  asio::thread_pool blocking(1);
+  auto running = asio::co_spawn(io, drill.Run(blocking), asio::use_future);
+  DrillRecord record = running.get();
+  blocking.join();
 
   // Stop the journeys; give in-flight runs a moment to be recorded.
   asio::post(io, [&] { scheduler.Stop(); });

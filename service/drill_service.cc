@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <fstream>
 #include <random>
@@ -14,6 +16,7 @@
 #include "service/api_token.h"
 
 namespace sonde {
+namespace asio = boost::asio;
 namespace json = boost::json;
 namespace {
 
@@ -38,12 +41,23 @@ void DrillService::TapObserver::Attach(std::shared_ptr<chaos::DrillRunLog> log) 
 }
 
 DrillService::DrillService(std::shared_ptr<const Config> config, Metrics& metrics,
-                           StoreWriter* store)
-    : config_(std::move(config)), metrics_(metrics), store_(store) {}
+                           StoreWriter* store, asio::any_io_executor loop)
+    : config_(std::move(config)), metrics_(metrics), store_(store), loop_(std::move(loop)) {}
 
-DrillService::~DrillService() { StopRunning(chaos::kStopShutdown); }
+DrillService::~DrillService() {
+  RequestStop(chaos::kStopShutdown);
+  blocking_.join();
+}
 
-void DrillService::Stop() { StopRunning(chaos::kStopShutdown); }
+void DrillService::RequestStop(int reason) {
+  std::lock_guard lock(mu_);
+  if (!running_.empty()) stop_ = reason;
+}
+
+bool DrillService::Busy() const {
+  std::lock_guard lock(mu_);
+  return !running_.empty();
+}
 
 void DrillService::SetConfig(std::shared_ptr<const Config> config) {
   std::lock_guard lock(mu_);
@@ -68,25 +82,23 @@ std::optional<DrillService::Reply> DrillService::Unauthorized(
 }
 
 void DrillService::StopRunning(int reason) {
-  // The thread is taken under the lock (Run assigns it under the lock too)
-  // and joined outside it (the drill's last act takes the lock).
-  std::thread running;
+  // Waited for outside the lock: the drill's last act takes it.
+  std::shared_future<void> finished;
   {
     std::lock_guard lock(mu_);
-    if (!thread_.joinable()) return;
+    if (running_.empty()) return;
     stop_ = reason;  // the runner reverts its faults at its next tick
-    running = std::move(thread_);
+    finished = finished_;
   }
-  running.join();
+  if (finished.valid()) finished.wait();
 }
 
 DrillService::Reply DrillService::Run(const std::string& name, bool arm,
                                       std::optional<uint64_t> seed_asked,
                                       const std::string& authorization) {
   if (auto denied = Unauthorized(authorization)) return *denied;
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (!running_.empty()) return {409, ErrorJson("drill \"" + running_ + "\" is running")};
-  if (thread_.joinable()) thread_.join();  // the previous one, finished
   std::shared_ptr<const Config> config = config_;
   const DrillSpec* spec = config->FindDrill(name);
   if (!spec) return {404, ErrorJson("no drill named \"" + name + "\"")};
@@ -104,7 +116,8 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
   progress_.clear();
   const uint64_t run = ++run_number_;
   stop_ = 0;
-  thread_ = std::thread([this, config, spec, plan = std::move(plan), log, run]() mutable {
+  auto drill = [this, config, spec, plan = std::move(plan), log, run]() mutable
+      -> asio::awaitable<void> {
     chaos::DrillHooks hooks{
         .store = store_,
         .fault_active =
@@ -119,7 +132,8 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
             }};
     chaos::DrillRunner runner(*config, *spec, std::move(plan), *log, std::move(hooks), stop_,
                               /*progress=*/false);
-    const DrillRecord record = runner.Run();
+    auto running = runner.Run(blocking_);  // named: see core/off_loop.h
+    const DrillRecord record = co_await std::move(running);
     std::optional<double> recovery;
     if (record.recovered_us && record.last_revert_us) {
       recovery = static_cast<double>(*record.recovered_us - *record.last_revert_us) / 1e6;
@@ -139,6 +153,27 @@ DrillService::Reply DrillService::Run(const std::string& name, bool arm,
     last_json_ = json::serialize(last);
     records_[record.drill] = {run, json::serialize(whole)};
     running_.clear();
+  };
+  auto done = std::make_shared<std::promise<void>>();
+  finished_ = done->get_future().share();
+  // Spawned outside the lock: the drill's first steps may run at once and
+  // take it (its progress line).
+  lock.unlock();
+  asio::co_spawn(loop_, std::move(drill), [this, done, name](std::exception_ptr e) {
+    if (e) {
+      // Not expected (the runner reports, it does not throw); the journal
+      // still holds whatever it injected.
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& what) {
+        spdlog::error("drill {}: ended by an error: {}", name, what.what());
+      } catch (...) {
+        spdlog::error("drill {}: ended by an unknown error", name);
+      }
+      std::lock_guard lock(mu_);
+      running_.clear();
+    }
+    done->set_value();
   });
   return {202, PrettyJson(json::object{
                    {"drill", name}, {"run", run}, {"seed", seed}, {"status", "started"}})};

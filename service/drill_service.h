@@ -13,20 +13,24 @@
 //   POST /api/v1/heal                     stops a running drill (its faults
 //                                         reverted) and reverts the journal
 // The POSTs need `Authorization: Bearer TOKEN` with the token from
-// [service] api_token_file. A drill runs on a thread of its own and watches
-// the daemon's own runs (Tap() is an observer for the scheduler's list);
-// chaos metrics go to Metrics.
+// [service] api_token_file. A drill runs as a coroutine on the daemon's
+// loop (chaos/drill_runner.h), its injects and reverts on a worker pool of
+// its own, and watches the daemon's own runs (Tap() is an observer for the
+// scheduler's list); chaos metrics go to Metrics.
 //
-// Thread-safety: every method may be called from any thread.
+// Thread-safety: every method may be called from any thread; the ones that
+// wait for a drill to finish (Heal, StopRunning) never from the loop's.
 #pragma once
 
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "config/model.h"
 #include "service/api_token.h"
@@ -47,8 +51,13 @@ class DrillService {
     std::string body;  // JSON
   };
 
-  DrillService(std::shared_ptr<const Config> config, Metrics& metrics, StoreWriter* store);
-  ~DrillService();  // stops a running drill, reverting its faults
+  // Drills run on `loop`, which must be running while one does.
+  DrillService(std::shared_ptr<const Config> config, Metrics& metrics, StoreWriter* store,
+               boost::asio::any_io_executor loop);
+  // Asks a running drill to stop and waits for its workers; a drill still
+  // on the loop by then goes with the loop (its faults stay in the journal,
+  // for the next start or `sonde heal`): stop it first (RequestStop, Busy).
+  ~DrillService();
 
   void SetConfig(std::shared_ptr<const Config> config);
   RunObserver& Tap() { return tap_; }
@@ -63,8 +72,11 @@ class DrillService {
   // heal, and the daemon's POST /-/reload), against the token file of the
   // config in force; nullopt when it may.
   std::optional<Refusal> Authorize(const std::string& authorization) const;
-  // Stops a running drill (its faults reverted) and waits for it.
-  void Stop();
+  // A running drill reverts its faults and ends at its next tick; does not
+  // wait (the loop's thread may call it).
+  void RequestStop(int reason);
+  // A drill started and not yet finished.
+  bool Busy() const;
 
  private:
   class TapObserver : public RunObserver {
@@ -80,21 +92,27 @@ class DrillService {
   };
 
   std::optional<Reply> Unauthorized(const std::string& authorization) const;
-  void StopRunning(int reason);  // a chaos::kStop* code
+  // A chaos::kStop* code: stops a running drill and waits for it to end.
+  void StopRunning(int reason);
 
   mutable std::mutex mu_;
   std::shared_ptr<const Config> config_;
   Metrics& metrics_;
   StoreWriter* store_;
   TapObserver tap_;
+  boost::asio::any_io_executor loop_;
   std::atomic<int> stop_{0};
-  std::thread thread_;
-  std::string running_;                  // the drill on thread_, or empty
+  std::shared_future<void> finished_;    // of the drill started last
+  std::string running_;                  // the drill on the loop, or empty
   uint64_t run_number_ = 0;              // of the latest drill started
   std::string progress_;                 // the running drill's progress line
   std::string last_json_ = "{}";         // by drill: verdict, why, checks (JSON object text)
   // By drill: the run number and the record of its last run, as JSON text.
   std::map<std::string, std::pair<uint64_t, std::string>> records_;
+  // Injects and reverts (commands, HTTP calls, fsyncs): never on the loop,
+  // and not on the daemon's workers either, which may be waiting in Heal
+  // for this very drill. Last, so it is joined first.
+  boost::asio::thread_pool blocking_{1};
 };
 
 }  // namespace sonde

@@ -15,6 +15,7 @@
 #include <regex>
 #include <thread>
 
+#include "chaos/journal.h"
 #include "chaos/process.h"
 #include "tests/support/files.h"
 #include "tests/support/subprocess.h"
@@ -340,6 +341,35 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   auto r = daemon.Wait(10s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 0) << r->err;
+}
+
+// The drill runs on the daemon's loop: SIGTERM stops the journeys, and the
+// drill reverts its fault and records its verdict before the loop stops.
+TEST_F(DrillCli, SigtermToTheDaemonRevertsTheDrillItRuns) {
+  std::ofstream(tmp_ / "token") << "s3cret\n";
+  chmod((tmp_ / "token").c_str(), 0600);
+  const uint16_t admin = testing::UnusedLoopbackPort();
+  const std::string config =
+      Config(PauseDrill("60s") + "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
+             "\"\napi_token_file = \"token\"\n");
+  Subprocess daemon({kSonde, "run", "-c", config});
+  const std::string base = "http://127.0.0.1:" + std::to_string(admin);
+  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i)
+    std::this_thread::sleep_for(50ms);
+  auto started = Curl("POST", base + "/api/v1/drills/hold/run?arm=1", "s3cret");
+  ASSERT_EQ(started.first, 202) << started.second;
+  ASSERT_TRUE(WaitForState(true, 10s)) << daemon.StderrSoFar();
+  daemon.Signal(SIGTERM);
+  auto r = daemon.Wait(20s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 0) << r->err;
+  EXPECT_TRUE(WaitForState(false, 1s)) << "the paused process was left paused";
+  const std::string log = r->out + r->err;
+  EXPECT_NE(log.find("drill: reverted freeze"), std::string::npos) << log;
+  EXPECT_NE(log.find("drill hold: aborted (stopped: the daemon is shutting down"), std::string::npos)
+      << log;
+  chaos::Journal journal(tmp_ / "sonde-chaos.journal");
+  EXPECT_TRUE(journal.Outstanding(nullptr).empty());
 }
 
 // A heal whose revert takes 3 s runs off the daemon's event loop: while it
