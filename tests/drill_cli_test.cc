@@ -93,6 +93,22 @@ pidfile = ")" << pidfile_
            duration + "\"\n";
   }
 
+  // `sonde run` with PauseDrill("60s") and the API token "s3cret", answering
+  // /healthz at the base URL returned.
+  std::pair<std::unique_ptr<Subprocess>, std::string> StartPauseDrillDaemon() {
+    std::ofstream(tmp_ / "token") << "s3cret\n";
+    chmod((tmp_ / "token").c_str(), 0600);
+    const uint16_t admin = testing::UnusedLoopbackPort();
+    const std::string config =
+        Config(PauseDrill("60s") + "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
+               "\"\napi_token_file = \"token\"\n");
+    auto daemon = std::make_unique<Subprocess>(std::vector<std::string>{kSonde, "run", "-c", config});
+    const std::string base = "http://127.0.0.1:" + std::to_string(admin);
+    for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i)
+      std::this_thread::sleep_for(50ms);
+    return {std::move(daemon), base};
+  }
+
   // `sonde proxy` with these links (each to a closed port), its API
   // answering at `api_url`; nullptr (said) when it does not come up.
   std::unique_ptr<Subprocess> StartProxy(const std::vector<std::string>& links,
@@ -296,16 +312,7 @@ std::pair<int, std::string> Curl(const std::string& method, const std::string& u
 }
 
 TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
-  std::ofstream(tmp_ / "token") << "s3cret\n";
-  chmod((tmp_ / "token").c_str(), 0600);
-  const uint16_t admin = testing::UnusedLoopbackPort();
-  const std::string config =
-      Config(PauseDrill("60s") + "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
-             "\"\napi_token_file = \"token\"\n");
-  Subprocess daemon({kSonde, "run", "-c", config});
-  const std::string base = "http://127.0.0.1:" + std::to_string(admin);
-  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i)
-    std::this_thread::sleep_for(50ms);
+  auto [daemon, base] = StartPauseDrillDaemon();
 
   EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run").first, 401);
   EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run", "wrong").first, 401);
@@ -315,7 +322,7 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   auto started = Curl("POST", base + "/api/v1/drills/hold/run?arm=1", "s3cret");
   ASSERT_EQ(started.first, 202) << started.second;
   EXPECT_EQ(Curl("POST", base + "/api/v1/drills/hold/run?arm=1", "s3cret").first, 409);
-  ASSERT_TRUE(WaitForState(true, 10s)) << daemon.StderrSoFar();
+  ASSERT_TRUE(WaitForState(true, 10s)) << daemon->StderrSoFar();
   auto status = Curl("GET", base + "/api/v1/drills");
   EXPECT_NE(status.second.find("\"running\": \"hold\""), std::string::npos) << status.second;
   auto metrics = Curl("GET", base + "/metrics");
@@ -337,8 +344,8 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
   EXPECT_NE(metrics.second.find("sonde_drill_last_verdict{drill=\"hold\"} -1"), std::string::npos);
   status = Curl("GET", base + "/api/v1/drills");
   EXPECT_NE(status.second.find("stopped by POST /api/v1/heal"), std::string::npos) << status.second;
-  daemon.Signal(SIGTERM);
-  auto r = daemon.Wait(10s);
+  daemon->Signal(SIGTERM);
+  auto r = daemon->Wait(10s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 0) << r->err;
 }
@@ -346,21 +353,12 @@ TEST_F(DrillCli, TheDaemonRunsDrillsWithATokenAndTheHaltButtonRevertsThem) {
 // The drill runs on the daemon's loop: SIGTERM stops the journeys, and the
 // drill reverts its fault and records its verdict before the loop stops.
 TEST_F(DrillCli, SigtermToTheDaemonRevertsTheDrillItRuns) {
-  std::ofstream(tmp_ / "token") << "s3cret\n";
-  chmod((tmp_ / "token").c_str(), 0600);
-  const uint16_t admin = testing::UnusedLoopbackPort();
-  const std::string config =
-      Config(PauseDrill("60s") + "[service]\nlisten = \"127.0.0.1:" + std::to_string(admin) +
-             "\"\napi_token_file = \"token\"\n");
-  Subprocess daemon({kSonde, "run", "-c", config});
-  const std::string base = "http://127.0.0.1:" + std::to_string(admin);
-  for (int i = 0; i < 100 && Curl("GET", base + "/healthz").first != 200; ++i)
-    std::this_thread::sleep_for(50ms);
+  auto [daemon, base] = StartPauseDrillDaemon();
   auto started = Curl("POST", base + "/api/v1/drills/hold/run?arm=1", "s3cret");
   ASSERT_EQ(started.first, 202) << started.second;
-  ASSERT_TRUE(WaitForState(true, 10s)) << daemon.StderrSoFar();
-  daemon.Signal(SIGTERM);
-  auto r = daemon.Wait(20s);
+  ASSERT_TRUE(WaitForState(true, 10s)) << daemon->StderrSoFar();
+  daemon->Signal(SIGTERM);
+  auto r = daemon->Wait(20s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 0) << r->err;
   EXPECT_TRUE(WaitForState(false, 1s)) << "the paused process was left paused";

@@ -76,32 +76,18 @@ class Client {
   };
 
   explicit Client(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      connect_errno_ = errno;
-      ::close(fd_);
-      fd_ = -1;
-      return;
-    }
-    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+    Connect(reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
   }
   // A client of a unix socket.
   explicit Client(const std::string& unix_path) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", unix_path.c_str());
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      connect_errno_ = errno;
-      ::close(fd_);
-      fd_ = -1;
-      return;
-    }
-    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+    Connect(reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
   }
   ~Client() {
     if (fd_ >= 0) ::close(fd_);
@@ -182,6 +168,18 @@ class Client {
     if (left.count() <= 0) return false;
     pollfd p{fd_, events, 0};
     return ::poll(&p, 1, static_cast<int>(left.count())) > 0;
+  }
+
+  // A blocking connect, then non-blocking I/O with a deadline on each wait.
+  void Connect(const sockaddr* addr, socklen_t size) {
+    fd_ = ::socket(addr->sa_family, SOCK_STREAM, 0);
+    if (::connect(fd_, addr, size) != 0) {
+      connect_errno_ = errno;
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
   }
 
   int fd_ = -1;
