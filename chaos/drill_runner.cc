@@ -301,7 +301,8 @@ asio::awaitable<DrillRecord> DrillRunner::Run(asio::thread_pool& blocking) {
     auto recovering = SleepUntil(recovery_start + spec_.recovery_timeout, [&] {
       std::set<std::pair<std::string, std::string>> seen, back;
       for (const DrillRun& r : runs_.Snapshot()) {
-        seen.insert({r.journey, r.target});
+        // As the verdict does: a pair seen only as infra_error is not waited for.
+        if (r.outcome != Outcome::kInfraError) seen.insert({r.journey, r.target});
         if (r.started_us >= since && r.outcome != Outcome::kFailed && r.outcome != Outcome::kInfraError) {
           back.insert({r.journey, r.target});
         }

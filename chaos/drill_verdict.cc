@@ -76,9 +76,13 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
   // The (journey, target) pairs the drill saw, each watched journey's targets
   // in order.
   std::map<std::string, std::vector<std::string>> targets_of;
+  std::set<Pair> seen;
+  // Recovery waits only for pairs the network answered for: one whose runs
+  // all ended infra_error (sonde's own side) could hold it to the timeout.
   std::set<Pair> pairs;
   for (const DrillRun& run : r.runs) {
-    if (pairs.insert({run.journey, run.target}).second) targets_of[run.journey].push_back(run.target);
+    if (seen.insert({run.journey, run.target}).second) targets_of[run.journey].push_back(run.target);
+    if (run.outcome != Outcome::kInfraError) pairs.insert({run.journey, run.target});
   }
   for (auto& [journey, targets] : targets_of) std::sort(targets.begin(), targets.end());
 

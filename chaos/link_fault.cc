@@ -45,7 +45,7 @@ Planned PlanLinkToxic(const std::string& fault, const LinkFault& spec, const Cha
   FaultAction action;
   std::string links;
   for (const std::string& l : spec.links) links += (links.empty() ? "" : ", ") + l;
-  action.description = std::string(FaultKindName(spec)) + " " + boost::json::serialize(attributes) +
+  action.description = std::string(spec.Name()) + " " + boost::json::serialize(attributes) +
                        " on " + links + " (" + std::string(StreamName(spec.stream)) + ")";
   action.inject = [api = chaos.proxy_api, toxics, type, attributes,
                    toxicity = spec.toxicity]() -> std::optional<std::string> {

@@ -32,12 +32,15 @@ const std::vector<std::pair<std::string_view, FaultKind>>& Kinds() {
 
 }  // namespace
 
-std::string_view LinkFault::ToxiproxyType() const {
-  if (toxic == Toxic::kBlackhole) return "timeout";
+std::string_view LinkFault::Name() const {
   for (const auto& [name, t] : kNames) {
     if (t == toxic) return name;
   }
   return "";
+}
+
+std::string_view LinkFault::ToxiproxyType() const {
+  return toxic == Toxic::kBlackhole ? "timeout" : Name();
 }
 
 std::string_view FaultKindName(const FaultKind& kind) {
@@ -45,10 +48,7 @@ std::string_view FaultKindName(const FaultKind& kind) {
       [](const auto& k) -> std::string_view {
         using Kind = std::decay_t<decltype(k)>;
         if constexpr (std::is_same_v<Kind, LinkFault>) {
-          for (const auto& [name, toxic] : LinkFault::kNames) {
-            if (toxic == k.toxic) return name;
-          }
-          return "";
+          return k.Name();
         } else {
           return Kind::kName;
         }

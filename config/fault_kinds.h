@@ -99,6 +99,8 @@ struct LinkFault {
   bool destructive() const {
     return toxic == Toxic::kBlackhole || toxic == Toxic::kResetPeer || toxic == Toxic::kLimitData;
   }
+  // "latency", "blackhole", ...: the kind's name.
+  std::string_view Name() const;
   // The toxic's type at the proxy: a blackhole is Toxiproxy's `timeout`
   // with timeout 0 (data held until the toxic goes).
   std::string_view ToxiproxyType() const;

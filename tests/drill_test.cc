@@ -474,6 +474,22 @@ DrillRecord ThreeTargets() {
   return r;
 }
 
+// A target whose every run ended infra_error (sonde's side: out of
+// descriptors, a wallet floor) says nothing about the network: the drill's
+// recovery does not wait for it.
+TEST(DrillVerdict, RecoveryDoesNotWaitForATargetOnlySeenAsInfraError) {
+  DrillSpec spec;
+  spec.journeys = {"tx"};
+  DrillRecord r = ThreeTargets();
+  for (int s = 0; s < 32; ++s) r.runs.push_back(MakeRun("tx", s, Outcome::kInfraError, 100, "d"));
+  JudgeDrill(spec, r);
+  EXPECT_EQ(r.recovered_us, 30'100'000);  // when c came back, as without d
+  // One run of d that the network answered, and failed: now it is waited for.
+  r.runs.push_back(MakeRun("tx", 12, Outcome::kFailed, 100, "d"));
+  JudgeDrill(spec, r);
+  EXPECT_EQ(r.recovered_us, std::nullopt);
+}
+
 TEST(DrillVerdict, RecoveryIsJudgedForEachTargetFromTheActualRevert) {
   DrillSpec spec;
   spec.journeys = {"tx"};
