@@ -299,17 +299,9 @@ asio::awaitable<DrillRecord> DrillRunner::Run(asio::thread_pool& blocking) {
     const auto recovery_start = std::chrono::steady_clock::now();
     bool recovered = false;
     auto recovering = SleepUntil(recovery_start + spec_.recovery_timeout, [&] {
-      std::set<std::pair<std::string, std::string>> seen, back;
-      for (const DrillRun& r : runs_.Snapshot()) {
-        // As the verdict does: a pair seen only as infra_error is not waited for.
-        if (r.outcome != Outcome::kInfraError) seen.insert({r.journey, r.target});
-        if (r.started_us >= since && r.outcome != Outcome::kFailed && r.outcome != Outcome::kInfraError) {
-          back.insert({r.journey, r.target});
-        }
-      }
       progress.Show("recovery", std::chrono::steady_clock::now() - recovery_start,
                     spec_.recovery_timeout, SuccessSince(runs_, spec_.journeys, since));
-      recovered = !seen.empty() && back == seen;
+      recovered = RecoveredAt(runs_.Snapshot(), since).has_value();
     }, [&] { return recovered; });
     co_await std::move(recovering);
     progress.Done();

@@ -72,17 +72,30 @@ std::string SecondsAfter(int64_t us, const char* what) {
 
 }  // namespace
 
+std::optional<int64_t> RecoveredAt(const std::vector<DrillRun>& runs, int64_t since) {
+  std::set<Pair> answered;
+  std::map<Pair, int64_t> first_success;
+  for (const DrillRun& run : runs) {
+    if (run.outcome == Outcome::kInfraError) continue;
+    const Pair pair{run.journey, run.target};
+    answered.insert(pair);
+    if (run.started_us < since || !Succeeded(run)) continue;
+    auto [it, added] = first_success.emplace(pair, run.finished_us);
+    if (!added) it->second = std::min(it->second, run.finished_us);
+  }
+  if (answered.empty() || first_success.size() != answered.size()) return std::nullopt;
+  int64_t latest = 0;
+  for (const auto& [pair, at] : first_success) latest = std::max(latest, at);
+  return latest;
+}
+
 void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
   // The (journey, target) pairs the drill saw, each watched journey's targets
   // in order.
   std::map<std::string, std::vector<std::string>> targets_of;
   std::set<Pair> seen;
-  // Recovery waits only for pairs the network answered for: one whose runs
-  // all ended infra_error (sonde's own side) could hold it to the timeout.
-  std::set<Pair> pairs;
   for (const DrillRun& run : r.runs) {
     if (seen.insert({run.journey, run.target}).second) targets_of[run.journey].push_back(run.target);
-    if (run.outcome != Outcome::kInfraError) pairs.insert({run.journey, run.target});
   }
   for (auto& [journey, targets] : targets_of) std::sort(targets.begin(), targets.end());
 
@@ -93,7 +106,7 @@ void JudgeDrill(const DrillSpec& spec, DrillRecord& r) {
       std::all_of(r.faults.begin(), r.faults.end(), [](const DrillFaultRecord& f) { return f.revert_us.has_value(); })) {
     for (const DrillFaultRecord& f : r.faults) r.last_revert_us = std::max(r.last_revert_us.value_or(0), *f.revert_us);
   }
-  if (r.last_revert_us) r.recovered_us = AllSucceededAfter(r, pairs, *r.last_revert_us);
+  if (r.last_revert_us) r.recovered_us = RecoveredAt(r.runs, *r.last_revert_us);
 
   // Each fault: what it affected, when that was first seen, and when all of
   // that (and only that) succeeded again after its own revert.

@@ -27,4 +27,11 @@ namespace sonde::chaos {
 
 void JudgeDrill(const DrillSpec& spec, DrillRecord& record);
 
+// When every (journey, target) the network answered for (some run not
+// infra_error: one seen only as infra_error, sonde's own side, is not
+// waited for) had succeeded again in a run started at or after `since`:
+// the latest of those first successes; nullopt until all have. The drill's
+// recovery, both while it waits and in its verdict.
+std::optional<int64_t> RecoveredAt(const std::vector<DrillRun>& runs, int64_t since);
+
 }  // namespace sonde::chaos
